@@ -1,0 +1,237 @@
+"""Settings for each environment, read from environment variables when the app is created.
+
+Every variable read here is listed, with its default, in the README ("Settings"); a test keeps
+the two in step. Production refuses to start without a real secret key, a database and a mail
+server, and says which variable to set.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+# Values that people paste from tutorials; a production key must be none of them.
+_WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "please-change-me", "development"}
+MIN_SECRET_LENGTH = 32
+MAX_REMEMBER_DAYS = 14
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not hold what this configuration needs to start safely."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain ``postgres://`` and ``postgresql://`` URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+
+    def __init__(self, instance_path: str | os.PathLike[str]) -> None:
+        self.INSTANCE_PATH = str(instance_path)
+        self.SECRET_KEY = _env("SECRET_KEY")
+        database_url = _env("DATABASE_URL")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url) if database_url else None
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+        # Languages and time.
+        self.LANGUAGES = ("ro", "en", "hu")
+        self.BABEL_DEFAULT_LOCALE = "ro"
+        self.BABEL_DEFAULT_TIMEZONE = _env("ELEARN_TIMEZONE", "Europe/Bucharest")
+
+        # Sessions, cookies and CSRF.
+        remember_days = _env_int("REMEMBER_COOKIE_DAYS", MAX_REMEMBER_DAYS)
+        if not 1 <= remember_days <= MAX_REMEMBER_DAYS:
+            raise ConfigurationError(
+                f"REMEMBER_COOKIE_DAYS must be between 1 and {MAX_REMEMBER_DAYS}, not {remember_days}."
+            )
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=remember_days)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = False
+        self.REMEMBER_COOKIE_SECURE = False
+        # A token lives as long as the session: a learner who spends two hours on a lesson
+        # must not lose the form they submit at the end of it.
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.WTF_CSRF_SSL_STRICT = True
+
+        # Request size: forms are small; course packages have their own, larger, limit.
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 16) * 1024 * 1024
+
+        # Passwords and account links.
+        self.PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)
+        self.PASSWORD_HASH_METHOD = "scrypt"
+        self.PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+        self.SETUP_LINK_MAX_AGE = _env_int("SETUP_LINK_MAX_AGE", 24 * 3600)
+
+        # Rate limits. A whole class may sign in from one school network, so the limit per
+        # address is generous and the limit per account is strict.
+        redis_url = _env("REDIS_URL")
+        self.REDIS_URL = redis_url
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+        self.RATELIMIT_ENABLED = True
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = "elearn"
+        self.SIGNIN_LIMIT_PER_ACCOUNT = _env("SIGNIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour")
+        self.SIGNIN_LIMIT_PER_ADDRESS = _env("SIGNIN_LIMIT_PER_ADDRESS", "150 per minute")
+        self.REGISTER_LIMIT_PER_ADDRESS = _env("REGISTER_LIMIT_PER_ADDRESS", "60 per hour")
+        self.RESET_LIMIT_PER_ACCOUNT = _env("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
+        self.RESET_LIMIT_PER_ADDRESS = _env("RESET_LIMIT_PER_ADDRESS", "30 per hour")
+
+        # Mail. Without a server, messages go to the console (development only).
+        self.MAIL_SERVER = _env("MAIL_SERVER")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 587)
+        self.MAIL_USERNAME = _env("MAIL_USERNAME")
+        self.MAIL_PASSWORD = _env("MAIL_PASSWORD")
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+        self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL", False)
+        self.MAIL_TIMEOUT = 30
+        self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "elearn <no-reply@localhost>")
+        self.MAIL_BACKEND = "smtp" if self.MAIL_SERVER else "console"
+
+        # Shown in the footer and the accessibility statement.
+        self.SITE_NAME = _env("SITE_NAME", "elearn")
+        self.CONTACT_EMAIL = _env("CONTACT_EMAIL", "contact@example.org")
+
+    def validate(self) -> None:
+        """Raise ConfigurationError when this environment cannot start safely."""
+
+
+class DevelopmentConfig(Config):
+    """A laptop: SQLite under instance/, mail on the console, a secret generated once."""
+
+    ENV_NAME = "development"
+
+    def __init__(self, instance_path: str | os.PathLike[str]) -> None:
+        super().__init__(instance_path)
+        if not self.SQLALCHEMY_DATABASE_URI:
+            db_file = Path(instance_path) / "elearn.sqlite3"
+            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _instance_secret(Path(instance_path))
+
+
+class TestingConfig(Config):
+    """The test suite: cheap password hashing, mail kept in memory, no real rate limits."""
+
+    ENV_NAME = "testing"
+
+    def __init__(self, instance_path: str | os.PathLike[str]) -> None:
+        super().__init__(instance_path)
+        self.TESTING = True
+        self.SECRET_KEY = "testing-only-" + "x" * 40
+        url = _env("TEST_DATABASE_URL")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url) if url else "sqlite://"
+        self.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+        self.MAIL_BACKEND = "locmem"
+        self.RATELIMIT_ENABLED = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """PostgreSQL behind gunicorn: every secret comes from the environment."""
+
+    ENV_NAME = "production"
+
+    def __init__(self, instance_path: str | os.PathLike[str]) -> None:
+        super().__init__(instance_path)
+        self.SESSION_COOKIE_SECURE = True
+        self.REMEMBER_COOKIE_SECURE = True
+        self.PREFERRED_URL_SCHEME = "https"
+
+    def validate(self) -> None:
+        problems = []
+        key = self.SECRET_KEY or ""
+        if key.lower() in _WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"SECRET_KEY: set it to a random string of at least {MIN_SECRET_LENGTH} characters, "
+                'for example the output of: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        if not self.SQLALCHEMY_DATABASE_URI:
+            problems.append(
+                "DATABASE_URL: set it to the PostgreSQL database, "
+                "for example postgresql://elearn@127.0.0.1:5432/elearn"
+            )
+        if not self.MAIL_SERVER:
+            problems.append(
+                "MAIL_SERVER: set the SMTP server that sends password-reset links "
+                "(and MAIL_USERNAME, MAIL_PASSWORD, MAIL_DEFAULT_SENDER as it needs)"
+            )
+        if problems:
+            raise ConfigurationError(
+                "The production configuration cannot start. Set these environment variables:\n  - "
+                + "\n  - ".join(problems)
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None, instance_path: str | os.PathLike[str]) -> Config:
+    """Build the configuration named by ``name`` or by ELEARN_CONFIG (default: development)."""
+    name = name or _env("ELEARN_CONFIG", "development")
+    try:
+        cls = CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"ELEARN_CONFIG must be one of {', '.join(ENVIRONMENTS)}, not {name!r}."
+        ) from None
+    config = cls(instance_path)
+    config.validate()
+    return config
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Create, once, a random key kept in instance/secret_key (development only)."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()

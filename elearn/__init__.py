@@ -1,0 +1,83 @@
+"""elearn: multiplier training in human-trafficking prevention."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | Config | dict | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is an environment name ("development", "testing", "production"), a Config
+    object, or a dict of overrides on top of the testing configuration. Without it,
+    ELEARN_CONFIG chooses (development by default). The factory never touches the database
+    schema, imports content or calls the network: those are CLI commands.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    overrides = config if isinstance(config, dict) else None
+    if isinstance(config, Config):
+        settings = config
+    else:
+        settings = config_for("testing" if overrides is not None else config, app.instance_path)
+    app.config.from_object(settings)
+    if overrides:
+        app.config.update(overrides)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from elearn import i18n
+    from elearn.accounts import login
+    from elearn.extensions import csrf, db, limiter, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from elearn.accounts.views import bp as accounts_bp
+    from elearn.core.views import bp as core_bp
+    from elearn.organisations.views import bp as organisations_bp
+    from elearn.users.views import bp as users_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(users_bp)
+    app.register_blueprint(organisations_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from elearn.core.errors import init_app
+
+    init_app(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from elearn.core.context import init_app as init_context
+    from elearn.security import set_security_headers
+
+    app.after_request(set_security_headers)
+    init_context(app)
+
+
+def register_commands(app: Flask) -> None:
+    from elearn.commands import init_app
+
+    init_app(app)

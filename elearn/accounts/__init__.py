@@ -1,0 +1,1 @@
+"""Accounts: each person's registration, sign-in, password and profile."""

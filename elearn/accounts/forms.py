@@ -1,0 +1,131 @@
+"""Forms for registering, signing in, resetting a password and editing one's profile."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SubmitField
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+
+from elearn.forms import (
+    county_choices,
+    county_field,
+    email_field,
+    full_name_field,
+    language_field,
+    new_password_field,
+    options,
+    organisation_field,
+    password_description,
+    profession_field,
+)
+from elearn.organisations.services import organisation_choices
+from elearn.security import password_problem
+
+
+def _confirm_field() -> PasswordField:
+    return PasswordField(
+        _l("Confirm the password"),
+        validators=[
+            InputRequired(_l("Type the password again.")),
+            EqualTo("password", _l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class _NewPasswordMixin:
+    """Checks the new password against the policy and the person's own name and email."""
+
+    def _password_inputs(self) -> list[str]:
+        inputs = []
+        for name in ("full_name", "email"):
+            field = getattr(self, name, None)
+            if field is not None and field.data:
+                inputs.append(field.data)
+        return inputs + list(getattr(self, "known_inputs", ()))
+
+    def validate_password(self, field) -> None:
+        problem = password_problem(field.data or "", user_inputs=self._password_inputs())
+        if problem:
+            raise ValidationError(problem)
+
+
+class ProfileFieldsForm(FlaskForm):
+    """The fields a person fills in about themselves, shared by registration and the profile."""
+
+    full_name = full_name_field()
+    profession = profession_field()
+    organisation_id = organisation_field()
+    county = county_field()
+    preferred_language = language_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.county.choices = options([("", _l("Choose a county")), *county_choices()])
+        self.organisation_id.choices = options(organisation_choices())
+
+
+class RegistrationForm(_NewPasswordMixin, ProfileFieldsForm):
+    email = email_field()
+    password = new_password_field()
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Create account"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.password.description = password_description()
+
+
+class ProfileForm(ProfileFieldsForm):
+    submit = SubmitField(_l("Save changes"))
+
+
+class SignInForm(FlaskForm):
+    email = email_field(autocomplete="username")
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(description=_l("Only on a computer that you alone use."))
+    submit = SubmitField(_l("Sign in"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        days = current_app.config["REMEMBER_COOKIE_DURATION"].days
+        self.remember.label.text = ngettext(
+            "Keep me signed in on this device for %(num)d day",
+            "Keep me signed in on this device for %(num)d days",
+            days,
+        )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
+    password = new_password_field(_l("New password"))
+    confirm = _confirm_field()
+    submit = SubmitField(_l("Set the new password"))
+
+    def __init__(self, *args, known_inputs=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_inputs = tuple(known_inputs)
+        self.password.description = password_description()
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            InputRequired(_l("Enter your current password.")),
+            Length(max=256, message=_l("Enter your current password.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Change password"))

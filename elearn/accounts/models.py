@@ -1,0 +1,103 @@
+"""People and the roles they hold."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from elearn.database import UTCDateTime, utcnow
+from elearn.extensions import db
+from elearn.organisations.models import Organisation
+from elearn.text import fold
+
+
+class Role(enum.StrEnum):
+    """What a person may do. Everyone who registers is a learner; the rest are granted."""
+
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    MANAGER = "manager"
+    ADMIN = "administrator"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored in lower case, so that addresses are unique without regard to case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    profession: Mapped[str] = mapped_column(String(32))
+    county: Mapped[str] = mapped_column(String(8))
+    preferred_language: Mapped[str] = mapped_column(String(2))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    # Name and email without diacritics or case, so that a search for "stefan" finds "Ștefan".
+    search_key: Mapped[str] = mapped_column(String(460), default="")
+    # Bumped when a password changes or an account is deactivated; a session cookie that
+    # carries an older generation no longer signs anyone in.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    role_assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys="RoleAssignment.user_id",
+    )
+
+    @validates("full_name", "email")
+    def _refresh_search_key(self, key: str, value: str) -> str:
+        name = value if key == "full_name" else self.full_name
+        email = value if key == "email" else self.email
+        self.search_key = fold(f"{name or ''} {email or ''}")
+        return value
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+    @property
+    def roles(self) -> set[Role]:
+        return {assignment.role for assignment in self.role_assignments}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r}>"
+
+
+class RoleAssignment(db.Model):
+    __tablename__ = "role_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique (user_id, role) index also serves lookups by user.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(
+        Enum(
+            Role,
+            name="role",
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda roles: [role.value for role in roles],
+        )
+    )
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(back_populates="role_assignments", foreign_keys=[user_id])

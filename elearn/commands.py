@@ -1,0 +1,97 @@
+"""The platform's own commands: `elearn start` and `elearn users ...`."""
+
+from __future__ import annotations
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask.cli import AppGroup, pass_script_info
+from flask_migrate import upgrade
+
+from elearn.accounts import services as accounts
+from elearn.accounts.models import Role, RoleAssignment
+from elearn.errors import DomainError
+from elearn.extensions import db
+from elearn.i18n import LANGUAGES
+from elearn.reference import COUNTIES, OUTSIDE_ROMANIA, PROFESSIONS
+from elearn.security import password_problem
+
+users_cli = AppGroup("users", help="Manage accounts from the command line.")
+
+
+@click.command("start")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_script_info
+def start_command(info, host: str, port: int) -> None:
+    """Bring the database up to date and serve the platform for development."""
+    app = info.load_app()
+    if app.config["ENV_NAME"] == "production":
+        raise click.ClickException(
+            "`elearn start` runs the development server. In production run "
+            "`elearn db upgrade` and serve wsgi:app with gunicorn (see docs/operations.md)."
+        )
+    with app.app_context():
+        click.echo("Bringing the database up to date…")
+        upgrade()
+        if not accounts.administrators_exist():
+            token = accounts.first_administrator_token()
+            click.echo("\nNo administrator exists yet. Create the first one here (link valid once):")
+            click.secho(f"  http://{host}:{port}/setup/{token}\n", bold=True)
+    click.echo(f"elearn is running at http://{host}:{port} (press Ctrl+C to stop).")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True, help="The administrator's email address.")
+@click.option("--name", "full_name", prompt="Full name", help="As it should appear on certificates.")
+@click.option(
+    "--profession", type=click.Choice(list(PROFESSIONS)), default="other", show_default=True
+)
+@click.option(
+    "--county", type=click.Choice(list(COUNTIES)), default=OUTSIDE_ROMANIA, show_default=True
+)
+@click.option("--language", type=click.Choice(list(LANGUAGES)), default="ro", show_default=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given; prefer the prompt, which keeps it out of the shell history.",
+)
+def create_admin_command(email, full_name, profession, county, language, password) -> None:
+    """Create an administrator, or make an existing account one."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="--email") from None
+    existing = accounts.user_by_email(email)
+    if existing is not None:
+        if not existing.has_role(Role.ADMIN):
+            existing.role_assignments.append(RoleAssignment(role=Role.ADMIN))
+            db.session.commit()
+        click.echo(f"{existing.email} is an administrator.")
+        return
+    problem = password_problem(password, user_inputs=[email, full_name])
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    try:
+        user = accounts.register_user(
+            email=email,
+            full_name=" ".join(full_name.split()),
+            password=password,
+            profession=profession,
+            county=county,
+            preferred_language=language,
+            roles=(Role.LEARNER, Role.ADMIN),
+        )
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Created the administrator {user.email}.")
+    current_app.logger.info("Administrator %s created from the command line", user.id)
+
+
+def init_app(app) -> None:
+    app.cli.add_command(start_command)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,52 @@
+"""Column types and helpers shared by every model."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, _connection_record) -> None:
+    """SQLite enforces foreign keys only when asked, on every connection; and it should wait
+    for a writer rather than fail at once when two requests write together."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def utcnow() -> datetime:
+    """The current time in UTC; used as a callable column default, never evaluated at import."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC that always comes back timezone-aware.
+
+    PostgreSQL keeps the zone; SQLite stores naive text. Without this type the same query
+    would return aware datetimes on one database and naive ones on the other.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs a timezone-aware datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

@@ -1,0 +1,137 @@
+"""Form fields and validators shared by several features."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from elearn.i18n import LANGUAGES
+from elearn.reference import COUNTIES, OUTSIDE_ROMANIA, PROFESSIONS
+from elearn.text import fold
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def normalise_name(value: str | None) -> str | None:
+    """NFC-normalise and collapse spaces, keeping every diacritic exactly as typed."""
+    if value is None:
+        return None
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def normalise_email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip().lower()
+
+
+def options(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a select field."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def county_choices() -> list[tuple[str, object]]:
+    """Counties sorted by their name in the reader's language, 'outside Romania' last."""
+    counties = [(key, label) for key, label in COUNTIES.items() if key != OUTSIDE_ROMANIA]
+    counties.sort(key=lambda pair: fold(str(pair[1])))
+    return counties + [(OUTSIDE_ROMANIA, COUNTIES[OUTSIDE_ROMANIA])]
+
+
+def show_domain_error(form, error) -> None:
+    """Put a service's refusal next to the field it concerns, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def no_control_characters(form, field) -> None:
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError(_l("Remove the invisible control characters from this field."))
+
+
+def full_name_field() -> StringField:
+    return StringField(
+        _l("Full name"),
+        description=_l("As it should appear on your certificates, with diacritics."),
+        filters=[normalise_name],
+        validators=[
+            InputRequired(_l("Enter your full name.")),
+            Length(max=200, message=_l("Your name can have at most 200 characters.")),
+            no_control_characters,
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def email_field(label=None, *, autocomplete: str = "email") -> EmailField:
+    return EmailField(
+        label or _l("Email address"),
+        filters=[normalise_email],
+        validators=[
+            InputRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("An email address can have at most 254 characters.")),
+            Email(_l("Enter an email address in the correct format, like name@example.org.")),
+        ],
+        render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
+    )
+
+
+def new_password_field(label=None) -> PasswordField:
+    return PasswordField(
+        label or _l("Password"),
+        validators=[InputRequired(_l("Enter a password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def password_description() -> str:
+    """The password rules, with the configured minimum length."""
+    return _(
+        "At least %(num)d characters. A phrase of three or four unrelated words is easy to "
+        "remember and hard to guess.",
+        num=current_app.config["PASSWORD_MIN_LENGTH"],
+    )
+
+
+def profession_field() -> SelectField:
+    return SelectField(
+        _l("Profession"),
+        choices=options([("", _l("Choose your profession")), *PROFESSIONS.items()]),
+        validators=[InputRequired(_l("Choose your profession."))],
+    )
+
+
+def county_field() -> SelectField:
+    return SelectField(
+        _l("County"),
+        description=_l("Where you work."),
+        choices=[],
+        validators=[InputRequired(_l("Choose the county where you work."))],
+    )
+
+
+def language_field() -> SelectField:
+    return SelectField(
+        _l("Preferred language"),
+        description=_l("Pages and emails will be in this language."),
+        choices=options(LANGUAGES.items()),
+        validators=[InputRequired(_l("Choose a language."))],
+    )
+
+
+def organisation_field() -> SelectField:
+    return SelectField(
+        _l("Organisation"),
+        description=_l("The school, institution or organisation you work for, if it is listed."),
+        coerce=int,
+        choices=[],
+        validate_choice=True,
+    )

@@ -1,0 +1,1 @@
+"""Organisations and the people who belong to them."""

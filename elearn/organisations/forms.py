@@ -1,0 +1,35 @@
+"""The form administrators use to add and change organisations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
+
+from elearn.forms import county_choices, no_control_characters, normalise_name, options
+from elearn.reference import ORGANISATION_KINDS
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        description=_l("The full official name, for example: Școala Gimnazială nr. 11 Oradea."),
+        filters=[normalise_name],
+        validators=[
+            InputRequired(_l("Enter the organisation's name.")),
+            Length(max=200, message=_l("The name can have at most 200 characters.")),
+            no_control_characters,
+        ],
+    )
+    kind = SelectField(
+        _l("Kind"),
+        choices=options([("", _l("Choose the kind of organisation")), *ORGANISATION_KINDS.items()]),
+        validators=[InputRequired(_l("Choose the kind of organisation."))],
+    )
+    county = SelectField(_l("County"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.county.choices = options([("", _l("Not given")), *county_choices()])

@@ -1,0 +1,15 @@
+"""Text helpers for Romanian and Hungarian names."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics and with single spaces: 'Ștefan  Gyöngyi' -> 'stefan gyongyi'.
+
+    Used to search and sort names so that a person typing without diacritics still finds them.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())

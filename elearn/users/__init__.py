@@ -1,0 +1,1 @@
+"""Administering people: search, roles, organisation, deactivation."""

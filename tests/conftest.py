@@ -1,0 +1,220 @@
+"""Fixtures for the whole suite.
+
+The database is built once per run by the real migrations, on SQLite (a temporary file) or,
+when TEST_DATABASE_URL is set, on PostgreSQL. Each test gets a fresh app and empty tables.
+Requests made by the test client carry a valid CSRF token unless a test says otherwise, so
+CSRF stays switched on everywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import text
+
+from config import normalise_database_url
+from elearn import create_app
+from elearn.accounts import services as accounts
+from elearn.accounts.models import Role
+from elearn.extensions import db
+from elearn.organisations import services as organisations
+
+PASSWORD = "plum orchard violin 42"
+
+
+class Client(FlaskClient):
+    """The Flask test client, adding the session's CSRF token to every POST by default."""
+
+    def csrf_token(self) -> str:
+        with self.session_transaction() as session:
+            raw = session.get("csrf_token")
+            if raw is None:
+                raw = session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+        return URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf and not kwargs.get("json"):
+            data = dict(kwargs.get("data") or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'elearn-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url) -> str:
+    """Build the schema once, through every migration, on an empty database."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _drop_everything() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_tables() -> None:
+    tables = [table.name for table in db.metadata.sorted_tables]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                connection.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def config_overrides() -> dict:
+    """Override in a test module (or with indirect parametrisation) to change settings."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database, config_overrides):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": migrated_database, **config_overrides})
+    app.test_client_class = Client
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app) -> list:
+    """Messages sent during the test (Flask-Mailman's memory backend)."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
+
+
+@dataclass
+class Person:
+    id: int
+    email: str
+    full_name: str
+    password: str = PASSWORD
+
+
+def make_organisation(app, name="Școala Gimnazială nr. 11 Oradea", kind="school", county="BH") -> int:
+    with app.app_context():
+        organisation = organisations.create_organisation(name=name, kind=kind, county=county)
+        db.session.commit()
+        return organisation.id
+
+
+def make_user(
+    app,
+    *,
+    email: str | None = None,
+    full_name: str = "Ștefan Gyöngyi Popescu",
+    roles: tuple[Role, ...] = (Role.LEARNER,),
+    organisation_id: int | None = None,
+    language: str = "ro",
+    profession: str = "teacher",
+    county: str = "BH",
+) -> Person:
+    with app.app_context():
+        email = email or f"person{_next_number()}@example.org"
+        user = accounts.register_user(
+            email=email,
+            full_name=full_name,
+            password=PASSWORD,
+            profession=profession,
+            county=county,
+            preferred_language=language,
+            organisation_id=organisation_id,
+            roles=roles,
+        )
+        db.session.commit()
+        return Person(id=user.id, email=user.email, full_name=user.full_name)
+
+
+_counter = iter(range(1, 1_000_000))
+
+
+def _next_number() -> int:
+    return next(_counter)
+
+
+def sign_in(client, person: Person, *, remember: bool = False):
+    response = client.post(
+        "/sign-in",
+        data={"email": person.email, "password": person.password, "remember": "y" if remember else ""},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def make(app):
+    """Factories bound to the test's app: make.user(...), make.organisation(...)."""
+
+    class Factories:
+        @staticmethod
+        def user(**kwargs) -> Person:
+            return make_user(app, **kwargs)
+
+        @staticmethod
+        def organisation(**kwargs) -> int:
+            return make_organisation(app, **kwargs)
+
+    return Factories
+
+
+@pytest.fixture
+def as_role(app, client, make):
+    """Sign the test client in as a new person holding ``role`` (None: stay anonymous)."""
+
+    def sign_in_as(role: Role | None, **kwargs) -> Person | None:
+        if role is None:
+            return None
+        roles = (Role.LEARNER,) if role == Role.LEARNER else (Role.LEARNER, role)
+        person = make.user(roles=roles, **kwargs)
+        sign_in(client, person)
+        return person
+
+    return sign_in_as
+
+
+def page_text(response) -> str:
+    """The visible text of an HTML response, tags removed and spaces collapsed."""
+    markup = response.get_data(as_text=True)
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())

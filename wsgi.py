@@ -1,0 +1,11 @@
+"""The WSGI entry point for gunicorn: `gunicorn wsgi:app`.
+
+It always builds the production configuration, which refuses to start without SECRET_KEY,
+DATABASE_URL and MAIL_SERVER; set ELEARN_CONFIG only to run it otherwise on purpose.
+"""
+
+import os
+
+from elearn import create_app
+
+app = create_app(os.environ.get("ELEARN_CONFIG", "production"))
