@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from elearn.i18n import LANGUAGES
 from elearn.reference import COUNTIES, OUTSIDE_ROMANIA, PROFESSIONS
@@ -63,7 +63,7 @@ def full_name_field() -> StringField:
         description=_l("As it should appear on your certificates, with diacritics."),
         filters=[normalise_name],
         validators=[
-            InputRequired(_l("Enter your full name.")),
+            DataRequired(_l("Enter your full name.")),
             Length(max=200, message=_l("Your name can have at most 200 characters.")),
             no_control_characters,
         ],

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel, Domain, format_date, format_datetime
 from flask_babel import get_locale as babel_get_locale
 from flask_login import current_user
@@ -77,6 +77,8 @@ def current_language() -> str:
 
 def select_language() -> str:
     """The profile's language, else one chosen on the switcher, else the browser's, else Romanian."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated:
         preferred = getattr(current_user, "preferred_language", None)
         if preferred in LANGUAGES:
@@ -84,11 +86,7 @@ def select_language() -> str:
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen
-    if request:
-        best = request.accept_languages.best_match(list(LANGUAGES))
-        if best:
-            return best
-    return DEFAULT_LANGUAGE
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
 
 
 def locale_for(language: str) -> str:

@@ -18,6 +18,8 @@ _ZXCVBN_MAX = 72
 # zxcvbn scores 0-4; below 2 a password falls to an online or cheap offline attack
 # (fewer than 10^8 guesses), which covers the common-password lists it carries.
 _MIN_ZXCVBN_SCORE = 2
+# What must remain of a password once the person's name and email are taken out of it.
+_MIN_OWN_REMAINDER = 6
 
 # No inline script, no inline style, no third-party origin, no plugins, no framing by others.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -49,13 +51,21 @@ def password_problem(password: str, *, user_inputs: list[str] | tuple[str, ...] 
         return _("Use at least %(num)d characters.", num=min_length)
     if len(password) > PASSWORD_MAX_LENGTH:
         return _("Use at most %(num)d characters.", num=PASSWORD_MAX_LENGTH)
-    inputs = []
-    for value in user_inputs:
-        for part in fold(value).replace("@", " ").replace(".", " ").split():
-            if len(part) >= 3:
-                inputs.append(part)
-    result = zxcvbn(fold(password)[:_ZXCVBN_MAX], user_inputs=inputs)
-    if result["score"] < _MIN_ZXCVBN_SCORE:
+    inputs = sorted(
+        {part for value in user_inputs for part in fold(value).replace("@", " ").replace(".", " ").split()
+         if len(part) >= 3},
+        key=len,
+        reverse=True,
+    )
+    folded = fold(password)
+    # The person's own name or address with a few characters added is among the first guesses.
+    remainder = folded
+    for part in inputs:
+        remainder = remainder.replace(part, "")
+    too_guessable = len(remainder) < _MIN_OWN_REMAINDER
+    if not too_guessable:
+        too_guessable = zxcvbn(folded[:_ZXCVBN_MAX], user_inputs=inputs)["score"] < _MIN_ZXCVBN_SCORE
+    if too_guessable:
         return _(
             "This password is too common or too easy to guess. "
             "Try a longer phrase of three or four unrelated words."

@@ -90,9 +90,10 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
-def config_overrides() -> dict:
-    """Override in a test module (or with indirect parametrisation) to change settings."""
-    return {}
+def config_overrides(request) -> dict:
+    """Settings for this test's app; set them with
+    ``@pytest.mark.parametrize("config_overrides", [{...}], indirect=True)``."""
+    return getattr(request, "param", {})
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from elearn.forms import county_choices, no_control_characters, normalise_name, options
 from elearn.reference import ORGANISATION_KINDS
@@ -17,7 +17,7 @@ class OrganisationForm(FlaskForm):
         description=_l("The full official name, for example: Școala Gimnazială nr. 11 Oradea."),
         filters=[normalise_name],
         validators=[
-            InputRequired(_l("Enter the organisation's name.")),
+            DataRequired(_l("Enter the organisation's name.")),
             Length(max=200, message=_l("The name can have at most 200 characters.")),
             no_control_characters,
         ],

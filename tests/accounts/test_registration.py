@@ -1,0 +1,156 @@
+"""Registering an account."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from elearn.accounts.models import Role, User
+from elearn.extensions import db
+from tests.conftest import PASSWORD, page_text
+
+
+def registration(**overrides) -> dict:
+    data = {
+        "full_name": "Ștefan Gyöngyi",
+        "email": "Stefan.Gyongyi@Example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "profession": "school_counsellor",
+        "organisation_id": "0",
+        "county": "BH",
+        "preferred_language": "hu",
+    }
+    data.update(overrides)
+    return data
+
+
+def users(app) -> list[User]:
+    with app.app_context():
+        found = db.session.scalars(select(User)).all()
+        for user in found:
+            _ = user.roles  # load before the context closes
+        return found
+
+
+def test_registration_form_has_every_field_with_a_label(client):
+    html = client.get("/register").get_data(as_text=True)
+    for field in ("full_name", "email", "password", "confirm", "profession",
+                  "organisation_id", "county", "preferred_language"):
+        assert f'<label for="{field}">' in html
+        assert f'id="{field}"' in html
+
+
+def test_registering_creates_a_learner_signed_in_with_the_name_exactly_as_typed(app, client):
+    response = client.post("/register", data=registration())
+    assert response.status_code == 302
+    [user] = users(app)
+    assert user.full_name == "Ștefan Gyöngyi"
+    assert user.email == "stefan.gyongyi@example.org"
+    assert user.roles == {Role.LEARNER}
+    assert user.profession == "school_counsellor"
+    assert user.county == "BH"
+    assert user.preferred_language == "hu"
+    assert user.organisation_id is None
+    assert user.password_hash.startswith("scrypt:")
+    assert PASSWORD not in user.password_hash
+    # Signed in, and the interface now speaks the chosen language.
+    home = client.get("/")
+    assert "Ștefan Gyöngyi" in page_text(home)
+    assert '<html lang="hu">' in home.get_data(as_text=True)
+
+
+def test_registering_with_an_organisation_from_the_list(app, client, make):
+    organisation_id = make.organisation()
+    client.post("/register", data=registration(organisation_id=str(organisation_id)))
+    [user] = users(app)
+    assert user.organisation_id == organisation_id
+
+
+def test_the_same_email_in_another_case_cannot_register_twice(app, client, make):
+    make.user(email="stefan.gyongyi@example.org")
+    response = client.post("/register", data=registration(email="STEFAN.GYONGYI@example.ORG"),
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "An account with this email address already exists." in page_text(response)
+    assert len(users(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("full_name", "   ", "Enter your full name."),
+        ("full_name", "x" * 201, "Your name can have at most 200 characters."),
+        ("full_name", "Ana\x07Pop", "Remove the invisible control characters from this field."),
+        ("email", "not-an-address", "Enter an email address in the correct format"),
+        ("email", "", "Enter your email address."),
+        ("password", "short", "Use at least 12 characters."),
+        ("password", "password1234", "This password is too common or too easy to guess."),
+        ("password", "stefangyongyi", "This password is too common or too easy to guess."),
+        ("confirm", "something else entirely", "The two passwords are not the same."),
+        ("profession", "", "Choose your profession."),
+        ("profession", "astronaut", "Not a valid choice"),
+        ("county", "", "Choose the county where you work."),
+        ("county", "ZZ", "Not a valid choice"),
+        ("preferred_language", "de", "Not a valid choice"),
+        ("organisation_id", "9999", "Not a valid choice"),
+    ],
+)
+def test_bad_input_is_explained_next_to_the_field_and_nothing_is_written(
+    app, client, field, value, message
+):
+    data = registration(**{field: value})
+    if field == "password":
+        data["confirm"] = value
+    response = client.post("/register", data=data, headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert message in page_text(response)
+    # The error sits next to its field, which is marked invalid and linked from the summary.
+    assert f'id="{field}-error"' in html
+    assert f'href="#{field}"' in html
+    assert 'aria-invalid="true"' in html
+    assert users(app) == []
+
+
+def test_a_rejected_form_keeps_what_was_typed_except_passwords(client):
+    response = client.post("/register", data=registration(confirm="does not match at all"))
+    html = response.get_data(as_text=True)
+    assert 'value="Ștefan Gyöngyi"' in html
+    assert 'value="stefan.gyongyi@example.org"' in html
+    assert PASSWORD not in html
+    assert '<option selected value="school_counsellor">' in html
+
+
+def test_a_signed_in_person_is_sent_home_from_registration(client, as_role):
+    as_role(Role.LEARNER)
+    response = client.get("/register")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_registration_defaults_to_the_language_being_read(client):
+    html = client.get("/register", headers={"Accept-Language": "hu"}).get_data(as_text=True)
+    assert '<option selected value="hu">' in html
+
+
+def test_concurrent_duplicate_registration_is_refused_by_the_database(app):
+    """The unique index, not only the check before it, keeps addresses unique."""
+    from elearn.accounts import services
+    from elearn.errors import DomainError
+
+    with app.app_context():
+        db.session.add(User(email="dup@example.org", full_name="A", password_hash="x",
+                            profession="other", county="BH", preferred_language="ro"))
+        db.session.flush()
+        # Simulate the race: the check finds nothing, the insert hits the index.
+        original = services.user_by_email
+        services.user_by_email = lambda email: None
+        try:
+            with pytest.raises(DomainError):
+                services.register_user(email="dup@example.org", full_name="B", password=PASSWORD,
+                                       profession="other", county="BH", preferred_language="ro")
+        finally:
+            services.user_by_email = original
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(User.id))) == 0

@@ -1,0 +1,88 @@
+"""Configuration: production refuses to start without real secrets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from config import ConfigurationError, ProductionConfig, config_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "ELEARN_CONFIG", "REMEMBER_COOKIE_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_production_without_secrets_refuses_to_start_and_says_what_to_set(clean_env, tmp_path):
+    with pytest.raises(ConfigurationError) as error:
+        config_for("production", tmp_path)
+    message = str(error.value)
+    assert "SECRET_KEY" in message
+    assert "DATABASE_URL" in message
+    assert "MAIL_SERVER" in message
+
+
+@pytest.mark.parametrize("key", ["changeme", "secret", "dev", "short-key"])
+def test_production_refuses_a_weak_secret_key(clean_env, tmp_path, key):
+    clean_env.setenv("SECRET_KEY", key)
+    clean_env.setenv("DATABASE_URL", "postgresql://elearn@127.0.0.1/elearn")
+    clean_env.setenv("MAIL_SERVER", "smtp.example.org")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        config_for("production", tmp_path)
+
+
+def test_production_starts_with_real_settings(clean_env, tmp_path):
+    clean_env.setenv("SECRET_KEY", "k" * 40)
+    clean_env.setenv("DATABASE_URL", "postgres://elearn@127.0.0.1/elearn")
+    clean_env.setenv("MAIL_SERVER", "smtp.example.org")
+    config = config_for("production", tmp_path)
+    assert isinstance(config, ProductionConfig)
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://elearn@127.0.0.1/elearn"
+    assert config.SESSION_COOKIE_SECURE is True
+
+
+def test_wsgi_entry_point_builds_production_and_refuses_without_secrets(clean_env):
+    import importlib
+    import sys
+
+    sys.modules.pop("wsgi", None)
+    with pytest.raises(ConfigurationError):
+        importlib.import_module("wsgi")
+
+
+def test_development_makes_its_own_secret_once_and_uses_sqlite_in_instance(clean_env, tmp_path):
+    first = config_for("development", tmp_path)
+    second = config_for("development", tmp_path)
+    assert first.SECRET_KEY == second.SECRET_KEY
+    assert len(first.SECRET_KEY) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'elearn.sqlite3'}"
+
+
+def test_an_unknown_environment_name_is_refused(clean_env, tmp_path):
+    with pytest.raises(ConfigurationError, match="ELEARN_CONFIG"):
+        config_for("staging", tmp_path)
+
+
+@pytest.mark.parametrize(("name", "value"), [("REMEMBER_COOKIE_DAYS", "30"), ("MAIL_PORT", "abc"),
+                                             ("MAIL_USE_TLS", "maybe")])
+def test_bad_values_are_refused_with_the_variable_named(clean_env, tmp_path, name, value):
+    clean_env.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=name):
+        config_for("development", tmp_path)
+
+
+def test_every_setting_read_from_the_environment_is_documented_in_the_readme():
+    source = (ROOT / "config.py").read_text()
+    names = set(re.findall(r'_env(?:_int|_bool)?\("([A-Z_]+)"', source))
+    names.add("ELEARN_CONFIG")
+    readme = (ROOT / "README.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not missing, f"Document these settings in README.md: {missing}"
+    assert len(names) > 15
