@@ -67,7 +67,9 @@ class Config:
         self.INSTANCE_PATH = str(instance_path)
         self.SECRET_KEY = _env("SECRET_KEY")
         database_url = _env("DATABASE_URL")
-        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url) if database_url else None
+        self.SQLALCHEMY_DATABASE_URI = (
+            normalise_database_url(database_url) if database_url else None
+        )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
         # Languages and time.
@@ -79,7 +81,8 @@ class Config:
         remember_days = _env_int("REMEMBER_COOKIE_DAYS", MAX_REMEMBER_DAYS)
         if not 1 <= remember_days <= MAX_REMEMBER_DAYS:
             raise ConfigurationError(
-                f"REMEMBER_COOKIE_DAYS must be between 1 and {MAX_REMEMBER_DAYS}, not {remember_days}."
+                f"REMEMBER_COOKIE_DAYS must be between 1 and {MAX_REMEMBER_DAYS}, "
+                f"not {remember_days}."
             )
         self.REMEMBER_COOKIE_DURATION = timedelta(days=remember_days)
         self.SESSION_COOKIE_HTTPONLY = True
@@ -98,7 +101,7 @@ class Config:
 
         # Passwords and account links.
         self.PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)
-        self.PASSWORD_HASH_METHOD = "scrypt"
+        self.PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - an algorithm's name, not a password
         self.PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
         self.SETUP_LINK_MAX_AGE = _env_int("SETUP_LINK_MAX_AGE", 24 * 3600)
 
@@ -112,7 +115,9 @@ class Config:
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = "elearn"
-        self.SIGNIN_LIMIT_PER_ACCOUNT = _env("SIGNIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour")
+        self.SIGNIN_LIMIT_PER_ACCOUNT = _env(
+            "SIGNIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour"
+        )
         self.SIGNIN_LIMIT_PER_ADDRESS = _env("SIGNIN_LIMIT_PER_ADDRESS", "150 per minute")
         self.REGISTER_LIMIT_PER_ADDRESS = _env("REGISTER_LIMIT_PER_ADDRESS", "60 per hour")
         self.RESET_LIMIT_PER_ACCOUNT = _env("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
@@ -162,7 +167,7 @@ class TestingConfig(Config):
         self.SECRET_KEY = "testing-only-" + "x" * 40
         url = _env("TEST_DATABASE_URL")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url) if url else "sqlite://"
-        self.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+        self.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - cheap parameters for tests
         self.MAIL_BACKEND = "locmem"
         self.RATELIMIT_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
@@ -185,8 +190,9 @@ class ProductionConfig(Config):
         key = self.SECRET_KEY or ""
         if key.lower() in _WEAK_SECRETS or len(key) < MIN_SECRET_LENGTH:
             problems.append(
-                f"SECRET_KEY: set it to a random string of at least {MIN_SECRET_LENGTH} characters, "
-                'for example the output of: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+                f"SECRET_KEY: set it to a random string of at least {MIN_SECRET_LENGTH} "
+                "characters, for example the output of: "
+                'python -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
         if not self.SQLALCHEMY_DATABASE_URI:
             problems.append(

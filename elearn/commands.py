@@ -15,6 +15,7 @@ from elearn.extensions import db
 from elearn.i18n import LANGUAGES
 from elearn.reference import COUNTIES, OUTSIDE_ROMANIA, PROFESSIONS
 from elearn.security import password_problem
+from elearn.translations_cli import translations_cli
 
 users_cli = AppGroup("users", help="Manage accounts from the command line.")
 
@@ -36,7 +37,9 @@ def start_command(info, host: str, port: int) -> None:
         upgrade()
         if not accounts.administrators_exist():
             token = accounts.first_administrator_token()
-            click.echo("\nNo administrator exists yet. Create the first one here (link valid once):")
+            click.echo(
+                "\nNo administrator exists yet. Create the first one here (link valid once):"
+            )
             click.secho(f"  http://{host}:{port}/setup/{token}\n", bold=True)
     click.echo(f"elearn is running at http://{host}:{port} (press Ctrl+C to stop).")
     app.run(host=host, port=port, debug=False, use_reloader=False)
@@ -44,7 +47,9 @@ def start_command(info, host: str, port: int) -> None:
 
 @users_cli.command("create-admin")
 @click.option("--email", prompt=True, help="The administrator's email address.")
-@click.option("--name", "full_name", prompt="Full name", help="As it should appear on certificates.")
+@click.option(
+    "--name", "full_name", prompt="Full name", help="As it should appear on certificates."
+)
 @click.option(
     "--profession", type=click.Choice(list(PROFESSIONS)), default="other", show_default=True
 )
@@ -95,3 +100,4 @@ def create_admin_command(email, full_name, profession, county, language, passwor
 def init_app(app) -> None:
     app.cli.add_command(start_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(translations_cli)

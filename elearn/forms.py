@@ -36,11 +36,16 @@ def options(pairs) -> list[SelectChoice]:
     return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
+def from_the_list(message) -> dict:
+    """The messages a select field gives for a value that is not one of its options."""
+    return {"invalid_choice_message": message, "invalid_value_message": message}
+
+
 def county_choices() -> list[tuple[str, object]]:
     """Counties sorted by their name in the reader's language, 'outside Romania' last."""
     counties = [(key, label) for key, label in COUNTIES.items() if key != OUTSIDE_ROMANIA]
     counties.sort(key=lambda pair: fold(str(pair[1])))
-    return counties + [(OUTSIDE_ROMANIA, COUNTIES[OUTSIDE_ROMANIA])]
+    return [*counties, (OUTSIDE_ROMANIA, COUNTIES[OUTSIDE_ROMANIA])]
 
 
 def show_domain_error(form, error) -> None:
@@ -106,6 +111,7 @@ def profession_field() -> SelectField:
         _l("Profession"),
         choices=options([("", _l("Choose your profession")), *PROFESSIONS.items()]),
         validators=[InputRequired(_l("Choose your profession."))],
+        **from_the_list(_l("Choose a profession from the list.")),
     )
 
 
@@ -115,6 +121,7 @@ def county_field() -> SelectField:
         description=_l("Where you work."),
         choices=[],
         validators=[InputRequired(_l("Choose the county where you work."))],
+        **from_the_list(_l("Choose a county from the list.")),
     )
 
 
@@ -124,6 +131,7 @@ def language_field() -> SelectField:
         description=_l("Pages and emails will be in this language."),
         choices=options(LANGUAGES.items()),
         validators=[InputRequired(_l("Choose a language."))],
+        **from_the_list(_l("Choose Română, English or Magyar.")),
     )
 
 
@@ -133,5 +141,5 @@ def organisation_field() -> SelectField:
         description=_l("The school, institution or organisation you work for, if it is listed."),
         coerce=int,
         choices=[],
-        validate_choice=True,
+        **from_the_list(_l("Choose an organisation from the list.")),
     )

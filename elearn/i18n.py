@@ -76,7 +76,7 @@ def current_language() -> str:
 
 
 def select_language() -> str:
-    """The profile's language, else one chosen on the switcher, else the browser's, else Romanian."""
+    """The profile's language, else the switcher's choice, else the browser's, else Romanian."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -48,12 +49,20 @@ def password_problem(password: str, *, user_inputs: list[str] | tuple[str, ...] 
     """
     min_length = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < min_length:
-        return _("Use at least %(num)d characters.", num=min_length)
+        return ngettext(
+            "Use at least %(num)d character.", "Use at least %(num)d characters.", min_length
+        )
     if len(password) > PASSWORD_MAX_LENGTH:
-        return _("Use at most %(num)d characters.", num=PASSWORD_MAX_LENGTH)
+        return ngettext(
+            "Use at most %(num)d character.", "Use at most %(num)d characters.", PASSWORD_MAX_LENGTH
+        )
     inputs = sorted(
-        {part for value in user_inputs for part in fold(value).replace("@", " ").replace(".", " ").split()
-         if len(part) >= 3},
+        {
+            part
+            for value in user_inputs
+            for part in fold(value).replace("@", " ").replace(".", " ").split()
+            if len(part) >= 3
+        },
         key=len,
         reverse=True,
     )
@@ -64,7 +73,9 @@ def password_problem(password: str, *, user_inputs: list[str] | tuple[str, ...] 
         remainder = remainder.replace(part, "")
     too_guessable = len(remainder) < _MIN_OWN_REMAINDER
     if not too_guessable:
-        too_guessable = zxcvbn(folded[:_ZXCVBN_MAX], user_inputs=inputs)["score"] < _MIN_ZXCVBN_SCORE
+        too_guessable = (
+            zxcvbn(folded[:_ZXCVBN_MAX], user_inputs=inputs)["score"] < _MIN_ZXCVBN_SCORE
+        )
     if too_guessable:
         return _(
             "This password is too common or too easy to guess. "

@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "ELEARN_CONFIG", "REMEMBER_COOKIE_DAYS"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "MAIL_SERVER",
+        "ELEARN_CONFIG",
+        "REMEMBER_COOKIE_DAYS",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -62,7 +68,7 @@ def test_development_makes_its_own_secret_once_and_uses_sqlite_in_instance(clean
     assert first.SECRET_KEY == second.SECRET_KEY
     assert len(first.SECRET_KEY) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
-    assert first.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'elearn.sqlite3'}"
+    assert f"sqlite:///{tmp_path / 'elearn.sqlite3'}" == first.SQLALCHEMY_DATABASE_URI
 
 
 def test_an_unknown_environment_name_is_refused(clean_env, tmp_path):
@@ -70,8 +76,10 @@ def test_an_unknown_environment_name_is_refused(clean_env, tmp_path):
         config_for("staging", tmp_path)
 
 
-@pytest.mark.parametrize(("name", "value"), [("REMEMBER_COOKIE_DAYS", "30"), ("MAIL_PORT", "abc"),
-                                             ("MAIL_USE_TLS", "maybe")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("REMEMBER_COOKIE_DAYS", "30"), ("MAIL_PORT", "abc"), ("MAIL_USE_TLS", "maybe")],
+)
 def test_bad_values_are_refused_with_the_variable_named(clean_env, tmp_path, name, value):
     clean_env.setenv(name, value)
     with pytest.raises(ConfigurationError, match=name):

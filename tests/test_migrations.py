@@ -59,7 +59,10 @@ def test_upgrade_downgrade_and_upgrade_again_from_empty(scratch_database_url):
 def test_constraints_are_named_by_the_convention(app):
     with app.app_context():
         inspector = inspect(db.engine)
-        assert inspector.get_pk_constraint("users")["name"] in ("pk_users", None)  # SQLite omits PK names
+        assert inspector.get_pk_constraint("users")["name"] in (
+            "pk_users",
+            None,
+        )  # SQLite omits PK names
         uniques = {c["name"] for c in inspector.get_unique_constraints("users")}
         assert "uq_users_email" in uniques
         foreign = {c["name"] for c in inspector.get_foreign_keys("users")}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+
 import pytest
 
 from elearn.accounts.models import Role
+from elearn.extensions import db
 from elearn.security import CONTENT_SECURITY_POLICY, is_safe_redirect, password_problem
-from tests.conftest import PASSWORD, page_text, sign_in
+from tests.conftest import PASSWORD, Client, page_text, sign_in
 
 
 @pytest.mark.parametrize(
@@ -28,7 +32,9 @@ from tests.conftest import PASSWORD, page_text, sign_in
 )
 def test_password_policy(app, password, acceptable):
     with app.test_request_context():
-        problem = password_problem(password, user_inputs=["Maria Ionescu", "maria.ionescu@example.org"])
+        problem = password_problem(
+            password, user_inputs=["Maria Ionescu", "maria.ionescu@example.org"]
+        )
     assert (problem is None) is acceptable, problem
 
 
@@ -102,8 +108,12 @@ def test_production_cookies_are_secure(migrated_database, monkeypatch):
 class TestCSRF:
     def test_a_form_post_without_a_token_is_refused_and_changes_nothing(self, app, client, make):
         person = make.user()
-        response = client.post("/sign-in", data={"email": person.email, "password": person.password},
-                               csrf=False, headers={"Accept-Language": "en"})
+        response = client.post(
+            "/sign-in",
+            data={"email": person.email, "password": person.password},
+            csrf=False,
+            headers={"Accept-Language": "en"},
+        )
         assert response.status_code == 400
         assert "This form could not be accepted" in page_text(response)
         assert client.get("/account").status_code == 302
@@ -112,8 +122,11 @@ class TestCSRF:
         person = make.user()
         other = app.test_client()
         token = other.csrf_token()
-        response = client.post("/sign-in", csrf=False,
-                               data={"email": person.email, "password": person.password, "csrf_token": token})
+        response = client.post(
+            "/sign-in",
+            csrf=False,
+            data={"email": person.email, "password": person.password, "csrf_token": token},
+        )
         assert response.status_code == 400
 
     def test_every_state_changing_route_is_protected(self, app, client, make):
@@ -132,14 +145,23 @@ class TestCSRF:
 
 @pytest.mark.parametrize(
     "config_overrides",
-    [{"RATELIMIT_ENABLED": True, "SIGNIN_LIMIT_PER_ACCOUNT": "3 per minute",
-      "SIGNIN_LIMIT_PER_ADDRESS": "10 per minute"}],
+    [
+        {
+            "RATELIMIT_ENABLED": True,
+            "SIGNIN_LIMIT_PER_ACCOUNT": "3 per minute",
+            "SIGNIN_LIMIT_PER_ADDRESS": "10 per minute",
+        }
+    ],
     indirect=True,
 )
 class TestSignInRateLimits:
     def attempt(self, client, email, password="wrong password here", ip="10.0.0.1"):
-        return client.post("/sign-in", data={"email": email, "password": password},
-                           environ_base={"REMOTE_ADDR": ip}, headers={"Accept-Language": "en"})
+        return client.post(
+            "/sign-in",
+            data={"email": email, "password": password},
+            environ_base={"REMOTE_ADDR": ip},
+            headers={"Accept-Language": "en"},
+        )
 
     def test_failed_attempts_on_one_account_are_limited_whatever_the_address(self, client, make):
         person = make.user()
@@ -149,7 +171,9 @@ class TestSignInRateLimits:
         assert blocked.status_code == 429
         assert "Too many attempts" in page_text(blocked)
         # Even the right password waits: the limit is on the account.
-        assert self.attempt(client, person.email, person.password, ip="10.0.0.98").status_code == 429
+        assert (
+            self.attempt(client, person.email, person.password, ip="10.0.0.98").status_code == 429
+        )
 
     def test_a_classroom_on_one_network_can_all_sign_in(self, app, make):
         people = [make.user() for _ in range(12)]
@@ -169,8 +193,13 @@ class TestSignInRateLimits:
 
 @pytest.mark.parametrize(
     "config_overrides",
-    [{"RATELIMIT_ENABLED": True, "RESET_LIMIT_PER_ACCOUNT": "2 per hour",
-      "REGISTER_LIMIT_PER_ADDRESS": "2 per hour"}],
+    [
+        {
+            "RATELIMIT_ENABLED": True,
+            "RESET_LIMIT_PER_ACCOUNT": "2 per hour",
+            "REGISTER_LIMIT_PER_ADDRESS": "2 per hour",
+        }
+    ],
     indirect=True,
 )
 def test_reset_requests_and_registrations_are_limited(client, make, outbox):
@@ -182,3 +211,38 @@ def test_reset_requests_and_registrations_are_limited(client, make, outbox):
     for _ in range(2):
         assert client.post("/register", data={"email": "x"}).status_code == 200
     assert client.post("/register", data={"email": "x"}).status_code == 429
+
+
+REDIS_URL = os.environ.get("ELEARN_TEST_REDIS_URL")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="set ELEARN_TEST_REDIS_URL (CI does) to use Redis")
+def test_limits_are_counted_in_redis_when_configured(migrated_database, make):
+    """With Redis configured, the counters live there, where every gunicorn worker sees them."""
+    import redis
+
+    from elearn import create_app
+
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": migrated_database,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_SWALLOW_ERRORS": False,
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
+        "SIGNIN_LIMIT_PER_ACCOUNT": "3 per minute",
+    })
+    # A fresh address, so that no earlier run's counters apply.
+    person = make.user(email=f"{uuid.uuid4().hex}@example.org")
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        app.test_client_class = Client
+        data = {"email": person.email, "password": "wrong password here"}
+        statuses = [app.test_client().post("/sign-in", data=data).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert list(server.scan_iter(f"*{person.email}*")), "no counter in Redis"
+    finally:
+        for key in server.scan_iter(f"*{person.email}*"):
+            server.delete(key)
+        server.close()
+        with app.app_context():
+            db.engine.dispose()

@@ -164,7 +164,9 @@ def user_for_reset_token(token: str) -> User:
 
 def administrators_exist() -> bool:
     return (
-        db.session.scalar(select(RoleAssignment.id).where(RoleAssignment.role == Role.ADMIN).limit(1))
+        db.session.scalar(
+            select(RoleAssignment.id).where(RoleAssignment.role == Role.ADMIN).limit(1)
+        )
         is not None
     )
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from elearn.accounts.models import Role
 from elearn.reference import COUNTIES, ORGANISATION_KINDS, PROFESSIONS, label
 
+
 def navigation() -> list[tuple[str, object]]:
     """(url, label) of the pages the signed-in reader's roles open."""
     if not current_user.is_authenticated:

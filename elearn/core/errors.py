@@ -21,8 +21,10 @@ MESSAGES = {
     ),
     403: (
         _l("You do not have access to this page"),
-        _l("Your account does not have the role this page needs. If you think it should, "
-           "ask an administrator of the platform."),
+        _l(
+            "Your account does not have the role this page needs. If you think it should, "
+            "ask an administrator of the platform."
+        ),
     ),
     404: (
         _l("Page not found"),
@@ -42,15 +44,19 @@ MESSAGES = {
     ),
     500: (
         _l("Something went wrong on our side"),
-        _l("Nothing you did caused this. Try again in a few minutes; if it keeps happening, "
-           "tell the platform's administrators."),
+        _l(
+            "Nothing you did caused this. Try again in a few minutes; if it keeps happening, "
+            "tell the platform's administrators."
+        ),
     ),
 }
 
 CSRF_MESSAGE = (
     _l("This form could not be accepted"),
-    _l("It may have been open for too long, or your session ended. Go back, reload the "
-       "page and submit the form again."),
+    _l(
+        "It may have been open for too long, or your session ended. Go back, reload the "
+        "page and submit the form again."
+    ),
 )
 
 

@@ -7,7 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from elearn.forms import county_choices, no_control_characters, normalise_name, options
+from elearn.forms import (
+    county_choices,
+    from_the_list,
+    no_control_characters,
+    normalise_name,
+    options,
+)
 from elearn.reference import ORGANISATION_KINDS
 
 
@@ -26,8 +32,13 @@ class OrganisationForm(FlaskForm):
         _l("Kind"),
         choices=options([("", _l("Choose the kind of organisation")), *ORGANISATION_KINDS.items()]),
         validators=[InputRequired(_l("Choose the kind of organisation."))],
+        **from_the_list(_l("Choose a kind of organisation from the list.")),
     )
-    county = SelectField(_l("County"), validators=[Optional()])
+    county = SelectField(
+        _l("County"),
+        validators=[Optional()],
+        **from_the_list(_l("Choose a county from the list.")),
+    )
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs) -> None:

@@ -15,8 +15,12 @@ NO_ORGANISATION = 0
 
 def organisation_choices() -> list[tuple[int, str]]:
     """Every organisation for a select field, by name, after 'none'."""
-    names = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [(NO_ORGANISATION, _("None, or not in the list"))] + [(row.id, row.name) for row in names]
+    names = db.session.execute(
+        select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    )
+    return [(NO_ORGANISATION, _("None, or not in the list"))] + [
+        (row.id, row.name) for row in names
+    ]
 
 
 def organisation_or_none(organisation_id: int | None) -> Organisation | None:
@@ -46,7 +50,9 @@ def create_organisation(*, name: str, kind: str, county: str | None) -> Organisa
     return organisation
 
 
-def update_organisation(organisation: Organisation, *, name: str, kind: str, county: str | None) -> None:
+def update_organisation(
+    organisation: Organisation, *, name: str, kind: str, county: str | None
+) -> None:
     """Rename or reclassify an organisation. Raises DomainError when the name is taken."""
     _check_name_free(name, except_id=organisation.id)
     organisation.name = name

@@ -9,7 +9,7 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.accounts.models import Role
-from elearn.forms import options, organisation_field
+from elearn.forms import from_the_list, options, organisation_field
 from elearn.organisations.services import organisation_choices
 
 ROLE_LABELS = {
@@ -44,22 +44,34 @@ class PeopleSearchForm(FlaskForm):
         _l("Name or email"),
         validators=[Optional(), Length(max=200, message=_l("Search for at most 200 characters."))],
     )
-    role = SelectField(_l("Role"), validators=[Optional()])
-    organisation = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    role = SelectField(
+        _l("Role"), validators=[Optional()], **from_the_list(_l("Choose a role from the list."))
+    )
+    organisation = SelectField(
+        _l("Organisation"),
+        coerce=int,
+        validators=[Optional()],
+        **from_the_list(_l("Choose an organisation from the list.")),
+    )
     status = SelectField(
         _l("Status"),
-        choices=options([("", _l("Any")), ("active", _l("Active")), ("deactivated", _l("Deactivated"))]),
+        choices=options(
+            [("", _l("Any")), ("active", _l("Active")), ("deactivated", _l("Deactivated"))]
+        ),
         validators=[Optional()],
+        **from_the_list(_l("Choose a status from the list.")),
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = options([("", _l("Any"))] + [(r.value, ROLE_LABELS[r]) for r in Role])
-        self.organisation.choices = options([(-1, _l("Any"))] + organisation_choices())
+        self.role.choices = options([("", _l("Any")), *((r.value, ROLE_LABELS[r]) for r in Role)])
+        self.organisation.choices = options([(-1, _l("Any")), *organisation_choices()])
 
 
 class UserAccessForm(FlaskForm):
-    roles = CheckboxesField(_l("Roles"), choices=[])
+    roles = CheckboxesField(
+        _l("Roles"), choices=[], **from_the_list(_l("Choose roles from the list."))
+    )
     organisation_id = organisation_field()
     submit = SubmitField(_l("Save changes"))
 

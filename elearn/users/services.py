@@ -57,7 +57,11 @@ def _other_active_administrators(user: User) -> int:
 
 def set_roles(user: User, roles: set[Role], *, granted_by: User) -> None:
     """Give ``user`` exactly ``roles``. Raises DomainError if that would leave no administrator."""
-    if Role.ADMIN in user.roles and Role.ADMIN not in roles and not _other_active_administrators(user):
+    if (
+        Role.ADMIN in user.roles
+        and Role.ADMIN not in roles
+        and not _other_active_administrators(user)
+    ):
         raise DomainError(
             _l("This is the only administrator. Make someone else an administrator first."),
             field="roles",

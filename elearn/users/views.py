@@ -12,7 +12,13 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
 from elearn.users import services
-from elearn.users.forms import ROLE_DESCRIPTIONS, ROLE_LABELS, ConfirmForm, PeopleSearchForm, UserAccessForm
+from elearn.users.forms import (
+    ROLE_DESCRIPTIONS,
+    ROLE_LABELS,
+    ConfirmForm,
+    PeopleSearchForm,
+    UserAccessForm,
+)
 
 bp = Blueprint("users", __name__, url_prefix="/admin/people")
 

@@ -17,9 +17,16 @@ def setup_token(app) -> str:
 
 
 def administrator_form(**overrides) -> dict:
-    data = {"full_name": "Admin Ștefan", "email": "admin@example.org", "password": PASSWORD,
-            "confirm": PASSWORD, "profession": "ngo_staff", "organisation_id": "0",
-            "county": "BH", "preferred_language": "ro"}
+    data = {
+        "full_name": "Admin Ștefan",
+        "email": "admin@example.org",
+        "password": PASSWORD,
+        "confirm": PASSWORD,
+        "profession": "ngo_staff",
+        "organisation_id": "0",
+        "county": "BH",
+        "preferred_language": "ro",
+    }
     data.update(overrides)
     return data
 

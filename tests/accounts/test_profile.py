@@ -25,9 +25,16 @@ def test_editing_the_profile_saves_every_field(app, client, make):
     organisation_id = make.organisation()
     person = make.user()
     sign_in(client, person)
-    response = client.post("/account", data={
-        "full_name": "  Ștefania   Țurcanu ", "profession": "social_worker",
-        "organisation_id": str(organisation_id), "county": "abroad", "preferred_language": "en"})
+    response = client.post(
+        "/account",
+        data={
+            "full_name": "  Ștefania   Țurcanu ",
+            "profession": "social_worker",
+            "organisation_id": str(organisation_id),
+            "county": "abroad",
+            "preferred_language": "en",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         user = db.session.get(User, person.id)
@@ -40,11 +47,19 @@ def test_editing_the_profile_saves_every_field(app, client, make):
 
 
 def test_a_bad_profile_change_writes_nothing(app, client, make):
-    person = make.user(full_name="Ana Pop")
+    person = make.user(full_name="Ana Pop", language="en")
     sign_in(client, person)
-    response = client.post("/account", data={
-        "full_name": "", "profession": "teacher", "organisation_id": "0",
-        "county": "BH", "preferred_language": "ro"}, headers={"Accept-Language": "en"})
+    response = client.post(
+        "/account",
+        data={
+            "full_name": "",
+            "profession": "teacher",
+            "organisation_id": "0",
+            "county": "BH",
+            "preferred_language": "ro",
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 200
     assert "Enter your full name." in page_text(response)
     with app.app_context():
@@ -52,31 +67,46 @@ def test_a_bad_profile_change_writes_nothing(app, client, make):
 
 
 def test_changing_the_password_needs_the_current_one(app, client, make):
-    person = make.user()
+    person = make.user(language="en")
     sign_in(client, person)
-    response = client.post("/account/password", data={
-        "current_password": "not my password", "password": NEW, "confirm": NEW},
-        headers={"Accept-Language": "en"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": "not my password", "password": NEW, "confirm": NEW},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 200
     assert "The current password is not right." in page_text(response)
     client.post("/sign-out")
-    assert client.post("/sign-in", data={"email": person.email, "password": person.password}).status_code == 302
+    assert (
+        client.post(
+            "/sign-in", data={"email": person.email, "password": person.password}
+        ).status_code
+        == 302
+    )
 
 
 def test_changing_the_password(client, make):
     person = make.user()
     sign_in(client, person)
-    response = client.post("/account/password", data={
-        "current_password": person.password, "password": NEW, "confirm": NEW})
+    response = client.post(
+        "/account/password",
+        data={"current_password": person.password, "password": NEW, "confirm": NEW},
+    )
     assert response.status_code == 302
     client.post("/sign-out")
     assert client.post("/sign-in", data={"email": person.email, "password": NEW}).status_code == 302
 
 
 def test_a_new_password_cannot_contain_only_the_persons_name(client, make):
-    person = make.user(full_name="Ioana Mărginean")
+    person = make.user(full_name="Ioana Mărginean", language="en")
     sign_in(client, person)
-    response = client.post("/account/password", data={
-        "current_password": person.password, "password": "ioanamarginean", "confirm": "ioanamarginean"},
-        headers={"Accept-Language": "en"})
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": person.password,
+            "password": "ioanamarginean",
+            "confirm": "ioanamarginean",
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert "too common or too easy to guess" in page_text(response)

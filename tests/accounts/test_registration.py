@@ -35,8 +35,16 @@ def users(app) -> list[User]:
 
 def test_registration_form_has_every_field_with_a_label(client):
     html = client.get("/register").get_data(as_text=True)
-    for field in ("full_name", "email", "password", "confirm", "profession",
-                  "organisation_id", "county", "preferred_language"):
+    for field in (
+        "full_name",
+        "email",
+        "password",
+        "confirm",
+        "profession",
+        "organisation_id",
+        "county",
+        "preferred_language",
+    ):
         assert f'<label for="{field}">' in html
         assert f'id="{field}"' in html
 
@@ -69,8 +77,11 @@ def test_registering_with_an_organisation_from_the_list(app, client, make):
 
 def test_the_same_email_in_another_case_cannot_register_twice(app, client, make):
     make.user(email="stefan.gyongyi@example.org")
-    response = client.post("/register", data=registration(email="STEFAN.GYONGYI@example.ORG"),
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/register",
+        data=registration(email="STEFAN.GYONGYI@example.ORG"),
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 200
     assert "An account with this email address already exists." in page_text(response)
     assert len(users(app)) == 1
@@ -89,11 +100,12 @@ def test_the_same_email_in_another_case_cannot_register_twice(app, client, make)
         ("password", "stefangyongyi", "This password is too common or too easy to guess."),
         ("confirm", "something else entirely", "The two passwords are not the same."),
         ("profession", "", "Choose your profession."),
-        ("profession", "astronaut", "Not a valid choice"),
+        ("profession", "astronaut", "Choose a profession from the list."),
         ("county", "", "Choose the county where you work."),
-        ("county", "ZZ", "Not a valid choice"),
-        ("preferred_language", "de", "Not a valid choice"),
-        ("organisation_id", "9999", "Not a valid choice"),
+        ("county", "ZZ", "Choose a county from the list."),
+        ("preferred_language", "de", "Choose Română, English or Magyar."),
+        ("organisation_id", "9999", "Choose an organisation from the list."),
+        ("organisation_id", "abc", "Choose an organisation from the list."),
     ],
 )
 def test_bad_input_is_explained_next_to_the_field_and_nothing_is_written(
@@ -140,16 +152,30 @@ def test_concurrent_duplicate_registration_is_refused_by_the_database(app):
     from elearn.errors import DomainError
 
     with app.app_context():
-        db.session.add(User(email="dup@example.org", full_name="A", password_hash="x",
-                            profession="other", county="BH", preferred_language="ro"))
+        db.session.add(
+            User(
+                email="dup@example.org",
+                full_name="A",
+                password_hash="x",
+                profession="other",
+                county="BH",
+                preferred_language="ro",
+            )
+        )
         db.session.flush()
         # Simulate the race: the check finds nothing, the insert hits the index.
         original = services.user_by_email
         services.user_by_email = lambda email: None
         try:
             with pytest.raises(DomainError):
-                services.register_user(email="dup@example.org", full_name="B", password=PASSWORD,
-                                       profession="other", county="BH", preferred_language="ro")
+                services.register_user(
+                    email="dup@example.org",
+                    full_name="B",
+                    password=PASSWORD,
+                    profession="other",
+                    county="BH",
+                    preferred_language="ro",
+                )
         finally:
             services.user_by_email = original
         db.session.rollback()

@@ -26,7 +26,9 @@ def set_cookies(response) -> dict[str, SimpleCookie]:
 def test_signing_in_opens_the_account_and_records_when(app, client, make):
     person = make.user()
     before = datetime.now(UTC)
-    response = client.post("/sign-in", data={"email": person.email.upper(), "password": person.password})
+    response = client.post(
+        "/sign-in", data={"email": person.email.upper(), "password": person.password}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert client.get("/account").status_code == 200
@@ -38,8 +40,11 @@ def test_signing_in_opens_the_account_and_records_when(app, client, make):
 def test_a_wrong_password_or_unknown_address_gets_the_same_answer(client, make, email):
     person = make.user()
     address = person.email if email == "known" else email
-    response = client.post("/sign-in", data={"email": address, "password": "not the password at all"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/sign-in",
+        data={"email": address, "password": "not the password at all"},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 200
     assert WRONG in page_text(response)
     assert 'value="not the password at all"' not in response.get_data(as_text=True)
@@ -51,11 +56,17 @@ def test_a_deactivated_person_is_told_why_only_after_the_right_password(app, cli
     with app.app_context():
         db.session.get(User, person.id).deactivated_at = datetime.now(UTC)
         db.session.commit()
-    wrong = client.post("/sign-in", data={"email": person.email, "password": "wrong password here"},
-                        headers={"Accept-Language": "en"})
+    wrong = client.post(
+        "/sign-in",
+        data={"email": person.email, "password": "wrong password here"},
+        headers={"Accept-Language": "en"},
+    )
     assert WRONG in page_text(wrong)
-    right = client.post("/sign-in", data={"email": person.email, "password": person.password},
-                        headers={"Accept-Language": "en"})
+    right = client.post(
+        "/sign-in",
+        data={"email": person.email, "password": person.password},
+        headers={"Accept-Language": "en"},
+    )
     assert "This account has been deactivated." in page_text(right)
     assert client.get("/account").status_code == 302
 
@@ -75,20 +86,32 @@ def test_sign_in_returns_to_the_page_that_asked_for_it(client, make, target):
     redirect = client.get(target)
     assert redirect.status_code == 302
     assert redirect.headers["Location"].startswith("/sign-in?next=")
-    response = client.post(redirect.headers["Location"],
-                           data={"email": person.email, "password": person.password})
+    response = client.post(
+        redirect.headers["Location"], data={"email": person.email, "password": person.password}
+    )
     assert response.headers["Location"] == target
 
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
-     "http:/evil.example", "\\\\evil.example", "/\tevil.example", " //evil.example"],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "\\\\evil.example",
+        "/\tevil.example",
+        " //evil.example",
+    ],
 )
 def test_sign_in_never_redirects_off_the_site(client, make, target):
     person = make.user()
-    response = client.post("/sign-in", query_string={"next": target},
-                           data={"email": person.email, "password": person.password})
+    response = client.post(
+        "/sign-in",
+        query_string={"next": target},
+        data={"email": person.email, "password": person.password},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
@@ -146,9 +169,14 @@ def test_a_session_from_before_a_password_change_no_longer_signs_in(app, make):
     laptop, phone = app.test_client(), app.test_client()
     sign_in(laptop, person)
     sign_in(phone, person)
-    response = phone.post("/account/password", data={
-        "current_password": person.password, "password": "new harbour lantern 77",
-        "confirm": "new harbour lantern 77"})
+    response = phone.post(
+        "/account/password",
+        data={
+            "current_password": person.password,
+            "password": "new harbour lantern 77",
+            "confirm": "new harbour lantern 77",
+        },
+    )
     assert response.status_code == 302
     assert phone.get("/account").status_code == 200  # the device that changed it stays in
     assert laptop.get("/account").status_code == 302  # every other device is signed out

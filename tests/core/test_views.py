@@ -83,7 +83,10 @@ def test_a_server_error_shows_our_page_not_a_stack_trace(app, client):
 
 def test_an_oversized_request_body_gets_413_not_a_crash(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    response = client.post("/sign-in", data={"email": "a@example.org", "password": "x" * 5000},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/sign-in",
+        data={"email": "a@example.org", "password": "x" * 5000},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 413
     assert "too large" in page_text(response)

@@ -1,0 +1,138 @@
+"""A person's first visit, in a real browser: register, sign out, sign in, reset the password,
+change language; an administrator gives someone a role. axe-core checks every page visited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from elearn.accounts.models import Role
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "winter garden compass 31"
+
+
+def visit(page, axe, url):
+    page.goto(url)
+    axe.check(page)
+
+
+def test_register_sign_out_sign_in_reset_and_change_language(app, live_server, page, axe, outbox):
+    page.set_extra_http_headers({"Accept-Language": "ro-RO,ro;q=0.9"})
+    visit(page, axe, live_server + "/")
+    assert page.locator("html").get_attribute("lang") == "ro"
+
+    # Register, first with a mistake: the error summary links to the field.
+    page.get_by_role("link", name="Creați un cont gratuit").click()
+    axe.check(page)
+    page.get_by_label("Nume complet").fill("Ștefan Gyöngyi")
+    page.get_by_label("Adresa de e-mail").fill("stefan@example.org")
+    page.get_by_label("Parolă", exact=True).fill("short")
+    page.get_by_label("Confirmați parola").fill("short")
+    page.get_by_role("button", name="Creați contul").click()
+    summary = page.get_by_role("alert")
+    assert summary.is_visible()
+    axe.check(page)
+    assert page.get_by_label("Nume complet").input_value() == "Ștefan Gyöngyi"
+
+    page.get_by_label("Parolă", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirmați parola").fill(PASSWORD)
+    page.get_by_label("Profesie").select_option("school_counsellor")
+    page.get_by_label("Județ").select_option("BH")
+    page.get_by_label("Limba preferată").select_option("ro")
+    page.get_by_role("button", name="Creați contul").click()
+    assert page.url == live_server + "/"
+    assert "Ștefan Gyöngyi" in page.locator("main").inner_text()
+    axe.check(page)
+
+    # Sign out, then sign in again.
+    page.get_by_role("button", name="Deconectare").click()
+    assert page.get_by_role("link", name="Autentificare").first.is_visible()
+    page.get_by_role("link", name="Autentificare").first.click()
+    axe.check(page)
+    page.get_by_label("Adresa de e-mail").fill("stefan@example.org")
+    page.get_by_label("Parolă").fill(PASSWORD)
+    page.get_by_role("button", name="Autentificare").click()
+    page.get_by_role("link", name="Contul meu", exact=True).click()
+    assert page.url == live_server + "/account"
+    axe.check(page)
+    visit(page, axe, live_server + "/account/password")
+
+    # Forget the password: the emailed link sets a new one.
+    page.get_by_role("button", name="Deconectare").click()
+    visit(page, axe, live_server + "/password/forgot")
+    page.get_by_label("Adresa de e-mail").fill("stefan@example.org")
+    page.get_by_role("button").filter(has_text=re.compile("link", re.I)).click()
+    axe.check(page)
+    link = re.search(r"http://\S+/password/reset/\S+", outbox[0].body).group(0)
+    visit(page, axe, link.replace("http://localhost", live_server))
+    page.get_by_label("Parola nouă").fill(NEW_PASSWORD)
+    page.get_by_label("Confirmați parola").fill(NEW_PASSWORD)
+    page.get_by_role("button").last.click()
+    assert page.url == live_server + "/sign-in"
+    page.get_by_label("Adresa de e-mail").fill("stefan@example.org")
+    page.get_by_label("Parolă").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Autentificare").click()
+    assert "Ștefan Gyöngyi" in page.locator("main").inner_text()
+
+    # Switch to English, then Hungarian: the page and the profile follow.
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="My account", exact=True).is_visible()
+    axe.check(page)
+    page.get_by_role("button", name="Magyar").click()
+    assert page.locator("html").get_attribute("lang") == "hu"
+    visit(page, axe, live_server + "/accessibility")
+    assert page.get_by_role("button", name="Magyar").get_attribute("aria-current") == "true"
+
+    assert axe.problems == [], "\n".join(axe.problems)
+    assert len(axe.checked) >= 12
+
+
+def test_an_administrator_makes_someone_a_trainer(app, live_server, page, axe, make):
+    make.user(full_name="Maria Ionescu", email="maria@example.org")
+    admin = make.user(full_name="Admin Ana", roles=(Role.LEARNER, Role.ADMIN), language="en")
+    make.organisation()
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(admin.email)
+    page.get_by_label("Password").fill(admin.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="People").click()
+    axe.check(page)
+    page.get_by_label("Name or email").fill("maria")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Maria Ionescu").click()
+    axe.check(page)
+    page.get_by_label("Trainer").check()
+    page.get_by_role("button", name="Save changes").click()
+    assert "have been saved" in page.locator(".flash-messages").inner_text()
+    assert page.get_by_label("Trainer").is_checked()
+    page.get_by_role("link", name="Organisations").click()
+    axe.check(page)
+    page.get_by_role("link", name="Add an organisation").click()
+    axe.check(page)
+    assert axe.problems == [], "\n".join(axe.problems)
+
+
+def test_the_core_pages_work_without_javascript_on_a_small_phone(browser, live_server, make):
+    person = make.user(language="en")
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        for path in ("/", "/register", "/sign-in", "/accessibility"):
+            page.goto(live_server + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, (path, width)
+        page.goto(live_server + "/sign-in")
+        page.locator("#email").fill(person.email)
+        page.locator("#password").fill(person.password)
+        page.locator("main input[type=submit]").click()
+        page.goto(live_server + "/account")
+        assert page.url.endswith("/account")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()

@@ -1,0 +1,147 @@
+"""Authorisation tests generated from docs/permissions.md.
+
+For every route in the matrix and every column (anonymous, learner, trainer, manager,
+administrator), a person holding exactly that role makes the request: ✗ must be refused
+(anonymous: sent to sign in; others: 403), ✓ must not be. A route that is in the code but not
+in the matrix, or the other way round, fails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from elearn import create_app
+from elearn.access import access_of
+from elearn.accounts.models import Role
+
+MATRIX = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
+COLUMNS: tuple[Role | None, ...] = (None, Role.LEARNER, Role.TRAINER, Role.MANAGER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    methods: tuple[str, ...]
+    allowed: tuple[bool, ...]  # one per column
+
+
+def read_matrix() -> list[Row]:
+    rows = []
+    for line in MATRIX.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\|\s*`([\w.]+)`\s*\|(.*)\|\s*$", line)
+        if not match:
+            continue
+        cells = [cell.strip() for cell in match.group(2).split("|")]
+        methods = tuple(m.strip() for m in cells[0].split(","))
+        marks = cells[2:7]
+        assert all(mark in ("✓", "✗") for mark in marks), line
+        rows.append(Row(match.group(1), methods, tuple(mark == "✓" for mark in marks)))
+    return rows
+
+
+ROWS = read_matrix()
+CASES = [
+    pytest.param(
+        row, method, column, allowed, id=f"{row.endpoint}-{method}-{column or 'anonymous'}"
+    )
+    for row in ROWS
+    for method in row.methods
+    for column, allowed in zip(COLUMNS, row.allowed, strict=True)
+]
+
+
+def test_the_matrix_lists_every_route_and_only_those():
+    app = create_app({})
+    in_code = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    in_matrix = {(row.endpoint, method) for row in ROWS for method in row.methods}
+    assert in_code == in_matrix
+
+
+def test_every_view_declares_who_may_use_it():
+    app = create_app({})
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and access_of(view) is None
+    ]
+    assert undeclared == []
+
+
+def test_each_views_declaration_agrees_with_the_matrix():
+    app = create_app({})
+    for row in ROWS:
+        access = access_of(app.view_functions[row.endpoint])
+        anonymous, *signed_in = row.allowed
+        if access.kind == "public":
+            assert all(row.allowed), row.endpoint
+        elif access.kind == "signed_in":
+            assert not anonymous and all(signed_in), row.endpoint
+        else:
+            expected = [role in access.roles for role in COLUMNS[1:]]
+            assert not anonymous and signed_in == expected, row.endpoint
+
+
+def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    values = {"organisation_id": organisation_id, "user_id": user_id, "token": "not-a-token"}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{arg: values[arg] for arg in rule.arguments})
+
+
+@pytest.mark.parametrize(("row", "method", "column", "allowed"), CASES)
+def test_route_access(app, client, make, as_role, row, method, column, allowed):
+    organisation_id = make.organisation()
+    target = make.user(organisation_id=organisation_id)
+    # The manager column's person belongs to the organisation the URL names (their own).
+    as_role(column, organisation_id=organisation_id)
+    url = _url(app, row.endpoint, organisation_id, target.id)
+    response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
+    status = response.status_code
+    signing_in = status == 302 and response.headers["Location"].startswith("/sign-in")
+    if allowed:
+        assert status != 403 and not signing_in, (url, status)
+        assert status < 500
+    elif column is None:
+        assert signing_in, (url, status)
+    else:
+        assert status == 403, (url, status)
+
+
+def test_a_manager_cannot_see_the_people_of_another_organisation(client, make, as_role):
+    own = make.organisation(name="Inspectoratul de Poliție Județean Bihor", kind="police")
+    other = make.organisation(name="Școala Gimnazială nr. 1 Cluj", kind="school", county="CJ")
+    make.user(full_name="Ilona Szabó", organisation_id=other)
+    as_role(Role.MANAGER, organisation_id=own)
+    response = client.get(f"/organisations/{other}/people")
+    assert response.status_code == 403
+    assert "Ilona Szabó" not in response.get_data(as_text=True)
+
+
+def test_a_manager_sees_only_their_own_organisations_people(client, make, as_role):
+    own = make.organisation(name="DGASPC Bihor", kind="social_assistance")
+    other = make.organisation(name="Școala Gimnazială nr. 1 Cluj", kind="school", county="CJ")
+    make.user(full_name="Ilona Szabó", organisation_id=other)
+    make.user(full_name="Mihai Pop", organisation_id=own)
+    make.user(full_name="Fără Organizație")
+    as_role(Role.MANAGER, organisation_id=own)
+    html = client.get(f"/organisations/{own}/people").get_data(as_text=True)
+    assert "Mihai Pop" in html
+    assert "Ilona Szabó" not in html
+    assert "Fără Organizație" not in html
+
+
+def test_a_manager_without_an_organisation_sees_no_organisation_link(client, as_role):
+    as_role(Role.MANAGER)
+    html = client.get("/").get_data(as_text=True)
+    assert "/organisations/" not in html
