@@ -223,14 +223,16 @@ def test_limits_are_counted_in_redis_when_configured(migrated_database, make):
 
     from elearn import create_app
 
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": migrated_database,
-        "RATELIMIT_ENABLED": True,
-        "RATELIMIT_STORAGE_URI": REDIS_URL,
-        "RATELIMIT_SWALLOW_ERRORS": False,
-        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
-        "SIGNIN_LIMIT_PER_ACCOUNT": "3 per minute",
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": migrated_database,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": REDIS_URL,
+            "RATELIMIT_SWALLOW_ERRORS": False,
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
+            "SIGNIN_LIMIT_PER_ACCOUNT": "3 per minute",
+        }
+    )
     # A fresh address, so that no earlier run's counters apply.
     person = make.user(email=f"{uuid.uuid4().hex}@example.org")
     server = redis.Redis.from_url(REDIS_URL)
