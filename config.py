@@ -134,6 +134,10 @@ class Config:
         self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "elearn <no-reply@localhost>")
         self.MAIL_BACKEND = "smtp" if self.MAIL_SERVER else "console"
 
+        # How many reverse proxies in front of the app may set X-Forwarded-For and -Proto.
+        # 0 trusts none: the client address is the connection's, whatever headers say.
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
         # Shown in the footer and the accessibility statement.
         self.SITE_NAME = _env("SITE_NAME", "elearn")
         self.CONTACT_EMAIL = _env("CONTACT_EMAIL", "contact@example.org")

@@ -248,3 +248,34 @@ def test_limits_are_counted_in_redis_when_configured(migrated_database, make):
         server.close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("config_overrides", "blocked"),
+    [
+        # No trusted proxy: a forged X-Forwarded-For does not change the counted address.
+        ({"RATELIMIT_ENABLED": True, "SIGNIN_LIMIT_PER_ADDRESS": "2 per minute"}, True),
+        # One trusted proxy: its X-Forwarded-For names the client, so two clients are counted apart.
+        (
+            {
+                "RATELIMIT_ENABLED": True,
+                "SIGNIN_LIMIT_PER_ADDRESS": "2 per minute",
+                "TRUSTED_PROXIES": 1,
+            },
+            False,
+        ),
+    ],
+    indirect=["config_overrides"],
+)
+def test_the_client_address_comes_from_forwarded_headers_only_behind_a_trusted_proxy(
+    client, blocked
+):
+    def attempt(forwarded_for):
+        return client.post(
+            "/sign-in",
+            data={"email": "nobody@example.org", "password": "wrong password here"},
+            headers={"X-Forwarded-For": forwarded_for},
+        ).status_code
+
+    assert [attempt("192.0.2.1"), attempt("192.0.2.1")] == [200, 200]
+    assert (attempt("192.0.2.2") == 429) is blocked
