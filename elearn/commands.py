@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup, pass_script_info
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role, RoleAssignment
@@ -42,7 +43,8 @@ def start_command(info, host: str, port: int) -> None:
             )
             click.secho(f"  http://{host}:{port}/setup/{token}\n", bold=True)
     click.echo(f"elearn is running at http://{host}:{port} (press Ctrl+C to stop).")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask's app.run() refuses to run inside its own CLI; Werkzeug's server is what it calls.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @users_cli.command("create-admin")

@@ -121,53 +121,70 @@ def test_start_refuses_production(monkeypatch, migrated_database):
     assert "gunicorn" in result.output
 
 
-def test_start_migrates_prints_a_one_time_setup_link_and_serves(monkeypatch, tmp_path):
-    """`elearn start` on a fresh SQLite file: schema, first-administrator link, server."""
+def test_start_migrates_prints_a_one_time_setup_link_and_serves(tmp_path):
+    """`elearn start` on a fresh SQLite file: schema, first-administrator link, a real server."""
+    import os
     import re
+    import socket
+    import time
+    import urllib.request
 
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "ELEARN_CONFIG": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "SECRET_KEY": "d" * 40,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "elearn", "start", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        output = ""
+        while "is running at" not in output:
+            line = server.stdout.readline()
+            assert line, output
+            output += line
+        link = re.search(rf"http://127\.0\.0\.1:{port}/setup/\S+", output).group(0)
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server never answered")
+        with urllib.request.urlopen(link) as response:
+            assert response.status == 200
+            assert 'name="full_name"' in response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stdout.close()
+
+
+def test_start_prints_no_setup_link_once_an_administrator_exists(
+    app, monkeypatch, migrated_database, make
+):
     from click.testing import CliRunner
-    from flask import Flask
 
+    from elearn import commands
     from elearn.cli import cli
 
+    make.user(roles=(Role.LEARNER, Role.ADMIN))
     served = []
-    monkeypatch.setattr(Flask, "run", lambda self, **kwargs: served.append(kwargs))
+    monkeypatch.setattr(commands, "run_simple", lambda *args, **kwargs: served.append(args))
     monkeypatch.setenv("ELEARN_CONFIG", "development")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    monkeypatch.setenv("DATABASE_URL", migrated_database)
     monkeypatch.setenv("SECRET_KEY", "d" * 40)
     result = CliRunner().invoke(cli, ["start"])
     assert result.exit_code == 0, result.output
-    assert served == [{"host": "127.0.0.1", "port": 5000, "debug": False, "use_reloader": False}]
-    link = re.search(r"http://127\.0\.0\.1:5000(/setup/\S+)", result.output).group(1)
-
-    from elearn import create_app
-
-    app = create_app("development")
-    client = app.test_client()
-    assert client.get(link).status_code == 200
-    response = client.post(
-        link,
-        data={
-            "csrf_token": _csrf(client),
-            "full_name": "Admin",
-            "email": "admin@example.org",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-            "profession": "other",
-            "organisation_id": "0",
-            "county": "BH",
-            "preferred_language": "ro",
-        },
-    )
-    assert response.status_code == 302
-    # With an administrator in place, a second start prints no link.
-    again = CliRunner().invoke(cli, ["start"])
-    assert again.exit_code == 0, again.output
-    assert "/setup/" not in again.output
-
-
-def _csrf(client) -> str:
-    import re
-
-    html = client.get("/").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    assert "/setup/" not in result.output
+    assert served and served[0][:2] == ("127.0.0.1", 5000)
