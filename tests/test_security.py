@@ -279,3 +279,17 @@ def test_the_client_address_comes_from_forwarded_headers_only_behind_a_trusted_p
 
     assert [attempt("192.0.2.1"), attempt("192.0.2.1")] == [200, 200]
     assert (attempt("192.0.2.2") == 429) is blocked
+
+
+def test_a_form_opened_five_hours_ago_is_still_accepted(client, make):
+    from freezegun import freeze_time
+
+    person = make.user()
+    with freeze_time("2026-11-29 08:00:00"):
+        token = client.csrf_token()
+    with freeze_time("2026-11-29 13:00:00"):
+        response = client.post(
+            "/sign-in",
+            data={"email": person.email, "password": person.password, "csrf_token": token},
+        )
+    assert response.status_code == 302

@@ -90,3 +90,16 @@ def test_an_oversized_request_body_gets_413_not_a_crash(app, client):
     )
     assert response.status_code == 413
     assert "too large" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("ro", "Nu aveți acces la această pagină"), ("en", "You do not have access to this page")],
+)
+def test_403_page_is_in_the_readers_language(client, as_role, language, title):
+    from elearn.accounts.models import Role
+
+    as_role(Role.LEARNER, language=language)
+    response = client.get("/admin/people/")
+    assert response.status_code == 403
+    assert title in page_text(response)
