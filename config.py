@@ -138,9 +138,23 @@ class Config:
         # 0 trusts none: the client address is the connection's, whatever headers say.
         self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
-        # Shown in the footer and the accessibility statement.
+        # Every link in an email, a PDF or a credential starts with this, never with the Host
+        # header of the request that caused it.
+        self.BASE_URL = (_env("BASE_URL") or "").rstrip("/") or None
+
+        # Sessions on shared computers, and retention periods applied by `elearn purge`.
+        self.IDLE_TIMEOUT_MINUTES = _env_int("IDLE_TIMEOUT_MINUTES", 30)
+        self.UNCONFIRMED_ACCOUNT_DAYS = _env_int("UNCONFIRMED_ACCOUNT_DAYS", 7)
+        self.FORM_DRAFT_HOURS = _env_int("FORM_DRAFT_HOURS", 24)
+        self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 730)
+        self.EMAIL_CHANGE_MAX_AGE = _env_int("EMAIL_CHANGE_MAX_AGE", 24 * 3600)
+        self.SECOND_FACTOR_LIMIT = _env("SECOND_FACTOR_LIMIT", "5 per minute; 20 per hour")
+
+        # Shown in the footer, the accessibility statement and the privacy notice.
         self.SITE_NAME = _env("SITE_NAME", "elearn")
         self.CONTACT_EMAIL = _env("CONTACT_EMAIL", "contact@example.org")
+        # Who is responsible for the personal data on this installation (the controller).
+        self.DATA_CONTROLLER = _env("DATA_CONTROLLER", "the organisation that runs this platform")
 
     def validate(self) -> None:
         """Raise ConfigurationError when this environment cannot start safely."""
@@ -158,6 +172,7 @@ class DevelopmentConfig(Config):
             self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
         if not self.SECRET_KEY:
             self.SECRET_KEY = _instance_secret(Path(instance_path))
+        self.BASE_URL = self.BASE_URL or "http://127.0.0.1:5000"
 
 
 class TestingConfig(Config):
@@ -176,6 +191,7 @@ class TestingConfig(Config):
         self.RATELIMIT_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SERVER_NAME = None
+        self.BASE_URL = "http://localhost"
 
 
 class ProductionConfig(Config):
@@ -202,6 +218,11 @@ class ProductionConfig(Config):
             problems.append(
                 "DATABASE_URL: set it to the PostgreSQL database, "
                 "for example postgresql://elearn@127.0.0.1:5432/elearn"
+            )
+        if not self.BASE_URL or not self.BASE_URL.startswith("https://"):
+            problems.append(
+                "BASE_URL: set the public https address of the platform, for example "
+                "https://learn.example.org; every emailed link is built from it"
             )
         if not self.MAIL_SERVER:
             problems.append(

@@ -62,15 +62,25 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from elearn.accounts.views import bp as accounts_bp
+    from elearn.accounts import bp as accounts_bp
+    from elearn.accounts import profile_views, views  # noqa: F401 - they add routes to accounts_bp
+    from elearn.audit.views import bp as audit_bp
     from elearn.core.views import bp as core_bp
+    from elearn.mfa.views import bp as mfa_bp
     from elearn.organisations.views import bp as organisations_bp
+    from elearn.privacy.views import bp as privacy_bp
     from elearn.users.views import bp as users_bp
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(users_bp)
-    app.register_blueprint(organisations_bp)
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        mfa_bp,
+        privacy_bp,
+        users_bp,
+        organisations_bp,
+        audit_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -80,9 +90,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from elearn.accounts.idle import enforce_idle_timeout, offer_draft
     from elearn.core.context import init_app as init_context
+    from elearn.privacy.views import require_current_acceptance
     from elearn.security import set_security_headers
 
+    # In this order: an idle session ends before anything else looks at it.
+    app.before_request(enforce_idle_timeout)
+    app.before_request(require_current_acceptance)
+    app.before_request(offer_draft)
     app.after_request(set_security_headers)
     init_context(app)
 

@@ -3,6 +3,9 @@
 Every view carries exactly one of the decorators below, and a test fails for any route that
 does not. ``docs/permissions.md`` is the human-readable matrix; the authorisation tests are
 generated from it and check each route for every role.
+
+Pages that need the manager or administrator role also need a second factor: until the person
+has set one up, those pages send them to set it up.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.accounts.models import Role
 from elearn.extensions import login_manager
+from elearn.mfa.services import PRIVILEGED_ROLES, needs_second_factor
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,12 @@ def signed_in(view):
 
 
 def roles_required(*roles: Role):
-    """A signed-in person holding at least one of ``roles``; others get 403."""
+    """A signed-in person holding at least one of ``roles``; others get 403.
+
+    When the roles include manager or administrator, the person must also have a second factor.
+    """
     access = Access("roles", frozenset(roles))
+    privileged = bool(access.roles & PRIVILEGED_ROLES)
 
     def decorator(view):
         @wraps(view)
@@ -65,11 +74,31 @@ def roles_required(*roles: Role):
                 return login_manager.unauthorized()
             if not access.allows(current_user):
                 abort(403)
+            if privileged and needs_second_factor(current_user):
+                flash(_("Set up a second factor to open the pages of your role."), "info")
+                return redirect(url_for("mfa.setup"))
             return view(*args, **kwargs)
 
         return _mark(wrapper, access)
 
     return decorator
+
+
+def confirmed_email_required(view):
+    """For actions that need a confirmed email address (enrolling in a course).
+
+    Put it inside one of the decorators above; it sends an unconfirmed person to their account
+    page, which offers to send the confirmation link again.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user.is_authenticated and not current_user.email_confirmed:
+            flash(_("Confirm your email address first: open the link we sent you."), "info")
+            return redirect(url_for("accounts.profile"))
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def access_of(view) -> Access | None:

@@ -11,9 +11,11 @@ from werkzeug.serving import run_simple
 
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role, RoleAssignment
+from elearn.backup import BackupError, create_backup, restore_backup
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import LANGUAGES
+from elearn.privacy.services import purge
 from elearn.reference import COUNTIES, OUTSIDE_ROMANIA, PROFESSIONS
 from elearn.security import password_problem
 from elearn.translations_cli import translations_cli
@@ -91,6 +93,7 @@ def create_admin_command(email, full_name, profession, county, language, passwor
             county=county,
             preferred_language=language,
             roles=(Role.LEARNER, Role.ADMIN),
+            email_confirmed=True,
         )
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
@@ -99,7 +102,44 @@ def create_admin_command(email, full_name, profession, county, language, passwor
     current_app.logger.info("Administrator %s created from the command line", user.id)
 
 
+@click.command("purge")
+def purge_command() -> None:
+    """Apply the retention periods (for cron). Safe to run as often as you like."""
+    removed = purge()
+    db.session.commit()
+    for what, count in removed.items():
+        click.echo(f"{what}: {count} removed")
+
+
+backup_cli = AppGroup("backup", help="Back up the database, or restore a backup into an empty one.")
+
+
+@backup_cli.command("create")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup_create_command(target: str) -> None:
+    """Write a backup of the whole database to TARGET."""
+    url = db.engine.url.render_as_string(hide_password=False)
+    try:
+        create_backup(url, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {target}.")
+
+
+@backup_cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+def backup_restore_command(source: str) -> None:
+    """Restore SOURCE into the configured database, which must be empty."""
+    try:
+        restore_backup(db.engine, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("Backup restored. Run `elearn db upgrade` if the code is newer than the backup.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(start_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(translations_cli)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(backup_cli)

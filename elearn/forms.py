@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
@@ -16,6 +17,18 @@ from elearn.reference import COUNTIES, OUTSIDE_ROMANIA, PROFESSIONS
 from elearn.text import fold
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class Form(FlaskForm):
+    """Every form of the platform: it picks up what a person typed before their session
+    timed out (see elearn/accounts/idle.py), so they do not lose it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        if has_request_context() and not args and "formdata" not in kwargs:
+            draft = g.pop("form_draft", None)
+            if draft is not None:
+                kwargs["formdata"] = draft
+        super().__init__(*args, **kwargs)
 
 
 def normalise_name(value: str | None) -> str | None:

@@ -116,6 +116,7 @@ def test_start_refuses_production(monkeypatch, migrated_database):
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", migrated_database)
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setenv("BASE_URL", "https://learn.example.org")
     result = CliRunner().invoke(cli, ["start"])
     assert result.exit_code != 0
     assert "gunicorn" in result.output

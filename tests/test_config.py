@@ -18,6 +18,7 @@ def clean_env(monkeypatch):
         "SECRET_KEY",
         "DATABASE_URL",
         "MAIL_SERVER",
+        "BASE_URL",
         "ELEARN_CONFIG",
         "REMEMBER_COOKIE_DAYS",
     ):
@@ -32,6 +33,7 @@ def test_production_without_secrets_refuses_to_start_and_says_what_to_set(clean_
     assert "SECRET_KEY" in message
     assert "DATABASE_URL" in message
     assert "MAIL_SERVER" in message
+    assert "BASE_URL" in message
 
 
 @pytest.mark.parametrize("key", ["changeme", "secret", "dev", "short-key"])
@@ -47,7 +49,9 @@ def test_production_starts_with_real_settings(clean_env, tmp_path):
     clean_env.setenv("SECRET_KEY", "k" * 40)
     clean_env.setenv("DATABASE_URL", "postgres://elearn@127.0.0.1/elearn")
     clean_env.setenv("MAIL_SERVER", "smtp.example.org")
+    clean_env.setenv("BASE_URL", "https://learn.example.org/")
     config = config_for("production", tmp_path)
+    assert config.BASE_URL == "https://learn.example.org"
     assert isinstance(config, ProductionConfig)
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://elearn@127.0.0.1/elearn"
     assert config.SESSION_COOKIE_SECURE is True
@@ -94,3 +98,13 @@ def test_every_setting_read_from_the_environment_is_documented_in_the_readme():
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert not missing, f"Document these settings in README.md: {missing}"
     assert len(names) > 15
+
+
+@pytest.mark.parametrize("base_url", ["", "http://learn.example.org"])
+def test_production_needs_an_https_base_url(clean_env, tmp_path, base_url):
+    clean_env.setenv("SECRET_KEY", "k" * 40)
+    clean_env.setenv("DATABASE_URL", "postgresql://elearn@127.0.0.1/elearn")
+    clean_env.setenv("MAIL_SERVER", "smtp.example.org")
+    clean_env.setenv("BASE_URL", base_url)
+    with pytest.raises(ConfigurationError, match="BASE_URL"):
+        config_for("production", tmp_path)

@@ -1,1 +1,5 @@
-"""Accounts: each person's registration, sign-in, password and profile."""
+"""Accounts: each person's registration, sign-in, password, email address and profile."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

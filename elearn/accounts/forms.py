@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from elearn.forms import (
+    Form,
     county_choices,
     county_field,
     email_field,
@@ -53,7 +53,7 @@ class _NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class ProfileFieldsForm(FlaskForm):
+class ProfileFieldsForm(Form):
     """The fields a person fills in about themselves, shared by registration and the profile."""
 
     full_name = full_name_field()
@@ -72,6 +72,10 @@ class RegistrationForm(_NewPasswordMixin, ProfileFieldsForm):
     email = email_field()
     password = new_password_field()
     confirm = _confirm_field()
+    accept_privacy = BooleanField(
+        _l("I have read the privacy notice"),
+        validators=[DataRequired(_l("Read the privacy notice and tick the box to go on."))],
+    )
     submit = SubmitField(_l("Create account"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -83,7 +87,7 @@ class ProfileForm(ProfileFieldsForm):
     submit = SubmitField(_l("Save changes"))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = email_field(autocomplete="username")
     password = PasswordField(
         _l("Password"),
@@ -103,12 +107,12 @@ class SignInForm(FlaskForm):
         )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
     submit = SubmitField(_l("Send me a reset link"))
 
 
-class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(_NewPasswordMixin, Form):
     password = new_password_field(_l("New password"))
     confirm = _confirm_field()
     submit = SubmitField(_l("Set the new password"))
@@ -117,6 +121,31 @@ class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
         super().__init__(*args, **kwargs)
         self.known_inputs = tuple(known_inputs)
         self.password.description = password_description()
+
+
+class SecondFactorForm(Form):
+    code = StringField(
+        _l("Code"),
+        description=_l(
+            "The 6-digit code from your authenticator app, or one of your recovery codes."
+        ),
+        validators=[
+            InputRequired(_l("Enter the code.")),
+            Length(max=20, message=_l("Enter the code.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Continue"))
+
+
+class ChangeEmailForm(Form):
+    email = email_field(_l("New email address"))
+    password = PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Send a confirmation link"))
 
 
 class ChangePasswordForm(ResetPasswordForm):

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elearn.database import UTCDateTime, utcnow
@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
     )
+    # Choosing an organisation only asks to join it: until a manager of that organisation or an
+    # administrator confirms, the membership is pending and gives its managers nothing.
+    organisation_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Name and email without diacritics or case, so that a search for "stefan" finds "Ștefan".
     search_key: Mapped[str] = mapped_column(String(460), default="")
     # Bumped when a password changes or an account is deactivated; a session cookie that
@@ -46,6 +50,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person erased their account; the row stays, stripped of personal data, so
+    # that aggregate statistics keep counting it.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_assignments: Mapped[list[RoleAssignment]] = relationship(
@@ -64,7 +71,16 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.deactivated_at is None
+        return self.deactivated_at is None and self.erased_at is None
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @property
+    def confirmed_organisation_id(self) -> int | None:
+        """The organisation this person is a confirmed member of, if any."""
+        return self.organisation_id if self.organisation_confirmed_at is not None else None
 
     @property
     def roles(self) -> set[Role]:
@@ -101,3 +117,16 @@ class RoleAssignment(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(back_populates="role_assignments", foreign_keys=[user_id])
+
+
+class FormDraft(db.Model):
+    """What a person was typing when their session ended for inactivity, kept until they sign
+    in again and reopen the page (never passwords or tokens)."""
+
+    __tablename__ = "form_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(500))
+    data: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,4 +1,4 @@
-"""Accounts: registering, signing in, passwords and profiles.
+"""Accounts: registering, confirming email addresses, signing in, passwords and profiles.
 
 Services flush and never commit; the view that calls them commits once.
 """
@@ -14,14 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from elearn.accounts.models import Role, RoleAssignment, User
+from elearn.audit.services import email_fingerprint, record
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
-from elearn.organisations.services import organisation_or_none
+from elearn.organisations.services import change_membership
 from elearn.security import hash_password, needs_rehash, verify_password
 
 _RESET_SALT = "elearn.password-reset"
 _SETUP_SALT = "elearn.first-administrator"
+_CONFIRM_SALT = "elearn.confirm-email"
+_CHANGE_SALT = "elearn.change-email"
 # Compared against when an address has no account, so that a wrong address takes as long
 # to refuse as a wrong password.
 _DUMMY_HASH: dict[str, str] = {}
@@ -35,13 +38,17 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=salt)
 
 
+def _load(salt: str, token: str, max_age: int, *, expired, invalid) -> object:
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise TokenProblem(expired) from None
+    except BadSignature:
+        raise TokenProblem(invalid) from None
+
+
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
-
-
-def _organisation_id(organisation_id: int | None) -> int | None:
-    organisation = organisation_or_none(organisation_id)
-    return organisation.id if organisation else None
 
 
 def register_user(
@@ -54,8 +61,13 @@ def register_user(
     preferred_language: str,
     organisation_id: int | None = None,
     roles: tuple[Role, ...] = (Role.LEARNER,),
+    email_confirmed: bool = False,
 ) -> User:
-    """Create an account holding ``roles``. Raises DomainError if the email is taken."""
+    """Create an account holding ``roles``; choosing an organisation requests membership.
+
+    Raises DomainError if the email is taken (the views never show that message to someone
+    registering: they answer the same whether or not the address has an account).
+    """
     email = email.strip().lower()
     if user_by_email(email) is not None:
         raise DomainError(_l("An account with this email address already exists."), field="email")
@@ -66,32 +78,43 @@ def register_user(
         profession=profession,
         county=county,
         preferred_language=preferred_language,
-        organisation_id=_organisation_id(organisation_id),
+        email_confirmed_at=utcnow() if email_confirmed else None,
     )
     user.role_assignments = [RoleAssignment(role=role) for role in roles]
     try:
         # A savepoint: if another request registered the same address a moment ago, the
-        # unique index refuses this one and the message is the same as above.
+        # unique index refuses this one and the answer is the same as above.
         with db.session.begin_nested():
             db.session.add(user)
     except IntegrityError:
         raise DomainError(
             _l("An account with this email address already exists."), field="email"
         ) from None
+    change_membership(user, organisation_id)
     return user
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose email and password these are, or None. Deactivated users are returned
-    too, so that the view can say why they cannot sign in; only after the right password."""
+    """The user whose email and password these are, or None (which is audited).
+
+    Deactivated users are returned too, so that the view can say why they cannot sign in;
+    only after the right password.
+    """
     user = user_by_email(email)
     if user is None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         if method not in _DUMMY_HASH:
             _DUMMY_HASH[method] = hash_password("not a real password")
         verify_password(_DUMMY_HASH[method], password)
+        record("signin.failed", email_hash=email_fingerprint(email))
         return None
     if not verify_password(user.password_hash, password):
+        record(
+            "signin.failed",
+            target_type="user",
+            target_id=user.id,
+            email_hash=email_fingerprint(email),
+        )
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -104,9 +127,10 @@ def record_sign_in(user: User) -> None:
 
 
 def set_password(user: User, new_password: str) -> None:
-    """Store a new password and end every other session of this person."""
+    """Store a new password and end every session of this person."""
     user.password_hash = hash_password(new_password)
     user.session_generation += 1
+    record("user.password_changed", actor_id=user.id, target_type="user", target_id=user.id)
     db.session.flush()
 
 
@@ -126,12 +150,16 @@ def update_profile(
     preferred_language: str,
     organisation_id: int | None,
 ) -> None:
+    """Save a person's own profile; a new organisation is a new membership request."""
     user.full_name = full_name
     user.profession = profession
     user.county = county
     user.preferred_language = preferred_language
-    user.organisation_id = _organisation_id(organisation_id)
+    change_membership(user, organisation_id)
     db.session.flush()
+
+
+# Links sent by email ------------------------------------------------------------------------
 
 
 def _password_fingerprint(user: User) -> str:
@@ -145,13 +173,13 @@ def password_reset_token(user: User) -> str:
 
 def user_for_reset_token(token: str) -> User:
     """The user a reset link was made for. Raises TokenProblem if it is expired, used or forged."""
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    try:
-        data = _serializer(_RESET_SALT).loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise TokenProblem(_l("This reset link has expired. Ask for a new one.")) from None
-    except BadSignature:
-        raise TokenProblem(_l("This reset link is not valid. Ask for a new one.")) from None
+    data = _load(
+        _RESET_SALT,
+        token,
+        current_app.config["PASSWORD_RESET_MAX_AGE"],
+        expired=_l("This reset link has expired. Ask for a new one."),
+        invalid=_l("This reset link is not valid. Ask for a new one."),
+    )
     user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
     if user is None or data.get("fp") != _password_fingerprint(user):
         raise TokenProblem(
@@ -160,6 +188,78 @@ def user_for_reset_token(token: str) -> User:
     if not user.is_active:
         raise TokenProblem(_l("This account has been deactivated. Contact an administrator."))
     return user
+
+
+def email_confirmation_token(user: User) -> str:
+    return _serializer(_CONFIRM_SALT).dumps({"user": user.id, "email": user.email})
+
+
+def confirm_email(token: str) -> User:
+    """Mark the address a confirmation link was sent to as confirmed.
+
+    Raises TokenProblem for an expired, forged or already used link.
+    """
+    data = _load(
+        _CONFIRM_SALT,
+        token,
+        current_app.config["UNCONFIRMED_ACCOUNT_DAYS"] * 24 * 3600,
+        expired=_l("This confirmation link has expired. Sign in to ask for a new one."),
+        invalid=_l("This confirmation link is not valid."),
+    )
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("email") or not user.is_active:
+        raise TokenProblem(_l("This confirmation link is not valid."))
+    if user.email_confirmed_at is not None:
+        raise TokenProblem(_l("This email address is already confirmed. You can sign in."))
+    mark_email_confirmed(user)
+    return user
+
+
+def mark_email_confirmed(user: User) -> None:
+    user.email_confirmed_at = utcnow()
+    db.session.flush()
+
+
+def email_change_token(user: User, new_email: str) -> str:
+    return _serializer(_CHANGE_SALT).dumps(
+        {"user": user.id, "old": user.email, "new": new_email.strip().lower()}
+    )
+
+
+def request_email_change(user: User, *, new_email: str, password: str) -> str:
+    """Check the password and the new address; return the token to mail to the new address.
+
+    Raises DomainError next to the field concerned.
+    """
+    if not verify_password(user.password_hash, password):
+        raise DomainError(_l("The password is not right."), field="password")
+    if new_email.strip().lower() == user.email:
+        raise DomainError(_l("This is already your email address."), field="email")
+    return email_change_token(user, new_email)
+
+
+def confirm_email_change(token: str) -> User:
+    """Move an account to the new address its owner confirmed. Raises TokenProblem."""
+    data = _load(
+        _CHANGE_SALT,
+        token,
+        current_app.config["EMAIL_CHANGE_MAX_AGE"],
+        expired=_l("This link has expired. Ask for the change again from your account."),
+        invalid=_l("This link is not valid."),
+    )
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.is_active or user.email != data.get("old"):
+        raise TokenProblem(_l("This link has already been used, or the address changed since."))
+    if user_by_email(data["new"]) is not None:
+        raise TokenProblem(_l("This address now belongs to another account."))
+    user.email = data["new"]
+    user.email_confirmed_at = utcnow()
+    record("user.email_changed", actor_id=user.id, target_type="user", target_id=user.id)
+    db.session.flush()
+    return user
+
+
+# The first administrator ---------------------------------------------------------------------
 
 
 def administrators_exist() -> bool:
@@ -183,11 +283,10 @@ def check_first_administrator_token(token: str) -> None:
     """Raises TokenProblem unless the token is ours, fresh, and no administrator exists yet."""
     if administrators_exist():
         raise TokenProblem(_l("An administrator already exists. Sign in instead."))
-    try:
-        _serializer(_SETUP_SALT).loads(token, max_age=current_app.config["SETUP_LINK_MAX_AGE"])
-    except SignatureExpired:
-        raise TokenProblem(
-            _l("This setup link has expired. Run the start command again for a new one.")
-        ) from None
-    except BadSignature:
-        raise TokenProblem(_l("This setup link is not valid.")) from None
+    _load(
+        _SETUP_SALT,
+        token,
+        current_app.config["SETUP_LINK_MAX_AGE"],
+        expired=_l("This setup link has expired. Run the start command again for a new one."),
+        invalid=_l("This setup link is not valid."),
+    )

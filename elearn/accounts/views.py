@@ -1,41 +1,37 @@
-"""Registering, signing in and out, resetting a password, and one's own profile."""
+"""Registering, confirming an email address, signing in and out, resetting a password."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+import time
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from elearn.access import public, signed_in
-from elearn.accounts import services
+from elearn.accounts import bp, emails, services
 from elearn.accounts.forms import (
-    ChangePasswordForm,
     ForgotPasswordForm,
-    ProfileForm,
     RegistrationForm,
     ResetPasswordForm,
+    SecondFactorForm,
     SignInForm,
 )
-from elearn.accounts.models import Role
+from elearn.accounts.models import Role, User
 from elearn.accounts.services import TokenProblem
+from elearn.audit.services import record
 from elearn.errors import DomainError
 from elearn.extensions import db, limiter
 from elearn.forms import show_domain_error
 from elearn.i18n import current_language
-from elearn.mail import send_email
+from elearn.mfa.services import has_second_factor, verify
+from elearn.privacy.services import accept_notice
 from elearn.security import is_safe_redirect
 
-bp = Blueprint("accounts", __name__)
+# A password accepted for an account with a second factor waits this long for the code.
+_PENDING_SECONDS = 300
+# Kept across the fresh session that signing in starts.
+_KEPT_IN_SESSION = ("language", "draft_path")
 
 
 def _email_key() -> str:
@@ -43,16 +39,20 @@ def _email_key() -> str:
     return "account:" + request.form.get("email", "").strip().lower()
 
 
+def _pending_key() -> str:
+    return "second-factor:" + str(session.get("pending_sign_in", {}).get("user", ""))
+
+
 def _failed(response) -> bool:
     """A sign-in or reset attempt counts against the limits unless it succeeded."""
-    return response.status_code != 302
+    return response.status_code not in (302, 303)
 
 
 def _limit(setting: str):
     return lambda: current_app.config[setting]
 
 
-def _profile_fields(form) -> dict:
+def profile_fields(form) -> dict:
     return {
         "full_name": form.full_name.data,
         "profession": form.profession.data,
@@ -62,37 +62,74 @@ def _profile_fields(form) -> dict:
     }
 
 
-def _start_session(user, *, remember: bool = False) -> None:
-    """Sign ``user`` in on a fresh session, keeping only the language chosen before."""
-    language = session.get("language")
+def start_session(user: User, *, remember: bool = False) -> None:
+    """Sign ``user`` in on a fresh session, keeping only the language and a pending draft."""
+    kept = {key: session[key] for key in _KEPT_IN_SESSION if key in session}
     session.clear()
-    if language:
-        session["language"] = language
+    session.update(kept)
+    session["last_active"] = time.time()
+    if remember:
+        session["remembered"] = True
     login_user(user, remember=remember)
+
+
+def _next_url() -> str:
+    target = request.args.get("next")
+    return target if is_safe_redirect(target) else url_for("core.home")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
 @limiter.limit(_limit("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"])
 def register():
+    """Create an account, or tell the owner of an address that already has one; the page
+    answers the same either way, so nobody learns who has an account."""
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = RegistrationForm()
     if not form.is_submitted():
         form.preferred_language.data = current_language()
-    if form.validate_on_submit():
-        try:
-            user = services.register_user(
-                email=form.email.data, password=form.password.data, **_profile_fields(form)
-            )
-        except DomainError as error:
+    if not form.validate_on_submit():
+        return render_template("accounts/register.html", form=form)
+    try:
+        user = services.register_user(
+            email=form.email.data, password=form.password.data, **profile_fields(form)
+        )
+    except DomainError as error:
+        if error.field != "email":
             show_domain_error(form, error)
-        else:
-            db.session.commit()
-            _start_session(user)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
-            return redirect(url_for("core.home"))
-    return render_template("accounts/register.html", form=form)
+            return render_template("accounts/register.html", form=form)
+        db.session.rollback()
+        emails.send_already_registered(services.user_by_email(form.email.data))
+    else:
+        accept_notice(user)
+        db.session.commit()
+        emails.send_confirmation(user)
+    return render_template("accounts/check_email.html", email=form.email.data)
+
+
+@bp.get("/confirm/<token>")
+@public
+def confirm_email(token: str):
+    try:
+        user = services.confirm_email(token)
+    except TokenProblem as problem:
+        return render_template("accounts/link_problem.html", message=problem.message), 400
+    db.session.commit()
+    flash(_("Thank you: your email address is confirmed."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("accounts.profile"))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.post("/account/confirm/resend")
+@signed_in
+@limiter.limit("3 per hour", key_func=lambda: f"confirm:{current_user.id}")
+def resend_confirmation():
+    if not current_user.email_confirmed:
+        emails.send_confirmation(current_user)
+        flash(_("We sent the link again to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -102,26 +139,71 @@ def register():
     _limit("SIGNIN_LIMIT_PER_ACCOUNT"), key_func=_email_key, methods=["POST"], deduct_when=_failed
 )
 def sign_in():
-    target = request.args.get("next")
-    if not is_safe_redirect(target):
-        target = url_for("core.home")
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(_next_url())
     form = SignInForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            db.session.commit()  # the audit log keeps the failed attempt
             form.form_errors.append(_("The email address or the password is not right."))
         elif not user.is_active:
             form.form_errors.append(
                 _("This account has been deactivated. Contact an administrator of the platform.")
             )
+        elif has_second_factor(user):
+            session["pending_sign_in"] = {
+                "user": user.id,
+                "generation": user.session_generation,
+                "remember": form.remember.data,
+                "next": _next_url(),
+                "at": time.time(),
+            }
+            db.session.commit()
+            return redirect(url_for("accounts.second_factor"), code=303)
         else:
             services.record_sign_in(user)
             db.session.commit()
-            _start_session(user, remember=form.remember.data)
-            return redirect(target)
+            start_session(user, remember=form.remember.data)
+            return redirect(_next_url())
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _pending_user() -> User | None:
+    pending = session.get("pending_sign_in")
+    if not pending or time.time() - pending.get("at", 0) > _PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending["user"])
+    if user is None or not user.is_active or user.session_generation != pending["generation"]:
+        return None
+    return user
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    _limit("SECOND_FACTOR_LIMIT"), key_func=_pending_key, methods=["POST"], deduct_when=_failed
+)
+def second_factor():
+    """The second step of signing in, for accounts with a second factor."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    user = _pending_user()
+    if user is None:
+        session.pop("pending_sign_in", None)
+        return render_template("accounts/sign_in_expired.html")
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if verify(user, form.code.data):
+            pending = session.pop("pending_sign_in")
+            services.record_sign_in(user)
+            db.session.commit()
+            start_session(user, remember=pending["remember"])
+            return redirect(pending["next"] if is_safe_redirect(pending["next"]) else "/")
+        record("signin.second_factor_failed", target_type="user", target_id=user.id)
+        db.session.commit()
+        show_domain_error(form, DomainError(_("That code is not right."), field="code"))
+    return render_template("accounts/second_factor.html", form=form)
 
 
 @bp.post("/sign-out")
@@ -145,19 +227,7 @@ def forgot_password():
     if form.validate_on_submit():
         user = services.user_by_email(form.email.data)
         if user is not None and user.is_active:
-            send_email(
-                to=user.email,
-                language=user.preferred_language,
-                subject=_l("Reset your password"),
-                template="reset_password",
-                user=user,
-                link=url_for(
-                    "accounts.reset_password",
-                    token=services.password_reset_token(user),
-                    _external=True,
-                ),
-                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-            )
+            emails.send_password_reset(user)
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -172,51 +242,14 @@ def reset_password(token: str):
     form = ResetPasswordForm(known_inputs=[user.full_name, user.email])
     if form.validate_on_submit():
         services.set_password(user, form.password.data)
+        # Following the emailed link proves the address is the person's own.
+        if user.email_confirmed_at is None:
+            services.mark_email_confirmed(user)
         db.session.commit()
         logout_user()
         flash(_("Your password has been changed. Sign in with the new one."), "success")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
-
-
-@bp.route("/account", methods=["GET", "POST"])
-@signed_in
-def profile():
-    form = ProfileForm(obj=current_user)
-    if not form.is_submitted():
-        form.organisation_id.data = current_user.organisation_id or 0
-    if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, **_profile_fields(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form)
-
-
-@bp.route("/account/password", methods=["GET", "POST"])
-@signed_in
-def change_password():
-    form = ChangePasswordForm(known_inputs=[current_user.full_name, current_user.email])
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                current_user,
-                current_password=form.current_password.data,
-                new_password=form.password.data,
-            )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            # The new session generation signs out every other device; keep this one.
-            _start_session(current_user._get_current_object())
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/change_password.html", form=form)
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
@@ -236,13 +269,19 @@ def create_first_administrator(token: str):
                 email=form.email.data,
                 password=form.password.data,
                 roles=(Role.LEARNER, Role.ADMIN),
-                **_profile_fields(form),
+                # The operator ran the start command on the server: that proves enough.
+                email_confirmed=True,
+                **profile_fields(form),
             )
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            accept_notice(user)
             db.session.commit()
-            _start_session(user)
-            flash(_("You are the platform's first administrator."), "success")
-            return redirect(url_for("users.list_users"))
+            start_session(user)
+            flash(
+                _("You are the platform's first administrator. Now set up a second factor."),
+                "success",
+            )
+            return redirect(url_for("mfa.setup"))
     return render_template("accounts/first_administrator.html", form=form)

@@ -15,12 +15,13 @@ def navigation() -> list[tuple[str, object]]:
     if not current_user.is_authenticated:
         return []
     items = [(url_for("accounts.profile"), _l("My account"))]
-    if current_user.has_role(Role.MANAGER) and current_user.organisation_id:
+    if current_user.has_role(Role.MANAGER) and current_user.confirmed_organisation_id:
         url = url_for("organisations.members", organisation_id=current_user.organisation_id)
         items.append((url, _l("My organisation")))
     if current_user.has_role(Role.ADMIN):
         items.append((url_for("users.list_users"), _l("People")))
         items.append((url_for("organisations.list_organisations"), _l("Organisations")))
+        items.append((url_for("audit.list_events"), _l("Audit log")))
     return items
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from elearn.forms import (
+    Form,
     county_choices,
     from_the_list,
     no_control_characters,
@@ -17,7 +17,7 @@ from elearn.forms import (
 from elearn.reference import ORGANISATION_KINDS
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(
         _l("Name"),
         description=_l("The full official name, for example: Școala Gimnazială nr. 11 Oradea."),

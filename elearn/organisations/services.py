@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from elearn.accounts.models import Role, User
+from elearn.audit.services import record
+from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.organisations.models import Organisation
@@ -41,30 +44,47 @@ def _check_name_free(name: str, *, except_id: int | None = None) -> None:
         raise DomainError(_l("An organisation with this name already exists."), field="name")
 
 
-def create_organisation(*, name: str, kind: str, county: str | None) -> Organisation:
+def create_organisation(
+    *, name: str, kind: str, county: str | None, by_id: int | None = None
+) -> Organisation:
     """Add an organisation. Raises DomainError when the name is taken (ignoring case)."""
     _check_name_free(name)
     organisation = Organisation(name=name, kind=kind, county=county or None)
     db.session.add(organisation)
     db.session.flush()
+    record(
+        "organisation.created",
+        actor_id=by_id,
+        target_type="organisation",
+        target_id=organisation.id,
+        after={"kind": kind, "county": county or None},
+    )
     return organisation
 
 
 def update_organisation(
-    organisation: Organisation, *, name: str, kind: str, county: str | None
+    organisation: Organisation, *, name: str, kind: str, county: str | None, by_id: int
 ) -> None:
     """Rename or reclassify an organisation. Raises DomainError when the name is taken."""
     _check_name_free(name, except_id=organisation.id)
+    before = {"name": organisation.name, "kind": organisation.kind, "county": organisation.county}
     organisation.name = name
     organisation.kind = kind
     organisation.county = county or None
+    after = {"name": organisation.name, "kind": organisation.kind, "county": organisation.county}
+    record(
+        "organisation.updated",
+        actor_id=by_id,
+        target_type="organisation",
+        target_id=organisation.id,
+        before=before,
+        after=after,
+    )
     db.session.flush()
 
 
-def delete_organisation(organisation: Organisation) -> None:
+def delete_organisation(organisation: Organisation, *, by_id: int) -> None:
     """Remove an organisation nobody belongs to. Raises DomainError while it has members."""
-    from elearn.accounts.models import User
-
     members = db.session.scalar(
         select(func.count(User.id)).where(User.organisation_id == organisation.id)
     )
@@ -72,17 +92,115 @@ def delete_organisation(organisation: Organisation) -> None:
         raise DomainError(
             _l("This organisation still has members. Move them to another organisation first.")
         )
+    record(
+        "organisation.deleted",
+        actor_id=by_id,
+        target_type="organisation",
+        target_id=organisation.id,
+        before={"name": organisation.name},
+    )
     db.session.delete(organisation)
     db.session.flush()
 
 
 def organisations_with_member_counts():
     """Rows of (Organisation, member count), by name, in one query."""
-    from elearn.accounts.models import User
-
     return db.session.execute(
         select(Organisation, func.count(User.id))
         .outerjoin(User, User.organisation_id == Organisation.id)
         .group_by(Organisation.id)
         .order_by(Organisation.name)
     ).all()
+
+
+# Memberships ---------------------------------------------------------------------------------
+
+
+def change_membership(user, organisation_id: int | None) -> None:
+    """A person's own choice of organisation: a new one is a request, pending confirmation."""
+    organisation = organisation_or_none(organisation_id)
+    new_id = organisation.id if organisation else None
+    if new_id == user.organisation_id:
+        return
+    user.organisation_id = new_id
+    user.organisation_confirmed_at = None
+    db.session.flush()
+    if new_id is not None:
+        record(
+            "membership.requested",
+            actor_id=user.id,
+            target_type="user",
+            target_id=user.id,
+            organisation_id=new_id,
+        )
+
+
+def set_membership(user, organisation_id: int | None, *, by) -> None:
+    """An administrator places a person in an organisation, confirmed at once."""
+    organisation = organisation_or_none(organisation_id)
+    new_id = organisation.id if organisation else None
+    if new_id == user.organisation_id and (new_id is None or user.organisation_confirmed_at):
+        return
+    before = user.organisation_id
+    user.organisation_id = new_id
+    user.organisation_confirmed_at = utcnow() if new_id else None
+    record(
+        "membership.set",
+        actor_id=by.id,
+        target_type="user",
+        target_id=user.id,
+        before={"organisation_id": before},
+        after={"organisation_id": new_id},
+    )
+    db.session.flush()
+
+
+def can_manage(manager, organisation_id: int) -> bool:
+    """Administrators manage every organisation; a manager, only the one they are a confirmed
+    member of."""
+    if manager.has_role(Role.ADMIN):
+        return True
+    return manager.has_role(Role.MANAGER) and manager.confirmed_organisation_id == organisation_id
+
+
+def _check_may_act(member, organisation_id: int, *, by) -> None:
+    if not can_manage(by, organisation_id) or member.organisation_id != organisation_id:
+        record(
+            "membership.confirm_refused",
+            actor_id=by.id,
+            target_type="user",
+            target_id=member.id,
+            organisation_id=organisation_id,
+        )
+        raise DomainError(_l("You can act only on the people of your own organisation."))
+
+
+def confirm_membership(member, organisation_id: int, *, by) -> None:
+    """Confirm a pending request. Raises DomainError for a manager of another organisation."""
+    _check_may_act(member, organisation_id, by=by)
+    if member.organisation_confirmed_at is None:
+        member.organisation_confirmed_at = utcnow()
+        record(
+            "membership.confirmed",
+            actor_id=by.id,
+            target_type="user",
+            target_id=member.id,
+            organisation_id=organisation_id,
+        )
+    db.session.flush()
+
+
+def reject_membership(member, organisation_id: int, *, by) -> None:
+    """Refuse a pending request, or end a confirmed membership; the person keeps their account."""
+    _check_may_act(member, organisation_id, by=by)
+    action = "membership.ended" if member.organisation_confirmed_at else "membership.rejected"
+    member.organisation_id = None
+    member.organisation_confirmed_at = None
+    record(
+        action,
+        actor_id=by.id,
+        target_type="user",
+        target_id=member.id,
+        organisation_id=organisation_id,
+    )
+    db.session.flush()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.access import roles_required
-from elearn.accounts.models import Role
+from elearn.accounts.models import Role, User
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
@@ -15,7 +15,7 @@ from elearn.organisations import services
 from elearn.organisations.forms import OrganisationForm
 from elearn.organisations.models import Organisation
 from elearn.users.forms import ROLE_LABELS, ConfirmForm, PeopleSearchForm
-from elearn.users.services import people_query
+from elearn.users.services import members_query
 
 bp = Blueprint("organisations", __name__)
 
@@ -43,7 +43,7 @@ def create_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            organisation = services.create_organisation(**_fields(form))
+            organisation = services.create_organisation(**_fields(form), by_id=current_user.id)
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -60,7 +60,7 @@ def edit_organisation(organisation_id: int):
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
-            services.update_organisation(organisation, **_fields(form))
+            services.update_organisation(organisation, **_fields(form), by_id=current_user.id)
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -78,7 +78,7 @@ def delete_organisation(organisation_id: int):
     organisation = _organisation_or_404(organisation_id)
     name = organisation.name
     try:
-        services.delete_organisation(organisation)
+        services.delete_organisation(organisation, by_id=current_user.id)
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(url_for("organisations.edit_organisation", organisation_id=organisation_id))
@@ -87,21 +87,66 @@ def delete_organisation(organisation_id: int):
     return redirect(url_for("organisations.list_organisations"))
 
 
+def _managed_organisation_or_403(organisation_id: int) -> Organisation:
+    organisation = _organisation_or_404(organisation_id)
+    if not services.can_manage(current_user, organisation.id):
+        abort(403)
+    return organisation
+
+
 @bp.get("/organisations/<int:organisation_id>/people")
 @roles_required(Role.MANAGER, Role.ADMIN)
 def members(organisation_id: int):
-    """A manager sees the people of their own organisation; an administrator, of any."""
-    organisation = _organisation_or_404(organisation_id)
-    if not current_user.has_role(Role.ADMIN) and current_user.organisation_id != organisation.id:
-        abort(403)
+    """A manager sees the confirmed members of their own organisation and the requests to
+    join it; an administrator, of any organisation."""
+    organisation = _managed_organisation_or_403(organisation_id)
     form = PeopleSearchForm(request.args)
     form.validate()
-    query = people_query(search=form.q.data or "", organisation_id=organisation.id, status="active")
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    confirmed = members_query(organisation.id, confirmed=True, search=form.q.data or "")
+    page = db.paginate(confirmed, per_page=PER_PAGE, error_out=False)
+    pending = db.session.scalars(members_query(organisation.id, confirmed=False).limit(100)).all()
     return render_template(
         "organisations/members.html",
         organisation=organisation,
         form=form,
         page=page,
+        pending=pending,
+        confirm_form=ConfirmForm(),
         role_labels=ROLE_LABELS,
+    )
+
+
+def _membership_action(organisation_id: int, user_id: int, action, message: str):
+    organisation = _organisation_or_404(organisation_id)
+    member = db.session.get(User, user_id) or abort(404)
+    try:
+        action(member, organisation.id, by=current_user)
+    except DomainError as error:
+        db.session.commit()  # the refusal is in the audit log
+        flash(str(error.message), "error")
+        abort(403)
+    db.session.commit()
+    flash(message % {"name": member.full_name}, "success")
+    return redirect(url_for("organisations.members", organisation_id=organisation.id))
+
+
+@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/confirm")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def confirm_member(organisation_id: int, user_id: int):
+    return _membership_action(
+        organisation_id,
+        user_id,
+        services.confirm_membership,
+        _("%(name)s is now a confirmed member."),
+    )
+
+
+@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/remove")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def remove_member(organisation_id: int, user_id: int):
+    return _membership_action(
+        organisation_id,
+        user_id,
+        services.reject_membership,
+        _("%(name)s is no longer linked to this organisation."),
     )

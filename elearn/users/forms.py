@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from elearn.accounts.models import Role
-from elearn.forms import from_the_list, options, organisation_field
+from elearn.forms import Form, from_the_list, options, organisation_field
 from elearn.organisations.services import organisation_choices
 
 ROLE_LABELS = {
@@ -34,7 +33,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PeopleSearchForm(FlaskForm):
+class PeopleSearchForm(Form):
     """Filters for the people list; read from the query string, so no CSRF token."""
 
     class Meta:
@@ -68,7 +67,7 @@ class PeopleSearchForm(FlaskForm):
         self.organisation.choices = options([(-1, _l("Any")), *organisation_choices()])
 
 
-class UserAccessForm(FlaskForm):
+class UserAccessForm(Form):
     roles = CheckboxesField(
         _l("Roles"), choices=[], **from_the_list(_l("Choose roles from the list."))
     )
@@ -81,7 +80,7 @@ class UserAccessForm(FlaskForm):
         self.organisation_id.choices = options(organisation_choices())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only a CSRF token and the button."""
 
     submit = SubmitField()

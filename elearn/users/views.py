@@ -11,6 +11,8 @@ from elearn.accounts.models import Role, User
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
+from elearn.mfa.services import has_second_factor
+from elearn.mfa.services import reset as reset_factor
 from elearn.users import services
 from elearn.users.forms import (
     ROLE_DESCRIPTIONS,
@@ -55,7 +57,7 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         try:
             services.set_roles(user, {Role(r) for r in form.roles.data}, granted_by=current_user)
-            services.set_organisation(user, form.organisation_id.data)
+            services.set_organisation(user, form.organisation_id.data, by=current_user)
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -70,6 +72,7 @@ def edit_user(user_id: int):
         confirm_form=ConfirmForm(),
         role_labels=ROLE_LABELS,
         role_descriptions=ROLE_DESCRIPTIONS,
+        has_second_factor=has_second_factor(user),
     )
 
 
@@ -79,7 +82,7 @@ def deactivate_user(user_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         try:
-            services.deactivate(user)
+            services.deactivate(user, by=current_user)
         except DomainError as error:
             flash(str(error.message), "error")
         else:
@@ -93,7 +96,18 @@ def deactivate_user(user_id: int):
 def reactivate_user(user_id: int):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
-        services.reactivate(user)
+        services.reactivate(user, by=current_user)
         db.session.commit()
         flash(_("%(name)s can sign in again.", name=user.full_name), "success")
+    return redirect(url_for("users.edit_user", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/reset-second-factor")
+@roles_required(Role.ADMIN)
+def reset_second_factor(user_id: int):
+    """For a lost phone: the person sets up a new second factor at their next sign-in."""
+    user = _user_or_404(user_id)
+    reset_factor(user, by=current_user)
+    db.session.commit()
+    flash(_("The second factor of %(name)s has been removed.", name=user.full_name), "success")
     return redirect(url_for("users.edit_user", user_id=user.id))

@@ -26,6 +26,7 @@ def administrator_form(**overrides) -> dict:
         "organisation_id": "0",
         "county": "BH",
         "preferred_language": "ro",
+        "accept_privacy": "y",
     }
     data.update(overrides)
     return data
@@ -36,11 +37,13 @@ def test_the_setup_link_creates_the_first_administrator_once(app, client):
     assert client.get(f"/setup/{token}").status_code == 200
     response = client.post(f"/setup/{token}", data=administrator_form())
     assert response.status_code == 302
+    assert response.headers["Location"] == "/account/second-factor/"
     with app.app_context():
         user = db.session.scalar(select(User))
         assert user.roles == {Role.LEARNER, Role.ADMIN}
-    # Signed in as the new administrator.
-    assert client.get("/admin/people/").status_code == 200
+        assert user.email_confirmed
+    # Signed in as the new administrator, whose pages wait for a second factor.
+    assert client.get("/admin/people/").headers["Location"] == "/account/second-factor/"
     # The same link, or a fresh one, no longer works.
     other = app.test_client()
     again = other.get(f"/setup/{token}", headers={"Accept-Language": "en"})

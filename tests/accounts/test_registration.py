@@ -20,6 +20,7 @@ def registration(**overrides) -> dict:
         "organisation_id": "0",
         "county": "BH",
         "preferred_language": "hu",
+        "accept_privacy": "y",
     }
     data.update(overrides)
     return data
@@ -49,9 +50,11 @@ def test_registration_form_has_every_field_with_a_label(client):
         assert f'id="{field}"' in html
 
 
-def test_registering_creates_a_learner_signed_in_with_the_name_exactly_as_typed(app, client):
+def test_registering_creates_an_unconfirmed_learner_with_the_name_exactly_as_typed(
+    app, client, outbox
+):
     response = client.post("/register", data=registration())
-    assert response.status_code == 302
+    assert response.status_code == 200
     [user] = users(app)
     assert user.full_name == "Ștefan Gyöngyi"
     assert user.email == "stefan.gyongyi@example.org"
@@ -62,29 +65,61 @@ def test_registering_creates_a_learner_signed_in_with_the_name_exactly_as_typed(
     assert user.organisation_id is None
     assert user.password_hash.startswith("scrypt:")
     assert PASSWORD not in user.password_hash
-    # Signed in, and the interface now speaks the chosen language.
-    home = client.get("/")
-    assert "Ștefan Gyöngyi" in page_text(home)
-    assert '<html lang="hu">' in home.get_data(as_text=True)
+    assert user.email_confirmed_at is None
+    # Not signed in: the page asks to confirm the address first, and a link was sent.
+    assert client.get("/account").status_code == 302
+    [message] = outbox
+    assert message.to == ["stefan.gyongyi@example.org"]
+    assert "/confirm/" in message.body
 
 
-def test_registering_with_an_organisation_from_the_list(app, client, make):
+def test_the_privacy_notice_must_be_accepted_and_the_acceptance_is_recorded(app, client):
+    from elearn.privacy.models import PrivacyAcceptance
+    from elearn.privacy.notice import CURRENT_VERSION
+
+    refused = client.post(
+        "/register", data=registration(accept_privacy=""), headers={"Accept-Language": "en"}
+    )
+    assert "Read the privacy notice and tick the box to go on." in page_text(refused)
+    assert users(app) == []
+    client.post("/register", data=registration())
+    with app.app_context():
+        [acceptance] = db.session.scalars(select(PrivacyAcceptance)).all()
+        assert acceptance.version == CURRENT_VERSION
+
+
+def test_registering_with_an_organisation_only_requests_membership(app, client, make):
     organisation_id = make.organisation()
     client.post("/register", data=registration(organisation_id=str(organisation_id)))
     [user] = users(app)
     assert user.organisation_id == organisation_id
+    assert user.organisation_confirmed_at is None
 
 
-def test_the_same_email_in_another_case_cannot_register_twice(app, client, make):
-    make.user(email="stefan.gyongyi@example.org")
-    response = client.post(
-        "/register",
-        data=registration(email="STEFAN.GYONGYI@example.ORG"),
-        headers={"Accept-Language": "en"},
+def test_an_address_with_an_account_gets_the_same_page_and_its_owner_is_told(
+    app, client, make, outbox
+):
+    owner = make.user(email="stefan.gyongyi@example.org", full_name="Ștefan Owner", language="en")
+    english = {"Accept-Language": "en"}
+    new = client.post(
+        "/register", data=registration(email="someone.new@example.org"), headers=english
     )
-    assert response.status_code == 200
-    assert "An account with this email address already exists." in page_text(response)
-    assert len(users(app)) == 1
+    taken = client.post(
+        "/register", data=registration(email="STEFAN.GYONGYI@example.ORG"), headers=english
+    )
+    assert taken.status_code == new.status_code == 200
+
+    def without_address(response, address):
+        return page_text(response).replace(address, "ADDRESS")
+
+    assert without_address(taken, "stefan.gyongyi@example.org") == without_address(
+        new, "someone.new@example.org"
+    )
+    assert len(users(app)) == 2
+    to_owner = [m for m in outbox if m.to == [owner.email]]
+    assert len(to_owner) == 1
+    assert to_owner[0].subject == "Someone tried to register with your email address"
+    assert "/confirm/" not in to_owner[0].body
 
 
 @pytest.mark.parametrize(

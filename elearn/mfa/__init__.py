@@ -1,0 +1,1 @@
+"""Second factors: TOTP codes from an authenticator app, with one-time recovery codes."""

@@ -1,0 +1,1 @@
+"""Personal data: the privacy notice, its acceptance, downloads, erasure and retention."""

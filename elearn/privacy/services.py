@@ -1,0 +1,217 @@
+"""Personal-data rights: accepting the privacy notice, downloading one's data, erasure, purge.
+
+Erasure keeps the account's row, stripped of everything that identifies the person, so that
+aggregate statistics (how many teachers in Bihor completed a course) stay right; the person's
+name and email address are gone from every table.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import zipfile
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from elearn.accounts.models import FormDraft, Role, RoleAssignment, User
+from elearn.audit.models import AuditEvent
+from elearn.audit.services import record
+from elearn.database import utcnow
+from elearn.errors import DomainError
+from elearn.extensions import db
+from elearn.mfa.models import RecoveryCode, SecondFactor
+from elearn.privacy.models import PrivacyAcceptance
+from elearn.privacy.notice import CURRENT_VERSION
+from elearn.security import hash_password, verify_password
+
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
+
+def has_accepted_current_notice(user: User) -> bool:
+    return (
+        db.session.scalar(
+            select(PrivacyAcceptance.id).where(
+                PrivacyAcceptance.user_id == user.id, PrivacyAcceptance.version == CURRENT_VERSION
+            )
+        )
+        is not None
+    )
+
+
+def accept_notice(user: User, version: str = CURRENT_VERSION) -> None:
+    """Record that ``user`` accepted ``version`` of the notice (once per version)."""
+    exists = db.session.scalar(
+        select(PrivacyAcceptance.id).where(
+            PrivacyAcceptance.user_id == user.id, PrivacyAcceptance.version == version
+        )
+    )
+    if exists is None:
+        db.session.add(PrivacyAcceptance(user_id=user.id, version=version))
+        db.session.flush()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(user: User) -> dict[str, object]:
+    """Everything the platform holds about ``user``, as JSON-ready documents by file name."""
+    organisation = user.organisation
+    acceptances = db.session.scalars(
+        select(PrivacyAcceptance).where(PrivacyAcceptance.user_id == user.id)
+    ).all()
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            (AuditEvent.actor_id == user.id)
+            | ((AuditEvent.target_type == "user") & (AuditEvent.target_id == user.id))
+        )
+        .order_by(AuditEvent.at)
+    ).all()
+    factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user.id))
+    return {
+        "account.json": {
+            "id": user.id,
+            "full_name": user.full_name,
+            "email": user.email,
+            "email_confirmed_at": _iso(user.email_confirmed_at),
+            "profession": user.profession,
+            "county": user.county,
+            "preferred_language": user.preferred_language,
+            "created_at": _iso(user.created_at),
+            "last_sign_in_at": _iso(user.last_sign_in_at),
+            "deactivated_at": _iso(user.deactivated_at),
+            "roles": sorted(role.value for role in user.roles),
+            "second_factor_set_up_at": _iso(factor.confirmed_at) if factor else None,
+        },
+        "organisation.json": {
+            "organisation": organisation.name if organisation else None,
+            "membership_confirmed_at": _iso(user.organisation_confirmed_at),
+        },
+        "privacy_notice_acceptances.json": [
+            {"version": a.version, "accepted_at": _iso(a.accepted_at)} for a in acceptances
+        ],
+        "audit_events.json": [
+            {
+                "at": _iso(e.at),
+                "action": e.action,
+                "by_you": e.actor_id == user.id,
+                "details": e.details,
+                "ip_address": e.ip_address,
+            }
+            for e in events
+        ],
+    }
+
+
+def export_zip(user: User) -> bytes:
+    """A zip of JSON files with everything held about ``user``, plus a README."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, document in personal_data(user).items():
+            archive.writestr(name, json.dumps(document, ensure_ascii=False, indent=2))
+        archive.writestr(
+            "README.txt",
+            "Your personal data, as held by the platform on "
+            f"{utcnow().strftime('%Y-%m-%d %H:%M UTC')}.\n"
+            "Each .json file is one part of it; docs/data-protection.md in the platform's source "
+            "explains what each is used for and how long it is kept.\n",
+        )
+    record("user.data_exported", actor_id=user.id, target_type="user", target_id=user.id)
+    return buffer.getvalue()
+
+
+def _other_active_administrators(user: User) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(
+        select(func.count(User.id))
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(
+            RoleAssignment.role == Role.ADMIN,
+            User.deactivated_at.is_(None),
+            User.erased_at.is_(None),
+            User.id != user.id,
+        )
+    )
+
+
+def erase_account(user: User, *, password: str) -> None:
+    """Erase ``user``'s personal data for good. Raises DomainError without the right password,
+    or for the last administrator.
+
+    Name, email address and password are replaced with meaningless values; second factor,
+    recovery codes, drafts and notice acceptances are deleted; the account can never sign in
+    again. Profession, county and organisation stay, without a name, for aggregate statistics.
+    """
+    if not verify_password(user.password_hash, password):
+        record("user.erasure_refused", actor_id=user.id, target_type="user", target_id=user.id)
+        raise DomainError(_l("The password is not right."), field="password")
+    if user.has_role(Role.ADMIN) and not _other_active_administrators(user):
+        raise DomainError(
+            _l("You are the only administrator. Make someone else an administrator first.")
+        )
+    for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance):
+        db.session.execute(delete(model).where(model.user_id == user.id))
+    user.role_assignments.clear()
+    user.full_name = ""
+    user.email = f"erased-{user.id}-{secrets.token_hex(8)}@{ERASED_EMAIL_DOMAIN}"
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.organisation_confirmed_at = None
+    user.email_confirmed_at = None
+    user.last_sign_in_at = None
+    user.erased_at = utcnow()
+    user.session_generation += 1
+    record("user.erased", actor_id=user.id, target_type="user", target_id=user.id)
+    db.session.flush()
+
+
+def purge(now: datetime | None = None) -> dict[str, int]:
+    """Apply the retention periods. Safe to run as often as one likes: each run removes only
+    what has passed its period, and a second run right after removes nothing."""
+    now = now or datetime.now(UTC)
+    config = current_app.config
+    removed = {}
+    unconfirmed_before = now - timedelta(days=config["UNCONFIRMED_ACCOUNT_DAYS"])
+    never_confirmed = select(User.id).where(
+        User.email_confirmed_at.is_(None),
+        User.erased_at.is_(None),
+        User.created_at < unconfirmed_before,
+    )
+    ids = list(db.session.scalars(never_confirmed))
+    for user_id in ids:
+        db.session.delete(db.session.get(User, user_id))
+    removed["unconfirmed_accounts"] = len(ids)
+    drafts_before = now - timedelta(hours=config["FORM_DRAFT_HOURS"])
+    result = db.session.execute(delete(FormDraft).where(FormDraft.saved_at < drafts_before))
+    removed["form_drafts"] = result.rowcount
+    removed["audit_events"] = _purge_audit_events(
+        now - timedelta(days=config["AUDIT_RETENTION_DAYS"])
+    )
+    db.session.flush()
+    return removed
+
+
+def _purge_audit_events(before: datetime) -> int:
+    """Remove audit events older than the retention period.
+
+    This is the one deletion the audit log allows, and only from this command: the database
+    refuses any other (see the audit trigger in the migrations).
+    """
+    from sqlalchemy import text
+
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL elearn.audit_retention = 'on'"))
+    else:
+        connection.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
+    result = connection.execute(delete(AuditEvent.__table__).where(AuditEvent.at < before))
+    if connection.dialect.name != "postgresql":
+        from elearn.audit.triggers import SQLITE_NO_DELETE
+
+        connection.execute(text(SQLITE_NO_DELETE))
+    return result.rowcount
