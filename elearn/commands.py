@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask.cli import AppGroup, pass_script_info
+from flask.cli import AppGroup, pass_script_info, with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
@@ -103,6 +103,7 @@ def create_admin_command(email, full_name, profession, county, language, passwor
 
 
 @click.command("purge")
+@with_appcontext
 def purge_command() -> None:
     """Apply the retention periods (for cron). Safe to run as often as you like."""
     removed = purge()

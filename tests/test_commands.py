@@ -117,6 +117,7 @@ def test_start_refuses_production(monkeypatch, migrated_database):
     monkeypatch.setenv("DATABASE_URL", migrated_database)
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
     monkeypatch.setenv("BASE_URL", "https://learn.example.org")
+    # It refuses before touching the database.
     result = CliRunner().invoke(cli, ["start"])
     assert result.exit_code != 0
     assert "gunicorn" in result.output
@@ -174,18 +175,12 @@ def test_start_migrates_prints_a_one_time_setup_link_and_serves(tmp_path):
 def test_start_prints_no_setup_link_once_an_administrator_exists(
     app, monkeypatch, migrated_database, make
 ):
-    from click.testing import CliRunner
-
     from elearn import commands
-    from elearn.cli import cli
 
     make.user(roles=(Role.LEARNER, Role.ADMIN))
     served = []
     monkeypatch.setattr(commands, "run_simple", lambda *args, **kwargs: served.append(args))
-    monkeypatch.setenv("ELEARN_CONFIG", "development")
-    monkeypatch.setenv("DATABASE_URL", migrated_database)
-    monkeypatch.setenv("SECRET_KEY", "d" * 40)
-    result = CliRunner().invoke(cli, ["start"])
+    result = app.test_cli_runner().invoke(args=["start"])
     assert result.exit_code == 0, result.output
     assert "/setup/" not in result.output
     assert served and served[0][:2] == ("127.0.0.1", 5000)

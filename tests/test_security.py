@@ -104,6 +104,8 @@ def test_production_cookies_are_secure(migrated_database, monkeypatch):
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     response = app.test_client().get("/", base_url="https://localhost")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    with app.app_context():
+        db.engine.dispose()
 
 
 class TestCSRF:

@@ -29,7 +29,7 @@ _SENSITIVE = ("password", "confirm", "csrf_token", "code", "token")
 
 def _remembered() -> bool:
     return bool(session.get("remembered")) or (
-        current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
     )
 
 
@@ -86,6 +86,9 @@ def enforce_idle_timeout():
             ),
             "info",
         )
+        view = current_app.view_functions.get(request.endpoint)
+        if getattr(getattr(view, "access", None), "kind", None) == "public":
+            return None  # a page for everyone: it simply opens signed out
         target = request.path if request.method != "GET" else request.full_path.rstrip("?")
         return redirect(url_for("accounts.sign_in", next=target), code=303)
     if last is None or now - last > _TOUCH_EVERY:

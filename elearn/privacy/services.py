@@ -24,8 +24,8 @@ from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.mfa.models import RecoveryCode, SecondFactor
+from elearn.privacy import notice
 from elearn.privacy.models import PrivacyAcceptance
-from elearn.privacy.notice import CURRENT_VERSION
 from elearn.security import hash_password, verify_password
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -35,15 +35,18 @@ def has_accepted_current_notice(user: User) -> bool:
     return (
         db.session.scalar(
             select(PrivacyAcceptance.id).where(
-                PrivacyAcceptance.user_id == user.id, PrivacyAcceptance.version == CURRENT_VERSION
+                PrivacyAcceptance.user_id == user.id,
+                PrivacyAcceptance.version == notice.CURRENT_VERSION,
             )
         )
         is not None
     )
 
 
-def accept_notice(user: User, version: str = CURRENT_VERSION) -> None:
-    """Record that ``user`` accepted ``version`` of the notice (once per version)."""
+def accept_notice(user: User, version: str | None = None) -> None:
+    """Record that ``user`` accepted ``version`` of the notice, by default the one in force
+    (once per version)."""
+    version = version or notice.CURRENT_VERSION
     exists = db.session.scalar(
         select(PrivacyAcceptance.id).where(
             PrivacyAcceptance.user_id == user.id, PrivacyAcceptance.version == version
@@ -73,6 +76,7 @@ def personal_data(user: User) -> dict[str, object]:
         .order_by(AuditEvent.at)
     ).all()
     factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user.id))
+    drafts = db.session.scalars(select(FormDraft).where(FormDraft.user_id == user.id)).all()
     return {
         "account.json": {
             "id": user.id,
@@ -104,6 +108,9 @@ def personal_data(user: User) -> dict[str, object]:
                 "ip_address": e.ip_address,
             }
             for e in events
+        ],
+        "form_drafts.json": [
+            {"page": d.path, "saved_at": _iso(d.saved_at), "fields": d.data} for d in drafts
         ],
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -22,9 +24,9 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
 from elearn.i18n import current_language
+from elearn.privacy import notice as notices
 from elearn.privacy import services
 from elearn.privacy.forms import AcceptForm, EraseForm
-from elearn.privacy.notice import CURRENT_VERSION, VERSIONS
 from elearn.security import is_safe_redirect
 
 bp = Blueprint("privacy", __name__)
@@ -50,10 +52,10 @@ def require_current_acceptance():
         return None
     if not current_user.is_authenticated:
         return None
-    if session.get("privacy_accepted") == CURRENT_VERSION:
+    if session.get("privacy_accepted") == notices.CURRENT_VERSION:
         return None
     if services.has_accepted_current_notice(current_user):
-        session["privacy_accepted"] = CURRENT_VERSION
+        session["privacy_accepted"] = notices.CURRENT_VERSION
         return None
     return redirect(url_for("privacy.accept", next=request.full_path.rstrip("?")), code=303)
 
@@ -65,15 +67,15 @@ def _notice_template(version: str) -> str:
 @bp.get("/privacy")
 @public
 def notice():
-    version = request.args.get("version", CURRENT_VERSION)
-    if version not in VERSIONS:
+    version = request.args.get("version", notices.CURRENT_VERSION)
+    if version not in notices.VERSIONS:
         abort(404)
     try:
         return render_template(
             "privacy/notice.html",
             version=version,
             body=_notice_template(version),
-            current=version == CURRENT_VERSION,
+            current=version == notices.CURRENT_VERSION,
         )
     except TemplateNotFound:
         abort(404)
@@ -89,13 +91,13 @@ def accept():
     if form.validate_on_submit():
         services.accept_notice(current_user)
         db.session.commit()
-        session["privacy_accepted"] = CURRENT_VERSION
+        session["privacy_accepted"] = notices.CURRENT_VERSION
         return redirect(target)
     return render_template(
         "privacy/accept.html",
         form=form,
-        version=CURRENT_VERSION,
-        body=_notice_template(CURRENT_VERSION),
+        version=notices.CURRENT_VERSION,
+        body=_notice_template(notices.CURRENT_VERSION),
     )
 
 
@@ -103,9 +105,11 @@ def accept():
 @signed_in
 def my_data():
     """What the platform holds about the reader, in plain view."""
-    return render_template(
-        "privacy/my_data.html", data=services.personal_data(current_user), erase_form=EraseForm()
-    )
+    documents = {
+        name: json.dumps(document, ensure_ascii=False, indent=2)
+        for name, document in services.personal_data(current_user).items()
+    }
+    return render_template("privacy/my_data.html", documents=documents)
 
 
 @bp.post("/account/data/download")

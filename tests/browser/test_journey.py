@@ -43,7 +43,20 @@ def test_register_sign_out_sign_in_reset_and_change_language(app, live_server, p
     page.get_by_label("Profesie").select_option("school_counsellor")
     page.get_by_label("Județ").select_option("BH")
     page.get_by_label("Limba preferată").select_option("ro")
+    page.get_by_role("link", name="Citiți nota de informare").click()
+    axe.check(page)
+    page.go_back()
+    page.get_by_label("Am citit nota de informare privind confidențialitatea").check()
     page.get_by_role("button", name="Creați contul").click()
+    axe.check(page)  # "check your email"
+
+    # Confirm the address from the emailed link, then sign in.
+    confirm = re.search(r"http://\S+/confirm/\S+", outbox[0].body).group(0)
+    page.goto(confirm.replace("http://localhost", live_server))
+    assert page.url == live_server + "/sign-in"
+    page.get_by_label("Adresa de e-mail").fill("stefan@example.org")
+    page.get_by_label("Parolă").fill(PASSWORD)
+    page.get_by_role("button", name="Autentificare").click()
     assert page.url == live_server + "/"
     assert "Ștefan Gyöngyi" in page.locator("main").inner_text()
     axe.check(page)
@@ -67,7 +80,7 @@ def test_register_sign_out_sign_in_reset_and_change_language(app, live_server, p
     page.get_by_label("Adresa de e-mail").fill("stefan@example.org")
     page.get_by_role("button").filter(has_text=re.compile("link", re.I)).click()
     axe.check(page)
-    link = re.search(r"http://\S+/password/reset/\S+", outbox[0].body).group(0)
+    link = re.search(r"http://\S+/password/reset/\S+", outbox[-1].body).group(0)
     visit(page, axe, link.replace("http://localhost", live_server))
     page.get_by_label("Parola nouă").fill(NEW_PASSWORD)
     page.get_by_label("Confirmați parola").fill(NEW_PASSWORD)
@@ -92,14 +105,33 @@ def test_register_sign_out_sign_in_reset_and_change_language(app, live_server, p
     assert len(axe.checked) >= 12
 
 
-def test_an_administrator_makes_someone_a_trainer(app, live_server, page, axe, make):
+def test_an_administrator_sets_up_a_second_factor_and_makes_someone_a_trainer(
+    app, live_server, page, axe, make
+):
+    import pyotp
+
     make.user(full_name="Maria Ionescu", email="maria@example.org")
-    admin = make.user(full_name="Admin Ana", roles=(Role.LEARNER, Role.ADMIN), language="en")
+    admin = make.user(
+        full_name="Admin Ana", roles=(Role.LEARNER, Role.ADMIN), language="en", second_factor=False
+    )
     make.organisation()
     page.goto(live_server + "/sign-in")
     page.get_by_label("Email address").fill(admin.email)
     page.get_by_label("Password").fill(admin.password)
     page.get_by_role("button", name="Sign in").click()
+
+    # The administrator's pages wait for a second factor.
+    page.get_by_role("link", name="People").click()
+    assert page.url == live_server + "/account/second-factor/"
+    axe.check(page)
+    page.get_by_role("button", name="Set up a second factor").click()
+    axe.check(page)  # the QR code page
+    secret = page.locator("code.secret").inner_text()
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Confirm").click()
+    assert page.locator("ul.recovery-codes li").count() == 10
+    axe.check(page)
+
     page.get_by_role("link", name="People").click()
     axe.check(page)
     page.get_by_label("Name or email").fill("maria")
@@ -113,6 +145,32 @@ def test_an_administrator_makes_someone_a_trainer(app, live_server, page, axe, m
     page.get_by_role("link", name="Organisations").click()
     axe.check(page)
     page.get_by_role("link", name="Add an organisation").click()
+    axe.check(page)
+    page.get_by_role("link", name="Audit log").click()
+    assert page.get_by_role("cell", name="Role granted").count() == 1
+    axe.check(page)
+    assert axe.problems == [], "\n".join(axe.problems)
+
+
+def test_a_manager_confirms_a_request_to_join(app, live_server, page, axe, make):
+    school = make.organisation()
+    make.user(full_name="Ilona Szabó", organisation_id=school, membership_confirmed=False)
+    manager = make.user(
+        full_name="Mihai Manager",
+        roles=(Role.LEARNER, Role.MANAGER),
+        organisation_id=school,
+        language="en",
+    )
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(manager.email)
+    page.get_by_label("Password").fill(manager.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(manager.totp(app))
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="My organisation").click()
+    axe.check(page)
+    page.get_by_role("button", name="Confirm Ilona Szabó").click()
+    assert "Ilona Szabó" in page.get_by_role("table").inner_text()
     axe.check(page)
     assert axe.problems == [], "\n".join(axe.problems)
 
