@@ -12,7 +12,7 @@ from elearn.accounts.forms import ChangeEmailForm, ChangePasswordForm, ProfileFo
 from elearn.accounts.services import TokenProblem
 from elearn.accounts.views import profile_fields, start_session
 from elearn.errors import DomainError
-from elearn.extensions import db
+from elearn.extensions import db, limiter
 from elearn.forms import show_domain_error
 from elearn.mfa.services import has_second_factor
 
@@ -61,6 +61,7 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @signed_in
+@limiter.limit("5 per hour", key_func=lambda: f"email-change:{current_user.id}", methods=["POST"])
 def change_email():
     """Ask for a new address: confirmed from the new inbox, announced to the old one."""
     form = ChangeEmailForm()

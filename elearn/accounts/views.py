@@ -81,6 +81,8 @@ def _next_url() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @public
 @limiter.limit(_limit("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"])
+# Each registration mails the address; this keeps anyone from flooding someone's inbox.
+@limiter.limit(_limit("RESET_LIMIT_PER_ACCOUNT"), key_func=_email_key, methods=["POST"])
 def register():
     """Create an account, or tell the owner of an address that already has one; the page
     answers the same either way, so nobody learns who has an account."""
