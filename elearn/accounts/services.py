@@ -212,6 +212,7 @@ def confirm_email(token: str) -> User:
     if user.email_confirmed_at is not None:
         raise TokenProblem(_l("This email address is already confirmed. You can sign in."))
     mark_email_confirmed(user)
+    record("user.email_confirmed", actor_id=user.id, target_type="user", target_id=user.id)
     return user
 
 

@@ -27,6 +27,7 @@ ACTIONS = {
     "role.revoked": _l("Role removed"),
     "user.deactivated": _l("Account deactivated"),
     "user.reactivated": _l("Account reactivated"),
+    "user.email_confirmed": _l("Email address confirmed"),
     "user.password_changed": _l("Password changed"),
     "user.email_changed": _l("Email address changed"),
     "user.erased": _l("Account erased"),

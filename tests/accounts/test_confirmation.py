@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from elearn.access import confirmed_email_required, signed_in
 from elearn.accounts.models import User
+from elearn.audit.models import AuditEvent
 from elearn.extensions import db
 from tests.accounts.test_registration import registration
 from tests.conftest import page_text, sign_in
@@ -28,7 +29,10 @@ def test_the_confirmation_link_confirms_once(app, client, outbox):
     assert response.status_code == 302
     assert response.headers["Location"] == "/sign-in"
     with app.app_context():
-        assert db.session.query(User).one().email_confirmed_at is not None
+        user = db.session.query(User).one()
+        assert user.email_confirmed_at is not None
+        [event] = db.session.query(AuditEvent).filter_by(action="user.email_confirmed").all()
+        assert event.target_id == user.id
     again = client.get(link, headers={"Accept-Language": "en"})
     assert again.status_code == 400
     assert "already confirmed" in page_text(again)
