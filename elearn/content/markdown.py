@@ -1,0 +1,181 @@
+"""Lessons: Markdown with a small front matter, rendered once, at import, to safe HTML.
+
+Raw HTML is off. Links may point to another lesson (``lesson:other-id``), to a file of the
+package (``media/handout.pdf``) or to the web (http, https, mailto). ``{{contact:key}}`` puts a
+help number from the contacts directory in the text. Images, audio and video come from the
+package's declared media, with their alt text, transcripts and captions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from elearn.content.contacts import Directory
+from elearn.content.problems import N_, Collector
+from elearn.html import clean_html
+
+_FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
+_CONTACT = re.compile(r"\{\{\s*contact:([a-z0-9-]+)\s*\}\}")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_AUDIO = (".mp3", ".ogg", ".m4a")
+_VIDEO = (".mp4", ".webm")
+_IMAGE = (".png", ".jpg", ".jpeg", ".webp")
+
+_LABELS = {
+    "transcript": {"ro": "Transcriere", "en": "Transcript", "hu": "Átirat"},
+    "download": {"ro": "Descărcați", "en": "Download", "hu": "Letöltés"},
+}
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a lesson may link to, and how links are written for this course."""
+
+    language: str
+    lesson_ids: frozenset[str]
+    media: dict  # path -> manifest Media entry
+    media_url: callable  # path -> URL
+    lesson_url: callable  # lesson id -> URL
+    transcript_html: dict  # (path, language) -> HTML
+    directory: Directory
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter, body, line where the body starts)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text, 1
+    return match.group(1), text[match.end():], match.group(0).count("\n") + 1
+
+
+def _contact_rule(state: StateInline, silent: bool) -> bool:
+    match = _CONTACT.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("contact", "", 0)
+        token.meta = {"key": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.inline.ruler.before("text", "contact", _contact_rule)
+    return md
+
+
+_MD = _parser()
+
+
+def contact_html(key: str, language: str, directory: Directory) -> str:
+    contact = directory.contacts[key]
+    name = escape(contact.name.get(language) or contact.name.get("en") or "")
+    parts = []
+    if contact.phone:
+        digits = contact.phone.replace(" ", "")
+        parts.append(f'<a href="tel:{digits}"><strong>{escape(contact.phone)}</strong></a>')
+    if contact.website:
+        parts.append(f'<a href="{escape(contact.website)}">{escape(contact.website)}</a>')
+    return f'<span class="contact">{" ".join(parts)} ({name})</span>' if parts else (
+        f'<span class="contact"><strong>{name}</strong></span>'
+    )
+
+
+def render(body: str, context: RenderContext, problems: Collector, file: str, first_line: int) -> str:
+    """Render a lesson body to sanitised HTML, reporting every broken reference by line."""
+    tokens = _MD.parse(body)
+    for token in tokens:
+        line = first_line + (token.map[0] if token.map else 0)
+        if token.type == "heading_open":
+            # The page's own <h1> is the lesson title; the lesson's headings sit below it.
+            level = min(int(token.tag[1]) + 1, 6)
+            token.tag = f"h{level}"
+            closing = tokens[tokens.index(token) + 2]
+            closing.tag = f"h{level}"
+        for child in token.children or []:
+            _check_inline(child, context, problems, file, line)
+    html = _MD.renderer.render(tokens, _MD.options, {"context": context})
+    return clean_html(html)
+
+
+def _check_inline(token, context: RenderContext, problems: Collector, file: str, line: int) -> None:
+    language = context.language
+    if token.type == "contact":
+        key = token.meta["key"]
+        if key not in context.directory.contacts:
+            problems.add(N_("Unknown contact '%(key)s': use a key of the contacts directory."),
+                         file, line, key=key)
+            token.type = "text"
+            token.content = ""
+            return
+        token.type = "html_inline"
+        token.content = contact_html(key, language, context.directory)
+    elif token.type == "link_open":
+        href = token.attrGet("href") or ""
+        if href.startswith("lesson:"):
+            target = href[len("lesson:"):]
+            if target not in context.lesson_ids:
+                problems.add(N_("The link to lesson '%(lesson)s' leads nowhere: no lesson has that id."),
+                             file, line, lesson=target)
+            token.attrSet("href", context.lesson_url(target))
+        elif href.startswith("media/"):
+            if href not in context.media:
+                problems.add(N_("The link to %(path)s leads to no file declared under media."),
+                             file, line, path=href)
+            token.attrSet("href", context.media_url(href))
+        elif not href.startswith(_SAFE_SCHEMES) and not href.startswith("#"):
+            problems.add(N_("The link '%(href)s' is not allowed: use lesson:, media/, http(s) or mailto."),
+                         file, line, href=href)
+            token.attrSet("href", "#")
+    elif token.type == "image":
+        _media_token(token, context, problems, file, line)
+
+
+def _media_token(token, context: RenderContext, problems: Collector, file: str, line: int) -> None:
+    src = token.attrGet("src") or ""
+    language = context.language
+    entry = context.media.get(src)
+    if entry is None:
+        problems.add(N_("%(path)s is used but not declared under media in course.yaml."),
+                     file, line, path=src)
+        token.type, token.content, token.children = "text", "", []
+        return
+    url = escape(context.media_url(src))
+    alt = token.content or (entry.alt or {}).get(language, "")
+    if src.lower().endswith(_IMAGE):
+        if not alt.strip():
+            problems.add(N_("The image %(path)s has no alt text in %(language)s."),
+                         file, line, path=src, language=language)
+        token.type = "html_inline"
+        token.content = f'<img src="{url}" alt="{escape(alt)}" loading="lazy">'
+    elif src.lower().endswith(_AUDIO):
+        transcript = context.transcript_html.get((src, language), "")
+        label = _LABELS["transcript"][language]
+        token.type = "html_inline"
+        token.content = (f'<audio controls preload="none" src="{url}"></audio>'
+                         f"<details><summary>{label}</summary>{transcript}</details>")
+    elif src.lower().endswith(_VIDEO):
+        tracks = "".join(
+            f'<track kind="captions" src="{escape(context.media_url(path))}" srclang="{lang}"'
+            f'{" default" if lang == language else ""}>'
+            for lang, path in sorted((entry.captions or {}).items())
+        )
+        token.type = "html_inline"
+        token.content = f'<video controls preload="none" src="{url}">{tracks}</video>'
+    else:
+        title = (entry.title or {}).get(language, src)
+        label = _LABELS["download"][language]
+        token.type = "html_inline"
+        token.content = f'<a href="{url}">{escape(label)}: {escape(title)}</a>'
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown reduced to its text (for search and titles)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _MD.render(markdown))).strip()

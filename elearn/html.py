@@ -1,0 +1,45 @@
+"""The one place authored HTML is sanitised (and the only module that imports bleach).
+
+Lesson Markdown is rendered with raw HTML switched off, so this is the second line of defence,
+with the Content-Security-Policy as the third. bleach is no longer maintained upstream (see
+docs/architecture.md); keeping every call here makes replacing it one change.
+"""
+
+from __future__ import annotations
+
+import bleach
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "audio", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p",
+    "pre", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "track", "ul", "video",
+})
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "audio": ["controls", "src", "preload"],
+    "video": ["controls", "src", "preload", "width", "height"],
+    "source": ["src", "type"],
+    "track": ["kind", "src", "srclang", "label", "default"],
+    "img": ["src", "alt", "width", "height", "loading"],
+    "th": ["scope", "colspan", "rowspan"],
+    "td": ["colspan", "rowspan"],
+    "ol": ["start"],
+    "span": ["class", "lang"],
+    "div": ["class", "lang"],
+    "p": ["class"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
+
+
+def clean_html(html: str) -> str:
+    """Keep only the tags, attributes and link schemes a lesson needs; drop everything else."""
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
