@@ -13,6 +13,7 @@ import html
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -263,6 +264,26 @@ def as_role(app, client, make):
         return person
 
     return sign_in_as
+
+
+def conformance_dir() -> Path:
+    """The shared conformance files written by others (GIFT, Open Badges), read in place.
+
+    They live beside the repository, in ../shared/conformance; ELEARN_CONFORMANCE_DIR points
+    elsewhere. Without them the tests that need them are skipped, except in CI, which sets
+    ELEARN_REQUIRE_CONFORMANCE=1 so that a missing folder fails instead.
+    """
+    candidates = [
+        os.environ.get("ELEARN_CONFORMANCE_DIR"),
+        Path(__file__).resolve().parents[2] / "shared" / "conformance",
+        "/work/shared/conformance",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate, "gift").is_dir():
+            return Path(candidate)
+    if os.environ.get("ELEARN_REQUIRE_CONFORMANCE") == "1":
+        raise AssertionError(f"conformance files not found in {candidates}")
+    pytest.skip("the shared conformance files are not beside this checkout")
 
 
 def page_text(response) -> str:

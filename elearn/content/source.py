@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -146,9 +147,13 @@ def read_zip(source, limits: Limits = DEFAULT_LIMITS, origin: str = "package.zip
         problems.raise_if_any()
         files = {}
         for path, info in safe:
-            with archive.open(info) as member:
-                # Never trust the declared size: read one byte more than it allows.
-                data = member.read(info.file_size + 1)
+            try:
+                with archive.open(info) as member:
+                    # Never trust the declared size: read one byte more than it allows.
+                    data = member.read(info.file_size + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+                problems.add(N_("%(path)s is damaged in the archive."), path, path=path)
+                continue
             if len(data) != info.file_size:
                 problems.add(N_("%(path)s is not the size the archive declares."), path, path=path)
                 continue

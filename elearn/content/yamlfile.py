@@ -50,8 +50,10 @@ class _StrictLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _walk(node: Node, path: Path_, lines: dict, problems: Collector, file: str) -> None:
-    lines[path] = node.start_mark.line + 1
+def _walk(node: Node, path: Path_, lines: dict, problems: Collector, file: str,
+          line: int | None = None) -> None:
+    # A value's line is its key's line: "title:" rather than the "ro:" below it.
+    lines[path] = line or node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
         problems.add(N_("YAML tags are not allowed here."), file, node.start_mark.line + 1)
     if isinstance(node, MappingNode):
@@ -65,7 +67,7 @@ def _walk(node: Node, path: Path_, lines: dict, problems: Collector, file: str) 
                 problems.add(N_("The key '%(key)s' appears twice (first on line %(first)d)."),
                              file, key_node.start_mark.line + 1, key=key, first=seen[key])
             seen[key] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines, problems, file)
+            _walk(value_node, (*path, key), lines, problems, file, key_node.start_mark.line + 1)
     elif isinstance(node, SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, (*path, index), lines, problems, file)
@@ -73,8 +75,9 @@ def _walk(node: Node, path: Path_, lines: dict, problems: Collector, file: str) 
 
 def load_yaml(text: str, file: str, problems: Collector) -> tuple[object, dict[Path_, int]]:
     """Parse ``text``; return the data and the line of every path, or (None, {}) on problems."""
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)
         node = loader.get_single_node()
         if node is None:
             problems.add(N_("The file is empty."), file, 1)
@@ -94,7 +97,8 @@ def load_yaml(text: str, file: str, problems: Collector) -> tuple[object, dict[P
     except yaml.YAMLError as error:
         problems.add(N_("This is not valid YAML: %(detail)s."), file, None, detail=str(error))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None, {}
 
 
