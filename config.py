@@ -98,6 +98,7 @@ class Config:
 
         # Request size: forms are small; course packages have their own, larger, limit.
         self.MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 16) * 1024 * 1024
+        self.PACKAGE_MAX_BYTES = _env_int("PACKAGE_MAX_MB", 200) * 1024 * 1024
 
         # Passwords and account links.
         self.PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 12)

@@ -53,6 +53,8 @@ def register_extensions(app: Flask) -> None:
     from elearn.extensions import csrf, db, limiter, mail, migrate
 
     db.init_app(app)
+    # Before CSRFProtect reads the form: an uploaded package may be larger than other requests.
+    app.before_request(_allow_package_uploads)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)
@@ -61,11 +63,19 @@ def register_extensions(app: Flask) -> None:
     login.init_app(app)
 
 
+def _allow_package_uploads() -> None:
+    from flask import current_app, request
+
+    if request.endpoint == "courses.upload":
+        request.max_content_length = current_app.config["PACKAGE_MAX_BYTES"]
+
+
 def register_blueprints(app: Flask) -> None:
     from elearn.accounts import bp as accounts_bp
     from elearn.accounts import profile_views, views  # noqa: F401 - they add routes to accounts_bp
     from elearn.audit.views import bp as audit_bp
     from elearn.core.views import bp as core_bp
+    from elearn.courses.views import bp as courses_bp
     from elearn.mfa.views import bp as mfa_bp
     from elearn.organisations.views import bp as organisations_bp
     from elearn.privacy.views import bp as privacy_bp
@@ -79,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         users_bp,
         organisations_bp,
         audit_bp,
+        courses_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -12,6 +12,7 @@ from werkzeug.serving import run_simple
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role, RoleAssignment
 from elearn.backup import BackupError, create_backup, restore_backup
+from elearn.courses.commands import courses_cli, import_paths
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import LANGUAGES
@@ -38,6 +39,8 @@ def start_command(info, host: str, port: int) -> None:
     with app.app_context():
         click.echo("Bringing the database up to date…")
         upgrade()
+        click.echo("Importing the courses under courses/…")
+        import_paths([], publish=True, organisation_id=None)
         if not accounts.administrators_exist():
             token = accounts.first_administrator_token()
             click.echo(
@@ -144,3 +147,4 @@ def init_app(app) -> None:
     app.cli.add_command(translations_cli)
     app.cli.add_command(purge_command)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(courses_cli)

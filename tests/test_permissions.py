@@ -17,6 +17,7 @@ import pytest
 from elearn import create_app
 from elearn.access import access_of
 from elearn.accounts.models import Role
+from elearn.extensions import db
 
 MATRIX = Path(__file__).resolve().parent.parent / "docs" / "permissions.md"
 COLUMNS: tuple[Role | None, ...] = (None, Role.LEARNER, Role.TRAINER, Role.MANAGER, Role.ADMIN)
@@ -90,9 +91,33 @@ def test_each_views_declaration_agrees_with_the_matrix():
             assert not anonymous and signed_in == expected, row.endpoint
 
 
+def _course_values(app, organisation_id: int) -> dict:
+    """A course owned by the test's organisation, for the routes that name one."""
+    from elearn.content.loader import load_package
+    from elearn.content.source import read_folder
+    from elearn.courses.services import import_package
+    from elearn.reference import PROFESSIONS
+    from tests.content.helpers import VALID
+
+    with app.app_context():
+        package = load_package(read_folder(VALID), professions=set(PROFESSIONS))
+        version = import_package(package, organisation_id=organisation_id, by_id=None).version
+        db.session.commit()
+        media = next(file for file in version.files if file.path == "media/diagram.png")
+        return {
+            "version_id": version.id,
+            "course_id": version.course_id,
+            "sha256": media.sha256,
+            "name": "diagram.png",
+        }
+
+
 def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
     values = {"organisation_id": organisation_id, "user_id": user_id, "token": "not-a-token"}
+    if rule.arguments & {"version_id", "course_id", "sha256"}:
+        values.update(_course_values(app, organisation_id))
+        values["key"] = "module-check" if endpoint == "courses.preview_quiz" else "welcome"
     with app.test_request_context():
         from flask import url_for
 

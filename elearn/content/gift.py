@@ -31,7 +31,7 @@ class GiftQuestion:
 def _unescape(text: str) -> str:
     out, i = [], 0
     while i < len(text):
-        pair = text[i:i + 2]
+        pair = text[i : i + 2]
         if pair == "\\\\":
             out.append("\\")
             i += 2
@@ -49,7 +49,7 @@ def _plain(text: str) -> str:
     text = text.strip()
     match = _FORMAT.match(text)
     if match:
-        text = text[match.end():]
+        text = text[match.end() :]
         if match.group(1).lower() == "html":
             text = _TAGS.sub("", clean_html(text))
         elif match.group(1).lower() == "markdown":
@@ -75,7 +75,7 @@ def _split_unescaped(text: str, separators: str) -> list[tuple[str, str]]:
     while i < len(text):
         ch = text[i]
         if ch == "\\" and i + 1 < len(text):
-            current.append(text[i:i + 2])
+            current.append(text[i : i + 2])
             i += 2
             continue
         if ch in separators:
@@ -115,11 +115,11 @@ def _answer_parts(piece: str) -> tuple[float | None, str, str]:
     match = _WEIGHT.match(piece)
     if match:
         weight = float(match.group(1)) / 100
-        piece = piece[match.end():]
+        piece = piece[match.end() :]
     hash_at = _find_unescaped(piece, "#")
     feedback = ""
     if hash_at >= 0:
-        piece, feedback = piece[:hash_at], piece[hash_at + 1:]
+        piece, feedback = piece[:hash_at], piece[hash_at + 1 :]
     return weight, _plain(piece), _plain(feedback)
 
 
@@ -147,8 +147,12 @@ class _Parser:
         count = self.names.get(base, 0) + 1
         self.names[base] = count
         if count > 1:
-            self.note(N_("The name '%(name)s' is used again; this question is renamed %(id)s."),
-                      line, name=name, id=f"{base}-{count}")
+            self.note(
+                N_("The name '%(name)s' is used again; this question is renamed %(id)s."),
+                line,
+                name=name,
+                id=f"{base}-{count}",
+            )
             return f"{base}-{count}"
         return base
 
@@ -157,7 +161,7 @@ class _Parser:
         match = re.match(r"^\s*::(.*?)::", block, re.S)
         if match and "\\" not in match.group(1)[-1:]:
             name = _plain(match.group(1))
-            block = block[match.end():]
+            block = block[match.end() :]
         opening = _find_unescaped(block, "{")
         closing = block.rfind("}")
         while closing > 0 and block[closing - 1] == "\\":
@@ -165,7 +169,7 @@ class _Parser:
         if opening < 0 or closing < opening:
             self.note(N_("A description without a question is not imported."), line)
             return None
-        before, answers, after = block[:opening], block[opening + 1:closing], block[closing + 1:]
+        before, answers, after = block[:opening], block[opening + 1 : closing], block[closing + 1 :]
         prompt = _plain(before)
         if after.strip():
             rest = _plain(after)
@@ -174,7 +178,7 @@ class _Parser:
         general = ""
         general_at = answers.find("####")
         if general_at >= 0:
-            answers, general = answers[:general_at], _plain(answers[general_at + 4:])
+            answers, general = answers[:general_at], _plain(answers[general_at + 4 :])
         body = answers.strip()
         identifier = self._id(name or f"q{len(self.names) + 1}", line, len(self.names) + 1)
         base = {"id": identifier, "prompt": prompt or name}
@@ -214,7 +218,9 @@ class _Parser:
                 option["feedback"] = feedback
             options.append(option)
         if not any(option["correct"] for option in options):
-            self.note(N_("A multiple-choice question without a right answer is not imported."), line)
+            self.note(
+                N_("A multiple-choice question without a right answer is not imported."), line
+            )
             return None
         return {**base, "type": "single" if single else "multiple", "options": options}
 
@@ -223,8 +229,14 @@ class _Parser:
         for index, (_, piece) in enumerate(_split_unescaped(body, "="), start=1):
             left, _, right = piece.partition("->")
             if not _plain(left):
-                self.note(N_("An extra answer without a question (%(answer)s) is not supported "
-                             "and was left out."), line, answer=_plain(right))
+                self.note(
+                    N_(
+                        "An extra answer without a question (%(answer)s) is not supported "
+                        "and was left out."
+                    ),
+                    line,
+                    answer=_plain(right),
+                )
                 continue
             pairs.append({"id": f"p{index}", "left": _plain(left), "right": _plain(right)})
         if len(pairs) < 2:
@@ -247,13 +259,18 @@ class _Parser:
         for _, piece in _split_unescaped(body, "="):
             weight, text, _ = _answer_parts(piece)
             if "*" in text:
-                self.note(N_("The wildcard answer '%(answer)s' is not supported and was left out."),
-                          line, answer=text)
+                self.note(
+                    N_("The wildcard answer '%(answer)s' is not supported and was left out."),
+                    line,
+                    answer=text,
+                )
                 continue
             if text and (weight is None or weight > 0):
                 accepted.append({"text": text, "credit": 1.0 if weight is None else weight})
         if not accepted:
-            self.note(N_("A short-answer question without an accepted answer is not imported."), line)
+            self.note(
+                N_("A short-answer question without an accepted answer is not imported."), line
+            )
             return None
         return {**base, "type": "short_text", "accepted": accepted}
 
@@ -265,17 +282,27 @@ class _Parser:
         for marker, piece in pieces:
             weight, raw, _ = _answer_parts(piece)
             if marker == "~":
-                self.note(N_("Feedback for any other numeric answer is not supported and was "
-                             "left out."), line)
+                self.note(
+                    N_("Feedback for any other numeric answer is not supported and was left out."),
+                    line,
+                )
                 continue
             parsed = _number(raw)
             if parsed is None:
-                self.note(N_("'%(answer)s' is not a number; the question is not imported."), line,
-                          answer=raw)
+                self.note(
+                    N_("'%(answer)s' is not a number; the question is not imported."),
+                    line,
+                    answer=raw,
+                )
                 return None
             value, tolerance = parsed
-            answers.append({"value": value, "tolerance": tolerance,
-                            "credit": 1.0 if weight is None else weight})
+            answers.append(
+                {
+                    "value": value,
+                    "tolerance": tolerance,
+                    "credit": 1.0 if weight is None else weight,
+                }
+            )
         if not any(answer["credit"] == 1 for answer in answers):
             self.note(N_("A numeric question without a full-credit answer is not imported."), line)
             return None

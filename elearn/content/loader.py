@@ -107,8 +107,10 @@ def package_hash(files: dict[str, bytes]) -> str:
 _SCHEMA_MESSAGES = {
     "missing": N_("%(where)s is required but missing."),
     "extra_forbidden": N_("%(where)s is not a field of the format (a typing mistake?)."),
-    "string_type": N_("%(where)s must be text; put it in quotes (YAML reads yes, no, on, off "
-                      "and numbers as other types)."),
+    "string_type": N_(
+        "%(where)s must be text; put it in quotes (YAML reads yes, no, on, off "
+        "and numbers as other types)."
+    ),
     "int_type": N_("%(where)s must be a whole number."),
     "float_type": N_("%(where)s must be a number."),
     "bool_type": N_("%(where)s must be true or false."),
@@ -116,8 +118,9 @@ _SCHEMA_MESSAGES = {
     "list_type": N_("%(where)s must be a list."),
     "dict_type": N_("%(where)s must be a mapping of keys to values."),
     "literal_error": N_("%(where)s must be one of: %(expected)s."),
-    "string_pattern_mismatch": N_("%(where)s has a form that is not allowed (ids use lowercase "
-                                  "letters, digits and hyphens)."),
+    "string_pattern_mismatch": N_(
+        "%(where)s has a form that is not allowed (ids use lowercase letters, digits and hyphens)."
+    ),
     "string_too_short": N_("%(where)s must not be empty."),
     "too_short": N_("%(where)s needs at least %(min_length)s item(s)."),
     "too_long": N_("%(where)s has too many items or characters."),
@@ -125,25 +128,41 @@ _SCHEMA_MESSAGES = {
     "greater_than_equal": N_("%(where)s must be at least %(ge)s."),
     "less_than_equal": N_("%(where)s must be at most %(le)s."),
     "greater_than": N_("%(where)s must be more than %(gt)s."),
-    "union_tag_invalid": N_("%(where)s: unknown question type %(tag)s; use one of %(expected_tags)s."),
+    "union_tag_invalid": N_(
+        "%(where)s: unknown question type %(tag)s; use one of %(expected_tags)s."
+    ),
     "union_tag_not_found": N_("%(where)s: every question needs a type."),
 }
-_QUESTION_TYPES = {"single", "multiple", "true_false", "matching", "ordering", "short_text",
-                   "numeric", "scenario"}
+_QUESTION_TYPES = {
+    "single",
+    "multiple",
+    "true_false",
+    "matching",
+    "ordering",
+    "short_text",
+    "numeric",
+    "scenario",
+}
 
 
 def _report_validation(error: ValidationError, file: str, lines: dict, problems: Collector) -> None:
     for item in error.errors():
         location = tuple(
-            part for part in item["loc"]
+            part
+            for part in item["loc"]
             if not (isinstance(part, str) and (part in _QUESTION_TYPES or "[" in part))
         )
         where = ".".join(str(part) for part in location) or "(top)"
         context = {k: str(v) for k, v in (item.get("ctx") or {}).items()}
         message = _SCHEMA_MESSAGES.get(item["type"])
         if message is None:
-            problems.add(N_("%(where)s: %(detail)s"), file, line_of(lines, location),
-                         where=where, detail=item["msg"])
+            problems.add(
+                N_("%(where)s: %(detail)s"),
+                file,
+                line_of(lines, location),
+                where=where,
+                detail=item["msg"],
+            )
         else:
             problems.add(message, file, line_of(lines, location), where=where, **context)
 
@@ -163,25 +182,45 @@ def _walk_texts(value, path=()):
 def _check_plain_text(data, file: str, lines: dict, problems: Collector) -> None:
     for path, text in _walk_texts(data):
         if _HTML.search(text):
-            problems.add(N_("HTML and scripts are not allowed in %(where)s: write plain text."),
-                         file, line_of(lines, path), where=".".join(map(str, path)))
+            problems.add(
+                N_("HTML and scripts are not allowed in %(where)s: write plain text."),
+                file,
+                line_of(lines, path),
+                where=".".join(map(str, path)),
+            )
 
 
-def _check_languages(data, languages: list[str], file: str, lines: dict, problems: Collector,
-                     path=()) -> None:
+def _check_languages(
+    data, languages: list[str], file: str, lines: dict, problems: Collector, path=()
+) -> None:
     """Every {ro: .., en: ..} text must hold exactly the course's languages."""
     wanted = set(languages)
     if isinstance(data, dict):
         keys = set(data)
-        if keys and keys <= {"ro", "en", "hu"} and all(isinstance(v, (str, list)) for v in data.values()):
+        if (
+            keys
+            and keys <= {"ro", "en", "hu"}
+            and all(isinstance(v, (str, list)) for v in data.values())
+        ):
             for language in sorted(wanted - keys):
-                problems.add(N_("%(where)s has no text in %(language)s."), file,
-                             line_of(lines, path), where=".".join(map(str, path)) or "(top)",
-                             language=language)
+                problems.add(
+                    N_("%(where)s has no text in %(language)s."),
+                    file,
+                    line_of(lines, path),
+                    where=".".join(map(str, path)) or "(top)",
+                    language=language,
+                )
             for language in sorted(keys - wanted):
-                problems.add(N_("%(where)s has a text in %(language)s, which the course does not "
-                                "declare in languages."), file, line_of(lines, path),
-                             where=".".join(map(str, path)), language=language)
+                problems.add(
+                    N_(
+                        "%(where)s has a text in %(language)s, which the course does not "
+                        "declare in languages."
+                    ),
+                    file,
+                    line_of(lines, path),
+                    where=".".join(map(str, path)),
+                    language=language,
+                )
             return
         for key, value in data.items():
             _check_languages(value, languages, file, lines, problems, (*path, key))
@@ -212,8 +251,19 @@ class _Loader:
             _report_validation(error, MANIFEST, lines, self.problems)
             return None, lines
         _check_languages(data, manifest.languages, MANIFEST, lines, self.problems)
-        texts = {key: data.get(key) for key in ("title", "summary", "modules", "quizzes", "media",
-                                                 "authors", "references", "licence")}
+        texts = {
+            key: data.get(key)
+            for key in (
+                "title",
+                "summary",
+                "modules",
+                "quizzes",
+                "media",
+                "authors",
+                "references",
+                "licence",
+            )
+        }
         _check_plain_text(texts, MANIFEST, lines, self.problems)
         self._check_structure(manifest, lines)
         return manifest, lines
@@ -230,38 +280,68 @@ class _Loader:
         seen = set()
         for identifier, path in ids:
             if identifier in seen:
-                self.problems.add(N_("The %(what)s id '%(id)s' is used twice."), MANIFEST,
-                                  line_of(lines, path), what=what, id=identifier)
+                self.problems.add(
+                    N_("The %(what)s id '%(id)s' is used twice."),
+                    MANIFEST,
+                    line_of(lines, path),
+                    what=what,
+                    id=identifier,
+                )
             seen.add(identifier)
 
     def _check_structure(self, manifest: Manifest, lines: dict) -> None:
-        self._duplicates([(m.id, ("modules", i, "id")) for i, m in enumerate(manifest.modules)],
-                         "module", lines)
-        self._duplicates([(lesson.id, ("modules", i, "lessons", j, "id"))
-                          for i, m in enumerate(manifest.modules)
-                          for j, lesson in enumerate(m.lessons)], "lesson", lines)
-        self._duplicates([(q.id, ("quizzes", i, "id")) for i, q in enumerate(manifest.quizzes)],
-                         "quiz", lines)
+        self._duplicates(
+            [(m.id, ("modules", i, "id")) for i, m in enumerate(manifest.modules)], "module", lines
+        )
+        self._duplicates(
+            [
+                (lesson.id, ("modules", i, "lessons", j, "id"))
+                for i, m in enumerate(manifest.modules)
+                for j, lesson in enumerate(m.lessons)
+            ],
+            "lesson",
+            lines,
+        )
+        self._duplicates(
+            [(q.id, ("quizzes", i, "id")) for i, q in enumerate(manifest.quizzes)], "quiz", lines
+        )
         quiz_ids = {quiz.id for quiz in manifest.quizzes}
         placed = [m.quiz for m in manifest.modules if m.quiz]
         for index, module in enumerate(manifest.modules):
             if module.quiz and module.quiz not in quiz_ids:
-                self.problems.add(N_("Module '%(module)s' names the quiz '%(quiz)s', which is not "
-                                     "under quizzes."), MANIFEST,
-                                  line_of(lines, ("modules", index, "quiz")),
-                                  module=module.id, quiz=module.quiz)
+                self.problems.add(
+                    N_(
+                        "Module '%(module)s' names the quiz '%(quiz)s', which is not under quizzes."
+                    ),
+                    MANIFEST,
+                    line_of(lines, ("modules", index, "quiz")),
+                    module=module.id,
+                    quiz=module.quiz,
+                )
         for quiz in set(placed):
             if placed.count(quiz) > 1:
-                self.problems.add(N_("The quiz '%(quiz)s' is placed in more than one module."),
-                                  MANIFEST, None, quiz=quiz)
+                self.problems.add(
+                    N_("The quiz '%(quiz)s' is placed in more than one module."),
+                    MANIFEST,
+                    None,
+                    quiz=quiz,
+                )
         for index, audience in enumerate(manifest.audiences):
             if audience != ALL_AUDIENCES and audience not in self.professions:
-                self.problems.add(N_("Unknown audience '%(audience)s': use a profession of the "
-                                     "platform, or all."), MANIFEST,
-                                  line_of(lines, ("audiences", index)), audience=audience)
+                self.problems.add(
+                    N_(
+                        "Unknown audience '%(audience)s': use a profession of the platform, or all."
+                    ),
+                    MANIFEST,
+                    line_of(lines, ("audiences", index)),
+                    audience=audience,
+                )
         if manifest.id in manifest.prerequisites:
-            self.problems.add(N_("A course cannot be its own prerequisite."), MANIFEST,
-                              line_of(lines, ("prerequisites",)))
+            self.problems.add(
+                N_("A course cannot be its own prerequisite."),
+                MANIFEST,
+                line_of(lines, ("prerequisites",)),
+            )
 
     # Media ----------------------------------------------------------------------------------
 
@@ -273,8 +353,12 @@ class _Loader:
             declared[path] = entry
             suffix = PurePosixPath(path).suffix.lower()
             if path not in self.files:
-                self.problems.add(N_("%(path)s is declared under media but is not in the package."),
-                                  MANIFEST, line, path=path)
+                self.problems.add(
+                    N_("%(path)s is declared under media but is not in the package."),
+                    MANIFEST,
+                    line,
+                    path=path,
+                )
                 continue
             self.used.add(path)
             if not media_checks.check_signature(path, self.files[path], suffix, self.problems):
@@ -282,8 +366,9 @@ class _Loader:
             self.files[path] = media_checks.strip_metadata(self.files[path], suffix)
             self._media_needs(entry, suffix, manifest.languages, line)
             data = self.files[path]
-            found[path] = MediaFile(path, _sha(data), media_checks.MIME_TYPES.get(suffix, ""),
-                                    len(data))
+            found[path] = MediaFile(
+                path, _sha(data), media_checks.MIME_TYPES.get(suffix, ""), len(data)
+            )
         return found, declared
 
     def _media_needs(self, entry, suffix: str, languages: list[str], line: int | None) -> None:
@@ -297,32 +382,46 @@ class _Loader:
         if suffix in media_checks.IMAGE_TYPES:
             need("alt", N_("The image %(path)s needs alt text in %(language)s."))
         elif suffix in media_checks.AUDIO_TYPES:
-            for language, path in need("transcript", N_("The audio %(path)s needs a transcript "
-                                                         "in %(language)s.")).items():
+            for _language, path in need(
+                "transcript", N_("The audio %(path)s needs a transcript in %(language)s.")
+            ).items():
                 self._side_file(path, ".md", entry.file, line)
         elif suffix in media_checks.VIDEO_TYPES:
-            for language, path in need("captions", N_("The video %(path)s needs captions "
-                                                       "(WebVTT) in %(language)s.")).items():
+            for _language, path in need(
+                "captions", N_("The video %(path)s needs captions (WebVTT) in %(language)s.")
+            ).items():
                 if self._side_file(path, ".vtt", entry.file, line):
-                    media_checks.check_webvtt(path, self.files[path].decode("utf-8", "replace"),
-                                              self.problems)
+                    media_checks.check_webvtt(
+                        path, self.files[path].decode("utf-8", "replace"), self.problems
+                    )
         elif suffix == ".pdf":
             need("title", N_("The handout %(path)s needs a title in %(language)s."))
 
     def _side_file(self, path: str, suffix: str, owner: str, line: int | None) -> bool:
         if not path.startswith("media/") or not path.endswith(suffix) or path not in self.files:
-            self.problems.add(N_("%(path)s, named for %(owner)s, is not a %(type)s file under "
-                                 "media/ in the package."), MANIFEST, line, path=path,
-                              owner=owner, type=suffix)
+            self.problems.add(
+                N_(
+                    "%(path)s, named for %(owner)s, is not a %(type)s file under "
+                    "media/ in the package."
+                ),
+                MANIFEST,
+                line,
+                path=path,
+                owner=owner,
+                type=suffix,
+            )
             return False
         self.used.add(path)
         return True
 
     # Lessons ----------------------------------------------------------------------------------
 
-    def lessons(self, manifest: Manifest, media_files: dict, declared: dict, urls: Urls,
-                directory) -> list[Lesson]:
-        lesson_ids = frozenset(lesson.id for module in manifest.modules for lesson in module.lessons)
+    def lessons(
+        self, manifest: Manifest, media_files: dict, declared: dict, urls: Urls, directory
+    ) -> list[Lesson]:
+        lesson_ids = frozenset(
+            lesson.id for module in manifest.modules for lesson in module.lessons
+        )
         transcripts = self._transcripts(declared, manifest.languages, directory, urls, media_files)
         result = []
         position = 0
@@ -332,13 +431,30 @@ class _Loader:
                 texts, sources = {}, {}
                 for language in manifest.languages:
                     path = f"lessons/{ref.id}.{language}.md"
-                    text = self._lesson_text(path, language, lesson_ids, declared, media_files,
-                                             urls, transcripts, directory)
+                    text = self._lesson_text(
+                        path,
+                        language,
+                        lesson_ids,
+                        declared,
+                        media_files,
+                        urls,
+                        transcripts,
+                        directory,
+                    )
                     if text is not None:
                         texts[language], sources[language] = text
                 digest = hashlib.sha256(json.dumps(sources, sort_keys=True).encode()).hexdigest()
-                result.append(Lesson(ref.id, module.id, position, ref.duration, ref.required,
-                                     {k: v for k, v in texts.items()}, digest))
+                result.append(
+                    Lesson(
+                        ref.id,
+                        module.id,
+                        position,
+                        ref.duration,
+                        ref.required,
+                        {k: v for k, v in texts.items()},
+                        digest,
+                    )
+                )
         return result
 
     def _transcripts(self, declared, languages, directory, urls, media_files) -> dict:
@@ -346,8 +462,9 @@ class _Loader:
         for entry in declared.values():
             for language, path in (entry.transcript or {}).items():
                 if path in self.files:
-                    context = self._context(language, frozenset(), declared, media_files, urls,
-                                            {}, directory)
+                    context = self._context(
+                        language, frozenset(), declared, media_files, urls, {}, directory
+                    )
                     body = self.files[path].decode("utf-8", "replace")
                     out[(entry.file, language)] = render(body, context, self.problems, path, 1)
         return out
@@ -360,14 +477,19 @@ class _Loader:
                 return urls.media(_sha(self.files[path]), path)
             return "#"
 
-        return RenderContext(language, lesson_ids, declared, media_url, urls.lesson, transcripts,
-                             directory)
+        return RenderContext(
+            language, lesson_ids, declared, media_url, urls.lesson, transcripts, directory
+        )
 
-    def _lesson_text(self, path, language, lesson_ids, declared, media_files, urls, transcripts,
-                     directory):
+    def _lesson_text(
+        self, path, language, lesson_ids, declared, media_files, urls, transcripts, directory
+    ):
         if path not in self.files:
-            self.problems.add(N_("The lesson file %(path)s is missing (one file per lesson and "
-                                 "language)."), path, path=path)
+            self.problems.add(
+                N_("The lesson file %(path)s is missing (one file per lesson and language)."),
+                path,
+                path=path,
+            )
             return None
         self.used.add(path)
         try:
@@ -377,8 +499,14 @@ class _Loader:
             return None
         front, body, body_line = split_front_matter(text)
         if front is None:
-            self.problems.add(N_("The lesson has no front matter (a --- block with title and "
-                                 "objectives) at its top."), path, 1)
+            self.problems.add(
+                N_(
+                    "The lesson has no front matter (a --- block with title and "
+                    "objectives) at its top."
+                ),
+                path,
+                1,
+            )
             return None
         data, lines = load_yaml(front, path, self.problems)
         if data is None:
@@ -390,8 +518,9 @@ class _Loader:
             _report_validation(error, path, lines, self.problems)
             return None
         _check_plain_text(data, path, lines, self.problems)
-        context = self._context(language, lesson_ids, declared, media_files, urls, transcripts,
-                                directory)
+        context = self._context(
+            language, lesson_ids, declared, media_files, urls, transcripts, directory
+        )
         html = render(body, context, self.problems, path, body_line)
         return LessonText(matter.title, list(matter.objectives), html), text
 
@@ -406,9 +535,14 @@ class _Loader:
             if questions is None:
                 continue
             if settings.draw and settings.draw > len(questions):
-                self.problems.add(N_("The quiz '%(quiz)s' draws %(draw)d questions but has only "
-                                     "%(count)d."), MANIFEST, line_of(lines, ("quizzes", index, "draw")),
-                                  quiz=settings.id, draw=settings.draw, count=len(questions))
+                self.problems.add(
+                    N_("The quiz '%(quiz)s' draws %(draw)d questions but has only %(count)d."),
+                    MANIFEST,
+                    line_of(lines, ("quizzes", index, "draw")),
+                    quiz=settings.id,
+                    draw=settings.draw,
+                    count=len(questions),
+                )
             hashes = {
                 q["id"]: hashlib.sha256(json.dumps(q, sort_keys=True).encode()).hexdigest()
                 for q in questions
@@ -420,7 +554,9 @@ class _Loader:
         if isinstance(settings.file, str):
             path = settings.file
             if path not in self.files:
-                self.problems.add(N_("The quiz file %(path)s is missing."), MANIFEST, line, path=path)
+                self.problems.add(
+                    N_("The quiz file %(path)s is missing."), MANIFEST, line, path=path
+                )
                 return None
             self.used.add(path)
             data, lines = self._yaml(path)
@@ -437,24 +573,37 @@ class _Loader:
         except ValidationError as error:
             _report_validation(error, path, lines, self.problems)
             return None
-        questions = [question.model_dump(mode="json", exclude_none=True) for question in quiz.questions]
+        questions = [
+            question.model_dump(mode="json", exclude_none=True) for question in quiz.questions
+        ]
         for index, question in enumerate(quiz.questions):
             check_question(question, path, line_of(lines, ("questions", index)), self.problems)
         seen = set()
         for index, question in enumerate(quiz.questions):
             if question.id in seen:
-                self.problems.add(N_("The question id '%(id)s' is used twice."), path,
-                                  line_of(lines, ("questions", index, "id")), id=question.id)
+                self.problems.add(
+                    N_("The question id '%(id)s' is used twice."),
+                    path,
+                    line_of(lines, ("questions", index, "id")),
+                    id=question.id,
+                )
             seen.add(question.id)
         return questions
 
-    def _gift_questions(self, settings: QuizSettings, languages: list[str], line) -> list[dict] | None:
+    def _gift_questions(
+        self, settings: QuizSettings, languages: list[str], line
+    ) -> list[dict] | None:
         per_language = {}
         for language in languages:
             path = settings.file.get(language)
             if not path or path not in self.files or not path.endswith(".gift"):
-                self.problems.add(N_("The quiz '%(quiz)s' needs a .gift file in %(language)s."),
-                                  MANIFEST, line, quiz=settings.id, language=language)
+                self.problems.add(
+                    N_("The quiz '%(quiz)s' needs a .gift file in %(language)s."),
+                    MANIFEST,
+                    line,
+                    quiz=settings.id,
+                    language=language,
+                )
                 continue
             self.used.add(path)
             questions, notes = parse_gift(self.files[path].decode("utf-8", "replace"), path)
@@ -466,12 +615,22 @@ class _Loader:
         if merged is None:
             return None
         first_path, first_questions = next(iter(per_language.values()))
-        lines = {("questions", index): question.line for index, question in enumerate(first_questions)}
+        lines = {
+            ("questions", index): question.line for index, question in enumerate(first_questions)
+        }
         return self._validated({"questions": merged}, first_path, lines)
 
 
-_LANGUAGE_FIELDS = {"prompt", "feedback", "text", "left", "right", "consequence",
-                    "feedback_correct", "feedback_incorrect"}
+_LANGUAGE_FIELDS = {
+    "prompt",
+    "feedback",
+    "text",
+    "left",
+    "right",
+    "consequence",
+    "feedback_correct",
+    "feedback_incorrect",
+}
 
 
 def merge_languages(per_language: dict, problems: Collector) -> list[dict] | None:
@@ -489,13 +648,25 @@ def merge_languages(per_language: dict, problems: Collector) -> list[dict] | Non
             path, others = per_language[language]
             other = next((q for q in others if q.data["id"] == question.data["id"]), None)
             if other is None:
-                problems.add(N_("The question '%(id)s' of %(first)s is missing from this file."),
-                             path, None, id=question.data["id"], first=first_path)
+                problems.add(
+                    N_("The question '%(id)s' of %(first)s is missing from this file."),
+                    path,
+                    None,
+                    id=question.data["id"],
+                    first=first_path,
+                )
                 return None
             if not _same_shape(question.data, other.data):
-                problems.add(N_("The question '%(id)s' differs from %(first)s in its type or "
-                                "answers, not only in words."), path, other.line,
-                             id=question.data["id"], first=first_path)
+                problems.add(
+                    N_(
+                        "The question '%(id)s' differs from %(first)s in its type or "
+                        "answers, not only in words."
+                    ),
+                    path,
+                    other.line,
+                    id=question.data["id"],
+                    first=first_path,
+                )
                 return None
             _add_language(merged, other.data, language)
         result.append(merged)
@@ -547,25 +718,50 @@ def check_question(question, path: str, line: int | None, problems: Collector) -
     if kind in ("single", "multiple"):
         ids = [option.id for option in question.options]
         if len(set(ids)) != len(ids):
-            problems.add(N_("The question '%(id)s' has two options with the same id."), path, line,
-                         id=question.id)
+            problems.add(
+                N_("The question '%(id)s' has two options with the same id."),
+                path,
+                line,
+                id=question.id,
+            )
         right = [option for option in question.options if option.correct]
         if kind == "single" and len(right) != 1:
-            problems.add(N_("The single-choice question '%(id)s' must have exactly one correct "
-                            "option; it has %(count)d."), path, line, id=question.id, count=len(right))
+            problems.add(
+                N_(
+                    "The single-choice question '%(id)s' must have exactly one correct "
+                    "option; it has %(count)d."
+                ),
+                path,
+                line,
+                id=question.id,
+                count=len(right),
+            )
         if kind == "multiple" and not right:
-            problems.add(N_("The multiple-choice question '%(id)s' has no correct option."), path,
-                         line, id=question.id)
+            problems.add(
+                N_("The multiple-choice question '%(id)s' has no correct option."),
+                path,
+                line,
+                id=question.id,
+            )
     elif kind == "matching":
         for language in question.pairs[0].right:
             rights = [pair.right[language] for pair in question.pairs]
             if len(set(rights)) != len(rights):
-                problems.add(N_("The matching question '%(id)s' has the same answer twice in "
-                                "%(language)s."), path, line, id=question.id, language=language)
+                problems.add(
+                    N_("The matching question '%(id)s' has the same answer twice in %(language)s."),
+                    path,
+                    line,
+                    id=question.id,
+                    language=language,
+                )
     elif kind == "numeric":
         if not any(answer.credit == 1 for answer in question.answers):
-            problems.add(N_("The numeric question '%(id)s' has no answer with full credit."), path,
-                         line, id=question.id)
+            problems.add(
+                N_("The numeric question '%(id)s' has no answer with full credit."),
+                path,
+                line,
+                id=question.id,
+            )
     elif kind == "scenario":
         _check_scenario(question, path, line, problems)
 
@@ -573,17 +769,31 @@ def check_question(question, path: str, line: int | None, problems: Collector) -
 def _check_scenario(question, path: str, line: int | None, problems: Collector) -> None:
     steps = {step.id: step for step in question.steps}
     if len(steps) != len(question.steps):
-        problems.add(N_("The scenario '%(id)s' has two steps with the same id."), path, line,
-                     id=question.id)
+        problems.add(
+            N_("The scenario '%(id)s' has two steps with the same id."), path, line, id=question.id
+        )
     if question.start not in steps:
-        problems.add(N_("The scenario '%(id)s' starts at '%(step)s', which is not one of its "
-                        "steps."), path, line, id=question.id, step=question.start)
+        problems.add(
+            N_("The scenario '%(id)s' starts at '%(step)s', which is not one of its steps."),
+            path,
+            line,
+            id=question.id,
+            step=question.start,
+        )
         return
     for step in question.steps:
         for choice in step.choices:
             if choice.next is not None and choice.next not in steps:
-                problems.add(N_("In the scenario '%(id)s', a choice leads to '%(step)s', which is "
-                                "not one of its steps."), path, line, id=question.id, step=choice.next)
+                problems.add(
+                    N_(
+                        "In the scenario '%(id)s', a choice leads to '%(step)s', which is "
+                        "not one of its steps."
+                    ),
+                    path,
+                    line,
+                    id=question.id,
+                    step=choice.next,
+                )
                 return
     # Every path must end, and every step must be reachable from the start.
     visiting, done, reached = set(), set(), set()
@@ -601,12 +811,21 @@ def _check_scenario(question, path: str, line: int | None, problems: Collector) 
         return ok
 
     if not visit(question.start):
-        problems.add(N_("The scenario '%(id)s' goes round in a circle: every path must end."),
-                     path, line, id=question.id)
+        problems.add(
+            N_("The scenario '%(id)s' goes round in a circle: every path must end."),
+            path,
+            line,
+            id=question.id,
+        )
     for step_id in steps:
         if step_id not in reached:
-            problems.add(N_("The scenario step '%(step)s' of '%(id)s' cannot be reached from the "
-                            "start."), path, line, id=question.id, step=step_id)
+            problems.add(
+                N_("The scenario step '%(step)s' of '%(id)s' cannot be reached from the start."),
+                path,
+                line,
+                id=question.id,
+                step=step_id,
+            )
 
 
 def load_package(source: PackageFiles, *, professions: set[str], directory_path=None) -> Package:
@@ -614,14 +833,17 @@ def load_package(source: PackageFiles, *, professions: set[str], directory_path=
     loader = _Loader(source, professions)
     manifest, lines = loader.manifest()
     loader.problems.raise_if_any()
-    directory, contacts_hash = load_directory(directory_path) if directory_path else load_directory()
+    directory, contacts_hash = (
+        load_directory(directory_path) if directory_path else load_directory()
+    )
     urls = Urls(manifest.id)
     media_files, declared = loader.media(manifest, lines)
     lessons = loader.lessons(manifest, media_files, declared, urls, directory)
     quizzes = loader.quizzes(manifest, lines)
     for path in sorted(set(loader.files) - loader.used):
-        loader.problems.add(N_("%(path)s is not used by the course; remove it or refer to it."),
-                            path, path=path)
+        loader.problems.add(
+            N_("%(path)s is not used by the course; remove it or refer to it."), path, path=path
+        )
     loader.problems.raise_if_any()
     return Package(
         manifest=manifest,

@@ -50,7 +50,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return None, text, 1
-    return match.group(1), text[match.end():], match.group(0).count("\n") + 1
+    return match.group(1), text[match.end() :], match.group(0).count("\n") + 1
 
 
 def _contact_rule(state: StateInline, silent: bool) -> bool:
@@ -83,12 +83,16 @@ def contact_html(key: str, language: str, directory: Directory) -> str:
         parts.append(f'<a href="tel:{digits}"><strong>{escape(contact.phone)}</strong></a>')
     if contact.website:
         parts.append(f'<a href="{escape(contact.website)}">{escape(contact.website)}</a>')
-    return f'<span class="contact">{" ".join(parts)} ({name})</span>' if parts else (
-        f'<span class="contact"><strong>{name}</strong></span>'
+    return (
+        f'<span class="contact">{" ".join(parts)} ({name})</span>'
+        if parts
+        else (f'<span class="contact"><strong>{name}</strong></span>')
     )
 
 
-def render(body: str, context: RenderContext, problems: Collector, file: str, first_line: int) -> str:
+def render(
+    body: str, context: RenderContext, problems: Collector, file: str, first_line: int
+) -> str:
     """Render a lesson body to sanitised HTML, reporting every broken reference by line."""
     tokens = _MD.parse(body)
     for token in tokens:
@@ -110,8 +114,12 @@ def _check_inline(token, context: RenderContext, problems: Collector, file: str,
     if token.type == "contact":
         key = token.meta["key"]
         if key not in context.directory.contacts:
-            problems.add(N_("Unknown contact '%(key)s': use a key of the contacts directory."),
-                         file, line, key=key)
+            problems.add(
+                N_("Unknown contact '%(key)s': use a key of the contacts directory."),
+                file,
+                line,
+                key=key,
+            )
             token.type = "text"
             token.content = ""
             return
@@ -120,19 +128,31 @@ def _check_inline(token, context: RenderContext, problems: Collector, file: str,
     elif token.type == "link_open":
         href = token.attrGet("href") or ""
         if href.startswith("lesson:"):
-            target = href[len("lesson:"):]
+            target = href[len("lesson:") :]
             if target not in context.lesson_ids:
-                problems.add(N_("The link to lesson '%(lesson)s' leads nowhere: no lesson has that id."),
-                             file, line, lesson=target)
+                problems.add(
+                    N_("The link to lesson '%(lesson)s' leads nowhere: no lesson has that id."),
+                    file,
+                    line,
+                    lesson=target,
+                )
             token.attrSet("href", context.lesson_url(target))
         elif href.startswith("media/"):
             if href not in context.media:
-                problems.add(N_("The link to %(path)s leads to no file declared under media."),
-                             file, line, path=href)
+                problems.add(
+                    N_("The link to %(path)s leads to no file declared under media."),
+                    file,
+                    line,
+                    path=href,
+                )
             token.attrSet("href", context.media_url(href))
         elif not href.startswith(_SAFE_SCHEMES) and not href.startswith("#"):
-            problems.add(N_("The link '%(href)s' is not allowed: use lesson:, media/, http(s) or mailto."),
-                         file, line, href=href)
+            problems.add(
+                N_("The link '%(href)s' is not allowed: use lesson:, media/, http(s) or mailto."),
+                file,
+                line,
+                href=href,
+            )
             token.attrSet("href", "#")
     elif token.type == "image":
         _media_token(token, context, problems, file, line)
@@ -143,28 +163,39 @@ def _media_token(token, context: RenderContext, problems: Collector, file: str, 
     language = context.language
     entry = context.media.get(src)
     if entry is None:
-        problems.add(N_("%(path)s is used but not declared under media in course.yaml."),
-                     file, line, path=src)
+        problems.add(
+            N_("%(path)s is used but not declared under media in course.yaml."),
+            file,
+            line,
+            path=src,
+        )
         token.type, token.content, token.children = "text", "", []
         return
     url = escape(context.media_url(src))
     alt = token.content or (entry.alt or {}).get(language, "")
     if src.lower().endswith(_IMAGE):
         if not alt.strip():
-            problems.add(N_("The image %(path)s has no alt text in %(language)s."),
-                         file, line, path=src, language=language)
+            problems.add(
+                N_("The image %(path)s has no alt text in %(language)s."),
+                file,
+                line,
+                path=src,
+                language=language,
+            )
         token.type = "html_inline"
         token.content = f'<img src="{url}" alt="{escape(alt)}" loading="lazy">'
     elif src.lower().endswith(_AUDIO):
         transcript = context.transcript_html.get((src, language), "")
         label = _LABELS["transcript"][language]
         token.type = "html_inline"
-        token.content = (f'<audio controls preload="none" src="{url}"></audio>'
-                         f"<details><summary>{label}</summary>{transcript}</details>")
+        token.content = (
+            f'<audio controls preload="none" src="{url}"></audio>'
+            f"<details><summary>{label}</summary>{transcript}</details>"
+        )
     elif src.lower().endswith(_VIDEO):
         tracks = "".join(
             f'<track kind="captions" src="{escape(context.media_url(path))}" srclang="{lang}"'
-            f'{" default" if lang == language else ""}>'
+            f"{' default' if lang == language else ''}>"
             for lang, path in sorted((entry.captions or {}).items())
         )
         token.type = "html_inline"

@@ -77,8 +77,8 @@ def _strip_jpeg(data: bytes) -> bytes:
         if marker == 0xDA:  # start of scan: the image data follows, copy the rest as it is
             out += data[i:]
             return bytes(out)
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
-        segment = data[i:i + 2 + length]
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
+        segment = data[i : i + 2 + length]
         # APP1 (EXIF, XMP), APP13 (IPTC) and COM (comments) go; everything else stays.
         if marker not in (0xE1, 0xED, 0xFE):
             out += segment
@@ -93,9 +93,9 @@ def _strip_png(data: bytes) -> bytes:
     out = bytearray(data[:8])
     i = 8
     while i + 8 <= len(data):
-        length = struct.unpack(">I", data[i:i + 4])[0]
-        kind = data[i + 4:i + 8]
-        chunk = data[i:i + 12 + length]
+        length = struct.unpack(">I", data[i : i + 4])[0]
+        kind = data[i + 4 : i + 8]
+        chunk = data[i : i + 12 + length]
         if kind not in _PNG_DROP:
             out += chunk
         i += 12 + length
@@ -108,10 +108,10 @@ def _strip_webp(data: bytes) -> bytes:
     body = bytearray()
     i = 12
     while i + 8 <= len(data):
-        kind = data[i:i + 4]
-        length = struct.unpack("<I", data[i + 4:i + 8])[0]
+        kind = data[i : i + 4]
+        length = struct.unpack("<I", data[i + 4 : i + 8])[0]
         padded = length + (length & 1)
-        chunk = data[i:i + 8 + padded]
+        chunk = data[i : i + 8 + padded]
         if kind not in (b"EXIF", b"XMP "):
             if kind == b"VP8X":  # the extended header: clear its EXIF and XMP flags
                 chunk = bytearray(chunk)
@@ -124,5 +124,9 @@ def _strip_webp(data: bytes) -> bytes:
 
 def check_webvtt(path: str, text: str, problems: Collector) -> None:
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
-        problems.add(N_("%(path)s is not a WebVTT captions file (it must start with WEBVTT)."),
-                     path, 1, path=path)
+        problems.add(
+            N_("%(path)s is not a WebVTT captions file (it must start with WEBVTT)."),
+            path,
+            1,
+            path=path,
+        )

@@ -127,7 +127,9 @@ class Option(Model):
 class QuestionBase(Model):
     id: Slug
     prompt: LangLongText
-    feedback: LangLongText | None = Field(None, description="Explains the answer, after submitting.")
+    feedback: LangLongText | None = Field(
+        None, description="Explains the answer, after submitting."
+    )
 
 
 class SingleChoice(QuestionBase):
@@ -210,12 +212,26 @@ class Scenario(QuestionBase):
 
 
 Question = Annotated[
-    SingleChoice | MultipleChoice | TrueFalse | Matching | Ordering | ShortText | Numeric | Scenario,
+    SingleChoice
+    | MultipleChoice
+    | TrueFalse
+    | Matching
+    | Ordering
+    | ShortText
+    | Numeric
+    | Scenario,
     Field(discriminator="type"),
 ]
 
 QUESTION_TYPES = (
-    "single", "multiple", "true_false", "matching", "ordering", "short_text", "numeric", "scenario",
+    "single",
+    "multiple",
+    "true_false",
+    "matching",
+    "ordering",
+    "short_text",
+    "numeric",
+    "scenario",
 )
 
 

@@ -51,13 +51,17 @@ class PackageFiles:
 def _clean_path(name: str, problems: Collector, origin: str) -> str | None:
     """The safe, relative POSIX form of a member's name, or None (with a problem) if unsafe."""
     if "\\" in name or "\x00" in name:
-        problems.add(N_("The path %(path)s contains a backslash or a NUL character."), origin,
-                     path=name)
+        problems.add(
+            N_("The path %(path)s contains a backslash or a NUL character."), origin, path=name
+        )
         return None
     path = PurePosixPath(name)
     if path.is_absolute() or (path.parts and ":" in path.parts[0]):
-        problems.add(N_("The path %(path)s is absolute; paths must stay inside the package."),
-                     origin, path=name)
+        problems.add(
+            N_("The path %(path)s is absolute; paths must stay inside the package."),
+            origin,
+            path=name,
+        )
         return None
     if ".." in path.parts:
         problems.add(N_("The path %(path)s leaves the package with '..'."), origin, path=name)
@@ -70,13 +74,20 @@ def _check_type(path: str, size: int, limits: Limits, problems: Collector) -> bo
     if suffix not in ALLOWED_TYPES:
         problems.add(
             N_("%(path)s: files of type '%(type)s' are not allowed in a package."),
-            path, path=path, type=suffix or "(none)",
+            path,
+            path=path,
+            type=suffix or "(none)",
         )
         return False
     limit = limits.max_text_bytes if suffix in TEXT_TYPES else limits.max_file_bytes
     if size > limit:
-        problems.add(N_("%(path)s is too large: %(size)d bytes, at most %(limit)d."), path,
-                     path=path, size=size, limit=limit)
+        problems.add(
+            N_("%(path)s is too large: %(size)d bytes, at most %(limit)d."),
+            path,
+            path=path,
+            size=size,
+            limit=limit,
+        )
         return False
     return True
 
@@ -92,8 +103,11 @@ def read_folder(root: Path, limits: Limits = DEFAULT_LIMITS) -> PackageFiles:
             full = Path(directory) / name
             relative = full.relative_to(root).as_posix()
             if full.is_symlink():
-                problems.add(N_("%(path)s is a symbolic link; packages cannot contain links."),
-                             relative, path=relative)
+                problems.add(
+                    N_("%(path)s is a symbolic link; packages cannot contain links."),
+                    relative,
+                    path=relative,
+                )
                 continue
             if full.is_dir():
                 continue
@@ -120,13 +134,21 @@ def read_zip(source, limits: Limits = DEFAULT_LIMITS, origin: str = "package.zip
     with archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
         if len(members) > limits.max_files:
-            problems.add(N_("The package has %(count)d files; at most %(limit)d are allowed."),
-                         origin, count=len(members), limit=limits.max_files)
+            problems.add(
+                N_("The package has %(count)d files; at most %(limit)d are allowed."),
+                origin,
+                count=len(members),
+                limit=limits.max_files,
+            )
             problems.raise_if_any()
         declared = sum(info.file_size for info in members)
         if declared > limits.max_total_bytes:
-            problems.add(N_("The package unpacks to %(size)d bytes; at most %(limit)d."),
-                         origin, size=declared, limit=limits.max_total_bytes)
+            problems.add(
+                N_("The package unpacks to %(size)d bytes; at most %(limit)d."),
+                origin,
+                size=declared,
+                limit=limits.max_total_bytes,
+            )
             problems.raise_if_any()
         safe = []
         for info in members:
@@ -134,13 +156,20 @@ def read_zip(source, limits: Limits = DEFAULT_LIMITS, origin: str = "package.zip
             if path is None:
                 continue
             if stat.S_ISLNK(info.external_attr >> 16):
-                problems.add(N_("%(path)s is a symbolic link; packages cannot contain links."),
-                             path, path=path)
+                problems.add(
+                    N_("%(path)s is a symbolic link; packages cannot contain links."),
+                    path,
+                    path=path,
+                )
                 continue
-            if info.compress_size and info.file_size / info.compress_size > limits.max_ratio \
-                    and info.file_size > 1024 * 1024:
-                problems.add(N_("%(path)s is compressed suspiciously well (a zip bomb?)."), path,
-                             path=path)
+            if (
+                info.compress_size
+                and info.file_size / info.compress_size > limits.max_ratio
+                and info.file_size > 1024 * 1024
+            ):
+                problems.add(
+                    N_("%(path)s is compressed suspiciously well (a zip bomb?)."), path, path=path
+                )
                 continue
             if _check_type(path, info.file_size, limits, problems):
                 safe.append((path, info))
@@ -169,7 +198,7 @@ def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:
     tops = {PurePosixPath(path).parts[0] for path in files}
     if len(tops) == 1 and all(len(PurePosixPath(path).parts) > 1 for path in files):
         prefix = next(iter(tops)) + "/"
-        return {path[len(prefix):]: data for path, data in files.items()}
+        return {path[len(prefix) :]: data for path, data in files.items()}
     return files
 
 

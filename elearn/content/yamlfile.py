@@ -46,12 +46,15 @@ class _StrictLoader(yaml.SafeLoader):
             implicit is True or (isinstance(implicit, tuple) and any(implicit))
         )
         if explicit:
-            raise _Refused(N_("YAML tags such as %(tag)s are not allowed."), event.start_mark.line + 1)
+            raise _Refused(
+                N_("YAML tags such as %(tag)s are not allowed."), event.start_mark.line + 1
+            )
         return super().compose_node(parent, index)
 
 
-def _walk(node: Node, path: Path_, lines: dict, problems: Collector, file: str,
-          line: int | None = None) -> None:
+def _walk(
+    node: Node, path: Path_, lines: dict, problems: Collector, file: str, line: int | None = None
+) -> None:
     # A value's line is its key's line: "title:" rather than the "ro:" below it.
     lines[path] = line or node.start_mark.line + 1
     if node.tag not in _PLAIN_TAGS:
@@ -64,8 +67,13 @@ def _walk(node: Node, path: Path_, lines: dict, problems: Collector, file: str,
                 continue
             key = key_node.value
             if key in seen:
-                problems.add(N_("The key '%(key)s' appears twice (first on line %(first)d)."),
-                             file, key_node.start_mark.line + 1, key=key, first=seen[key])
+                problems.add(
+                    N_("The key '%(key)s' appears twice (first on line %(first)d)."),
+                    file,
+                    key_node.start_mark.line + 1,
+                    key=key,
+                    first=seen[key],
+                )
             seen[key] = key_node.start_mark.line + 1
             _walk(value_node, (*path, key), lines, problems, file, key_node.start_mark.line + 1)
     elif isinstance(node, SequenceNode):
@@ -92,8 +100,12 @@ def load_yaml(text: str, file: str, problems: Collector) -> tuple[object, dict[P
         problems.add(refused.message, file, refused.line)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problems.add(N_("This is not valid YAML: %(detail)s."), file,
-                     mark.line + 1 if mark else None, detail=error.problem or str(error))
+        problems.add(
+            N_("This is not valid YAML: %(detail)s."),
+            file,
+            mark.line + 1 if mark else None,
+            detail=error.problem or str(error),
+        )
     except yaml.YAMLError as error:
         problems.add(N_("This is not valid YAML: %(detail)s."), file, None, detail=str(error))
     finally:

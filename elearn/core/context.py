@@ -18,6 +18,8 @@ def navigation() -> list[tuple[str, object]]:
     if current_user.has_role(Role.MANAGER) and current_user.confirmed_organisation_id:
         url = url_for("organisations.members", organisation_id=current_user.organisation_id)
         items.append((url, _l("My organisation")))
+    if current_user.has_role(Role.TRAINER) or current_user.has_role(Role.ADMIN):
+        items.append((url_for("courses.manage_list"), _l("Manage courses")))
     if current_user.has_role(Role.ADMIN):
         items.append((url_for("users.list_users"), _l("People")))
         items.append((url_for("organisations.list_organisations"), _l("Organisations")))

@@ -194,3 +194,52 @@ def test_the_core_pages_work_without_javascript_on_a_small_phone(browser, live_s
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+def test_a_trainer_uploads_a_package_and_previews_it(app, live_server, page, axe, make, tmp_path):
+    from tests.content.helpers import edit, valid_files, zip_of
+
+    school = make.organisation()
+    trainer = make.user(
+        full_name="Tudor Trainer",
+        roles=(Role.LEARNER, Role.TRAINER),
+        organisation_id=school,
+        language="en",
+    )
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(
+        zip_of(
+            edit(
+                valid_files(),
+                "lessons/welcome.en.md",
+                "{{contact:emergency}}",
+                "{{contact:nosuch}}",
+            )
+        )
+    )
+    good = tmp_path / "course.zip"
+    good.write_bytes(zip_of(valid_files()))
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(trainer.email)
+    page.get_by_label("Password").fill(trainer.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Manage courses").click()
+    axe.check(page)
+    page.get_by_role("link", name="Upload a course package").click()
+    axe.check(page)
+    page.get_by_label("Course package (.zip)").set_input_files(str(broken))
+    page.get_by_role("button", name="Check and upload").click()
+    problems = page.get_by_role("alert").inner_text()
+    assert "lessons/welcome.en.md:9" in problems and "nosuch" in problems
+    axe.check(page)
+    page.get_by_label("Course package (.zip)").set_input_files(str(good))
+    page.get_by_role("button", name="Check and upload").click()
+    assert "imported as a draft" in page.locator(".flash-messages").inner_text()
+    axe.check(page)
+    page.get_by_role("link", name="Bun venit").click()
+    assert page.locator("article").get_attribute("lang") == "ro"
+    axe.check(page)
+    page.go_back()
+    page.get_by_role("link", name="Check").click()
+    axe.check(page)
+    assert axe.problems == [], "\n".join(axe.problems)

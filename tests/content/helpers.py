@@ -34,7 +34,7 @@ def zip_of(entries: dict[str, bytes], *, symlinks: tuple[str, ...] = ()) -> byte
             info = zipfile.ZipInfo(name)
             info.compress_type = zipfile.ZIP_DEFLATED
             if name in symlinks:
-                info.external_attr = (0o120777 << 16)
+                info.external_attr = 0o120777 << 16
             archive.writestr(info, data)
     return buffer.getvalue()
 

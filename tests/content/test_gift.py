@@ -6,7 +6,6 @@ import pytest
 
 from elearn.content.gift import parse_gift
 from elearn.content.schema import QuizFile
-
 from tests.conftest import conformance_dir
 
 
@@ -17,13 +16,21 @@ def parse(name: str):
 
 def as_quiz(questions) -> QuizFile:
     """Our schema accepts every imported question once its texts are given a language."""
+
     def keyed(value, key=None):
         if isinstance(value, dict):
             return {k: keyed(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return {"en": value} if key == "accepted" else [keyed(v) for v in value]
-        if key in {"prompt", "feedback", "text", "left", "right", "feedback_correct",
-                   "feedback_incorrect"}:
+        if key in {
+            "prompt",
+            "feedback",
+            "text",
+            "left",
+            "right",
+            "feedback_correct",
+            "feedback_incorrect",
+        }:
             return {"en": value}
         return value
 
@@ -62,11 +69,20 @@ def test_html_in_gift_comes_out_sanitised():
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("Grant is {~buried =entombed ~living} in Grant's tomb.",
-         {"type": "single", "prompt": "Grant is _____ in Grant's tomb."}),
+        (
+            "Grant is {~buried =entombed ~living} in Grant's tomb.",
+            {"type": "single", "prompt": "Grant is _____ in Grant's tomb."},
+        ),
         ("Pi?{#3.141..3.142}", {"type": "numeric"}),
-        ("T or F?{TRUE#no#yes}", {"type": "true_false", "answer": True,
-                                  "feedback_incorrect": "no", "feedback_correct": "yes"}),
+        (
+            "T or F?{TRUE#no#yes}",
+            {
+                "type": "true_false",
+                "answer": True,
+                "feedback_incorrect": "no",
+                "feedback_correct": "yes",
+            },
+        ),
         ("Pick{~%50%a ~%50%b ~%-50%c}", {"type": "multiple"}),
         ("Special { ~ \\= 2 + 2 = \\= 2 + 3 }", {"type": "single"}),
     ],
@@ -80,7 +96,11 @@ def test_gift_constructs(source, expected):
 def test_partial_credit_is_kept():
     [question], _ = parse_gift("Where?{~Jerusalem ~%50%Galilee =Nazareth}", "x.gift")
     credits = {o["text"]: (o["correct"], o.get("credit")) for o in question.data["options"]}
-    assert credits == {"Jerusalem": (False, None), "Galilee": (False, 0.5), "Nazareth": (True, None)}
+    assert credits == {
+        "Jerusalem": (False, None),
+        "Galilee": (False, 0.5),
+        "Nazareth": (True, None),
+    }
 
 
 def test_a_description_is_reported_not_dropped():

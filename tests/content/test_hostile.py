@@ -20,16 +20,19 @@ def refused(data: bytes, **kwargs) -> list[str]:
     return [f"{p.location()} {p.text()}" for p in error.value.problems]
 
 
-@pytest.mark.parametrize("name", ["../evil.md", "lessons/../../evil.md", "/etc/passwd.md",
-                                  "C:/evil.md", "lessons\\..\\evil.md"])
+@pytest.mark.parametrize(
+    "name",
+    ["../evil.md", "lessons/../../evil.md", "/etc/passwd.md", "C:/evil.md", "lessons\\..\\evil.md"],
+)
 def test_paths_that_escape_the_package_are_refused(name):
     messages = refused(zip_of({**valid_files(), name: b"x"}))
     assert any("evil" in m or "passwd" in m for m in messages), messages
 
 
 def test_symbolic_links_in_a_zip_are_refused():
-    messages = refused(zip_of({**valid_files(), "lessons/link.md": b"/etc/passwd"},
-                              symlinks=("lessons/link.md",)))
+    messages = refused(
+        zip_of({**valid_files(), "lessons/link.md": b"/etc/passwd"}, symlinks=("lessons/link.md",))
+    )
     assert any("lessons/link.md is a symbolic link" in m for m in messages)
 
 
@@ -61,8 +64,10 @@ def test_an_oversized_file_is_refused():
     assert any("lessons/a.en.md is too large" in m for m in messages)
 
 
-@pytest.mark.parametrize("name", ["media/evil.svg", "media/run.exe", "lessons/page.html",
-                                  "scripts/x.js", "media/noextension"])
+@pytest.mark.parametrize(
+    "name",
+    ["media/evil.svg", "media/run.exe", "lessons/page.html", "scripts/x.js", "media/noextension"],
+)
 def test_file_types_off_the_allowlist_are_refused(name):
     messages = refused(zip_of({**valid_files(), name: b"<svg onload=alert(1)>"}))
     assert any("are not allowed in a package" in m for m in messages)
@@ -73,7 +78,7 @@ def test_a_zip_lying_about_its_sizes_is_refused():
     # Lower the declared size in the central directory: the content is longer than it says.
     position = data.rfind(b"PK\x01\x02")
     size_at = position + 24
-    data[size_at:size_at + 4] = (10).to_bytes(4, "little")
+    data[size_at : size_at + 4] = (10).to_bytes(4, "little")
     with pytest.raises((PackageError, zipfile.BadZipFile)):
         read_zip_bytes(bytes(data))
 

@@ -1,0 +1,1 @@
+"""Courses in the platform: importing packages, versions, publishing, withdrawal, export."""

@@ -1,0 +1,283 @@
+"""Importing a loaded package, and the life of a course version: publish, withdraw, export.
+
+The importer writes one package in one transaction (the caller commits): the same content
+again changes nothing, changed content under a new version label becomes a new version, and a
+label reused for different content is refused. A course belongs to the organisation that first
+imported it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from elearn.audit.services import record
+from elearn.content.loader import Package
+from elearn.content.media import MIME_TYPES
+from elearn.courses.enrolments import move_learners
+from elearn.courses.models import (
+    Blob,
+    Course,
+    CourseVersion,
+    LanguageReview,
+    Lesson,
+    PackageFile,
+    Question,
+    Quiz,
+    VersionStatus,
+)
+from elearn.database import utcnow
+from elearn.errors import DomainError
+from elearn.extensions import db
+
+
+@dataclass
+class ImportResult:
+    version: CourseVersion
+    created: bool
+
+
+def course_by_slug(slug: str) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.slug == slug))
+
+
+def _store_blob(data: bytes, sha256: str) -> None:
+    if db.session.get(Blob, sha256) is None:
+        db.session.add(Blob(sha256=sha256, size=len(data), data=data))
+
+
+def import_package(
+    package: Package,
+    *,
+    organisation_id: int | None,
+    by_id: int | None,
+    publish: bool = False,
+    operator: bool = False,
+) -> ImportResult:
+    """Store ``package`` as a version of its course.
+
+    ``organisation_id`` is the importer's organisation (it owns a new course). The operator's
+    command line (``operator=True``) may import into a course of any owner. Raises DomainError
+    for a course owned by another organisation, or a version label reused for other content.
+    """
+    manifest = package.manifest
+    course = course_by_slug(manifest.id)
+    if course is None:
+        course = Course(slug=manifest.id, owner_organisation_id=organisation_id)
+        db.session.add(course)
+        db.session.flush()
+    elif not operator and course.owner_organisation_id != organisation_id:
+        raise DomainError(
+            _l(
+                "The course '%(course)s' belongs to another organisation; "
+                "you cannot import over it.",
+                course=manifest.id,
+            )
+        )
+    same = db.session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == course.id, CourseVersion.content_hash == package.content_hash
+        )
+    )
+    if same is not None:
+        return ImportResult(same, created=False)
+    taken = db.session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == course.id, CourseVersion.label == manifest.version
+        )
+    )
+    if taken is not None:
+        raise DomainError(
+            _l(
+                "Version %(version)s of '%(course)s' already exists with other content. Give the "
+                "changed package a new version in course.yaml.",
+                version=manifest.version,
+                course=manifest.id,
+            )
+        )
+    version = CourseVersion(
+        course_id=course.id,
+        label=manifest.version,
+        status=VersionStatus.DRAFT,
+        content_hash=package.content_hash,
+        format_version=manifest.format,
+        languages=list(manifest.languages),
+        title=dict(manifest.title),
+        summary=dict(manifest.summary),
+        audiences=list(manifest.audiences),
+        manifest=manifest.model_dump(mode="json"),
+        duration_minutes=sum(lesson.duration for lesson in package.lessons)
+        + sum(quiz.settings.duration for quiz in package.quizzes),
+        review_status=manifest.review_status,
+        facts_checked=manifest.facts_checked,
+        contacts_hash=package.contacts_hash,
+        created_by_id=by_id,
+    )
+    for path, data in sorted(package.files.items()):
+        sha = hashlib.sha256(data).hexdigest()
+        _store_blob(data, sha)
+        suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+        version.files.append(
+            PackageFile(
+                path=path,
+                sha256=sha,
+                mime_type=MIME_TYPES.get(suffix, "application/octet-stream"),
+                is_media=path.startswith("media/"),
+            )
+        )
+    for lesson in package.lessons:
+        version.lessons.append(
+            Lesson(
+                key=lesson.id,
+                module_key=lesson.module_id,
+                position=lesson.position,
+                duration=lesson.duration,
+                required=lesson.required,
+                content_hash=lesson.content_hash,
+                titles={language: text.title for language, text in lesson.texts.items()},
+                objectives={language: text.objectives for language, text in lesson.texts.items()},
+                html={language: text.html for language, text in lesson.texts.items()},
+            )
+        )
+    for position, quiz in enumerate(package.quizzes, start=1):
+        row = Quiz(
+            key=quiz.settings.id,
+            module_key=quiz.module_id,
+            position=position,
+            titles=dict(quiz.settings.title),
+            settings=quiz.settings.model_dump(mode="json"),
+        )
+        for index, question in enumerate(quiz.questions, start=1):
+            row.questions.append(
+                Question(
+                    key=question["id"],
+                    position=index,
+                    type=question["type"],
+                    content_hash=quiz.question_hashes[question["id"]],
+                    data=question,
+                )
+            )
+        version.quizzes.append(row)
+    db.session.add(version)
+    db.session.flush()
+    record(
+        "course.imported",
+        actor_id=by_id,
+        target_type="course_version",
+        target_id=version.id,
+        course=manifest.id,
+        version=manifest.version,
+    )
+    if publish:
+        publish_version(version, by_id=by_id, reviews={})
+    return ImportResult(version, created=True)
+
+
+def publish_version(
+    version: CourseVersion, *, by_id: int | None, reviews: dict[str, tuple[int, date]]
+) -> None:
+    """Make a draft visible to learners, recording who reviewed each language and when.
+
+    ``reviews`` maps a language to (reviewer's user id, date). Raises DomainError unless the
+    version is a draft.
+    """
+    if version.status != VersionStatus.DRAFT:
+        raise DomainError(_l("Only a draft can be published."))
+    for language, (reviewer_id, reviewed_on) in sorted(reviews.items()):
+        version.reviews.append(
+            LanguageReview(
+                language=language,
+                reviewer_id=reviewer_id,
+                reviewed_on=reviewed_on,
+                recorded_by_id=by_id,
+            )
+        )
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = utcnow()
+    version.published_by_id = by_id
+    record(
+        "course.published",
+        actor_id=by_id,
+        target_type="course_version",
+        target_id=version.id,
+        languages_reviewed=sorted(reviews),
+    )
+    db.session.flush()
+
+
+def withdraw_version(
+    version: CourseVersion, *, replacement: CourseVersion | None, reason: str, by_id: int
+) -> None:
+    """Take a published version out of the catalogue at once; its learners move to
+    ``replacement`` (a published version of the same course), keeping credit for what did
+    not change."""
+    if version.status != VersionStatus.PUBLISHED:
+        raise DomainError(_l("Only a published version can be withdrawn."))
+    from elearn.courses.enrolments import learner_counts
+
+    if replacement is None and learner_counts().get(version.id):
+        raise DomainError(
+            _l("This version has learners: choose the version to move them to."),
+            field="replacement",
+        )
+    if replacement is not None and (
+        replacement.course_id != version.course_id
+        or replacement.status != VersionStatus.PUBLISHED
+        or replacement.id == version.id
+    ):
+        raise DomainError(
+            _l("Choose another published version of the same course."), field="replacement"
+        )
+    version.status = VersionStatus.WITHDRAWN
+    version.withdrawn_at = utcnow()
+    version.withdrawn_by_id = by_id
+    version.withdrawal_reason = reason
+    version.replacement_id = replacement.id if replacement else None
+    moved = move_learners(version, replacement) if replacement is not None else 0
+    record(
+        "course.withdrawn",
+        actor_id=by_id,
+        target_type="course_version",
+        target_id=version.id,
+        replacement=version.replacement_id,
+        reason=reason,
+        learners_moved=moved,
+    )
+    db.session.flush()
+
+
+def transfer_course(course: Course, organisation_id: int | None, *, by_id: int) -> None:
+    before = course.owner_organisation_id
+    course.owner_organisation_id = organisation_id
+    record(
+        "course.transferred",
+        actor_id=by_id,
+        target_type="course",
+        target_id=course.id,
+        before={"organisation_id": before},
+        after={"organisation_id": organisation_id},
+    )
+    db.session.flush()
+
+
+def export_zip(version: CourseVersion) -> bytes:
+    """The version's package, exactly as imported, as a zip."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        blobs = {
+            blob.sha256: blob
+            for blob in db.session.scalars(
+                select(Blob).where(Blob.sha256.in_([f.sha256 for f in version.files]))
+            )
+        }
+        for file in version.files:
+            info = zipfile.ZipInfo(file.path, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, blobs[file.sha256].data)
+    return buffer.getvalue()

@@ -1,0 +1,1 @@
+"""Learning: enrolments, progress and (next) the lesson player and quizzes."""

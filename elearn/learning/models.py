@@ -1,0 +1,50 @@
+"""Who takes which course, on which version, and what they have completed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.courses.models import Course, CourseVersion
+from elearn.database import UTCDateTime, utcnow
+from elearn.extensions import db
+
+
+class Enrolment(db.Model):
+    """A learner on a course. They stay on the version they started unless they choose to
+    move, or the version is withdrawn."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="RESTRICT"), index=True
+    )
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course: Mapped[Course] = relationship()
+    version: Mapped[CourseVersion] = relationship()
+    lessons_done: Mapped[list[LessonCompletion]] = relationship(
+        back_populates="enrolment", cascade="all, delete-orphan"
+    )
+
+
+class LessonCompletion(db.Model):
+    """A lesson a learner completed, with the content it had then (its hash)."""
+
+    __tablename__ = "lesson_completions"
+    __table_args__ = (UniqueConstraint("enrolment_id", "lesson_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    lesson_key: Mapped[str] = mapped_column(String(80))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="lessons_done")
