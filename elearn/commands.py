@@ -12,7 +12,10 @@ from werkzeug.serving import run_simple
 from elearn.accounts import services as accounts
 from elearn.accounts.models import Role, RoleAssignment
 from elearn.backup import BackupError, create_backup, restore_backup
+from elearn.content.loader import load_package
+from elearn.content.source import PackageFiles
 from elearn.courses.commands import courses_cli, import_paths
+from elearn.courses.services import rerender_stale_lessons
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import LANGUAGES
@@ -41,6 +44,10 @@ def start_command(info, host: str, port: int) -> None:
         upgrade()
         click.echo("Importing the courses under courses/…")
         import_paths([], publish=True, organisation_id=None)
+        rerender_stale_lessons(
+            lambda files: load_package(PackageFiles("stored", files), professions=set(PROFESSIONS))
+        )
+        db.session.commit()
         if not accounts.administrators_exist():
             token = accounts.first_administrator_token()
             click.echo(

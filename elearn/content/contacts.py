@@ -31,10 +31,14 @@ class Directory(Model):
     contacts: Annotated[dict[str, Contact], Field(min_length=1)]
 
 
-@lru_cache(maxsize=4)
-def load_directory(path: Path = DIRECTORY) -> tuple[Directory, str]:
+def load_directory(path: Path | None = None) -> tuple[Directory, str]:
     """The directory and a fingerprint of it (lessons store which one they were rendered with)."""
-    raw = Path(path).read_bytes()
+    return _load(Path(path or DIRECTORY))
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[Directory, str]:
+    raw = path.read_bytes()
     problems = Collector()
     data, _ = load_yaml(raw.decode("utf-8"), Path(path).name, problems)
     problems.raise_if_any()

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from pydantic import ValidationError
 
 from elearn.content import media as media_checks
+from elearn.content.checks import check_languages, check_plain_text, report_validation
 from elearn.content.contacts import load_directory
 from elearn.content.gift import parse_gift
 from elearn.content.markdown import RenderContext, render, split_front_matter
 from elearn.content.problems import N_, Collector, PackageError, Problem
+from elearn.content.questions import check_question, merge_languages
 from elearn.content.schema import LessonFrontMatter, Manifest, QuizFile, QuizSettings
 from elearn.content.source import PackageFiles
 from elearn.content.yamlfile import line_of, load_yaml
 
 MANIFEST = "course.yaml"
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!]|javascript:", re.I)
 ALL_AUDIENCES = "all"
 
 
@@ -104,131 +104,6 @@ def package_hash(files: dict[str, bytes]) -> str:
 
 
 # The schema errors authors meet most, in words they can act on (and translate).
-_SCHEMA_MESSAGES = {
-    "missing": N_("%(where)s is required but missing."),
-    "extra_forbidden": N_("%(where)s is not a field of the format (a typing mistake?)."),
-    "string_type": N_(
-        "%(where)s must be text; put it in quotes (YAML reads yes, no, on, off "
-        "and numbers as other types)."
-    ),
-    "int_type": N_("%(where)s must be a whole number."),
-    "float_type": N_("%(where)s must be a number."),
-    "bool_type": N_("%(where)s must be true or false."),
-    "date_type": N_("%(where)s must be a date written as YYYY-MM-DD, without quotes."),
-    "list_type": N_("%(where)s must be a list."),
-    "dict_type": N_("%(where)s must be a mapping of keys to values."),
-    "literal_error": N_("%(where)s must be one of: %(expected)s."),
-    "string_pattern_mismatch": N_(
-        "%(where)s has a form that is not allowed (ids use lowercase letters, digits and hyphens)."
-    ),
-    "string_too_short": N_("%(where)s must not be empty."),
-    "too_short": N_("%(where)s needs at least %(min_length)s item(s)."),
-    "too_long": N_("%(where)s has too many items or characters."),
-    "string_too_long": N_("%(where)s is too long."),
-    "greater_than_equal": N_("%(where)s must be at least %(ge)s."),
-    "less_than_equal": N_("%(where)s must be at most %(le)s."),
-    "greater_than": N_("%(where)s must be more than %(gt)s."),
-    "union_tag_invalid": N_(
-        "%(where)s: unknown question type %(tag)s; use one of %(expected_tags)s."
-    ),
-    "union_tag_not_found": N_("%(where)s: every question needs a type."),
-}
-_QUESTION_TYPES = {
-    "single",
-    "multiple",
-    "true_false",
-    "matching",
-    "ordering",
-    "short_text",
-    "numeric",
-    "scenario",
-}
-
-
-def _report_validation(error: ValidationError, file: str, lines: dict, problems: Collector) -> None:
-    for item in error.errors():
-        location = tuple(
-            part
-            for part in item["loc"]
-            if not (isinstance(part, str) and (part in _QUESTION_TYPES or "[" in part))
-        )
-        where = ".".join(str(part) for part in location) or "(top)"
-        context = {k: str(v) for k, v in (item.get("ctx") or {}).items()}
-        message = _SCHEMA_MESSAGES.get(item["type"])
-        if message is None:
-            problems.add(
-                N_("%(where)s: %(detail)s"),
-                file,
-                line_of(lines, location),
-                where=where,
-                detail=item["msg"],
-            )
-        else:
-            problems.add(message, file, line_of(lines, location), where=where, **context)
-
-
-def _walk_texts(value, path=()):
-    """Every string of a data structure, with its path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk_texts(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk_texts(item, (*path, index))
-
-
-def _check_plain_text(data, file: str, lines: dict, problems: Collector) -> None:
-    for path, text in _walk_texts(data):
-        if _HTML.search(text):
-            problems.add(
-                N_("HTML and scripts are not allowed in %(where)s: write plain text."),
-                file,
-                line_of(lines, path),
-                where=".".join(map(str, path)),
-            )
-
-
-def _check_languages(
-    data, languages: list[str], file: str, lines: dict, problems: Collector, path=()
-) -> None:
-    """Every {ro: .., en: ..} text must hold exactly the course's languages."""
-    wanted = set(languages)
-    if isinstance(data, dict):
-        keys = set(data)
-        if (
-            keys
-            and keys <= {"ro", "en", "hu"}
-            and all(isinstance(v, (str, list)) for v in data.values())
-        ):
-            for language in sorted(wanted - keys):
-                problems.add(
-                    N_("%(where)s has no text in %(language)s."),
-                    file,
-                    line_of(lines, path),
-                    where=".".join(map(str, path)) or "(top)",
-                    language=language,
-                )
-            for language in sorted(keys - wanted):
-                problems.add(
-                    N_(
-                        "%(where)s has a text in %(language)s, which the course does not "
-                        "declare in languages."
-                    ),
-                    file,
-                    line_of(lines, path),
-                    where=".".join(map(str, path)),
-                    language=language,
-                )
-            return
-        for key, value in data.items():
-            _check_languages(value, languages, file, lines, problems, (*path, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            _check_languages(value, languages, file, lines, problems, (*path, index))
-
-
 class _Loader:
     def __init__(self, source: PackageFiles, professions: set[str]) -> None:
         self.files = dict(source.files)
@@ -248,9 +123,9 @@ class _Loader:
         try:
             manifest = Manifest.model_validate(data)
         except ValidationError as error:
-            _report_validation(error, MANIFEST, lines, self.problems)
+            report_validation(error, MANIFEST, lines, self.problems)
             return None, lines
-        _check_languages(data, manifest.languages, MANIFEST, lines, self.problems)
+        check_languages(data, manifest.languages, MANIFEST, lines, self.problems)
         texts = {
             key: data.get(key)
             for key in (
@@ -264,7 +139,7 @@ class _Loader:
                 "licence",
             )
         }
-        _check_plain_text(texts, MANIFEST, lines, self.problems)
+        check_plain_text(texts, MANIFEST, lines, self.problems)
         self._check_structure(manifest, lines)
         return manifest, lines
 
@@ -515,9 +390,9 @@ class _Loader:
         try:
             matter = LessonFrontMatter.model_validate(data)
         except ValidationError as error:
-            _report_validation(error, path, lines, self.problems)
+            report_validation(error, path, lines, self.problems)
             return None
-        _check_plain_text(data, path, lines, self.problems)
+        check_plain_text(data, path, lines, self.problems)
         context = self._context(
             language, lesson_ids, declared, media_files, urls, transcripts, directory
         )
@@ -562,8 +437,8 @@ class _Loader:
             data, lines = self._yaml(path)
             if data is None:
                 return None
-            _check_languages(data, languages, path, lines, self.problems)
-            _check_plain_text(data, path, lines, self.problems)
+            check_languages(data, languages, path, lines, self.problems)
+            check_plain_text(data, path, lines, self.problems)
             return self._validated(data, path, lines)
         return self._gift_questions(settings, languages, line)
 
@@ -571,7 +446,7 @@ class _Loader:
         try:
             quiz = QuizFile.model_validate(data)
         except ValidationError as error:
-            _report_validation(error, path, lines, self.problems)
+            report_validation(error, path, lines, self.problems)
             return None
         questions = [
             question.model_dump(mode="json", exclude_none=True) for question in quiz.questions
@@ -621,221 +496,12 @@ class _Loader:
         return self._validated({"questions": merged}, first_path, lines)
 
 
-_LANGUAGE_FIELDS = {
-    "prompt",
-    "feedback",
-    "text",
-    "left",
-    "right",
-    "consequence",
-    "feedback_correct",
-    "feedback_incorrect",
-}
-
-
-def merge_languages(per_language: dict, problems: Collector) -> list[dict] | None:
-    """GIFT files, one per language, become one list of multilingual questions.
-
-    The files must hold the same questions (by ::name::), of the same types, with the same
-    answers in the same order; only the words differ.
-    """
-    languages = list(per_language)
-    first_path, first = per_language[languages[0]]
-    result = []
-    for question in first:
-        merged = _language_keyed(question.data, languages[0])
-        for language in languages[1:]:
-            path, others = per_language[language]
-            other = next((q for q in others if q.data["id"] == question.data["id"]), None)
-            if other is None:
-                problems.add(
-                    N_("The question '%(id)s' of %(first)s is missing from this file."),
-                    path,
-                    None,
-                    id=question.data["id"],
-                    first=first_path,
-                )
-                return None
-            if not _same_shape(question.data, other.data):
-                problems.add(
-                    N_(
-                        "The question '%(id)s' differs from %(first)s in its type or "
-                        "answers, not only in words."
-                    ),
-                    path,
-                    other.line,
-                    id=question.data["id"],
-                    first=first_path,
-                )
-                return None
-            _add_language(merged, other.data, language)
-        result.append(merged)
-    return result
-
-
-def _language_keyed(value, language: str, key: str | None = None):
-    if isinstance(value, dict):
-        return {k: _language_keyed(v, language, k) for k, v in value.items()}
-    if isinstance(value, list):
-        if key == "accepted":
-            return {language: value}
-        return [_language_keyed(v, language) for v in value]
-    if key in _LANGUAGE_FIELDS and isinstance(value, str):
-        return {language: value}
-    return value
-
-
-def _add_language(merged, other, language: str, key: str | None = None) -> None:
-    if isinstance(merged, dict) and isinstance(other, dict):
-        for k, v in other.items():
-            if k in _LANGUAGE_FIELDS and isinstance(v, str):
-                merged.setdefault(k, {})[language] = v
-            elif k == "accepted":
-                merged[k][language] = v
-            elif k in merged:
-                _add_language(merged[k], v, language, k)
-    elif isinstance(merged, list) and isinstance(other, list):
-        for m, o in zip(merged, other, strict=False):
-            _add_language(m, o, language, key)
-
-
-def _shape(value):
-    if isinstance(value, dict):
-        return {k: _shape(v) for k, v in value.items() if k not in _LANGUAGE_FIELDS | {"accepted"}}
-    if isinstance(value, list):
-        return [_shape(v) for v in value]
-    return value
-
-
-def _same_shape(first: dict, other: dict) -> bool:
-    return _shape(first) == _shape(other)
-
-
-def check_question(question, path: str, line: int | None, problems: Collector) -> None:
-    """Rules a schema cannot express: one right answer in a single choice, a scenario that
-    ends, ids that are unique, answers that exist."""
-    kind = question.type
-    if kind in ("single", "multiple"):
-        ids = [option.id for option in question.options]
-        if len(set(ids)) != len(ids):
-            problems.add(
-                N_("The question '%(id)s' has two options with the same id."),
-                path,
-                line,
-                id=question.id,
-            )
-        right = [option for option in question.options if option.correct]
-        if kind == "single" and len(right) != 1:
-            problems.add(
-                N_(
-                    "The single-choice question '%(id)s' must have exactly one correct "
-                    "option; it has %(count)d."
-                ),
-                path,
-                line,
-                id=question.id,
-                count=len(right),
-            )
-        if kind == "multiple" and not right:
-            problems.add(
-                N_("The multiple-choice question '%(id)s' has no correct option."),
-                path,
-                line,
-                id=question.id,
-            )
-    elif kind == "matching":
-        for language in question.pairs[0].right:
-            rights = [pair.right[language] for pair in question.pairs]
-            if len(set(rights)) != len(rights):
-                problems.add(
-                    N_("The matching question '%(id)s' has the same answer twice in %(language)s."),
-                    path,
-                    line,
-                    id=question.id,
-                    language=language,
-                )
-    elif kind == "numeric":
-        if not any(answer.credit == 1 for answer in question.answers):
-            problems.add(
-                N_("The numeric question '%(id)s' has no answer with full credit."),
-                path,
-                line,
-                id=question.id,
-            )
-    elif kind == "scenario":
-        _check_scenario(question, path, line, problems)
-
-
-def _check_scenario(question, path: str, line: int | None, problems: Collector) -> None:
-    steps = {step.id: step for step in question.steps}
-    if len(steps) != len(question.steps):
-        problems.add(
-            N_("The scenario '%(id)s' has two steps with the same id."), path, line, id=question.id
-        )
-    if question.start not in steps:
-        problems.add(
-            N_("The scenario '%(id)s' starts at '%(step)s', which is not one of its steps."),
-            path,
-            line,
-            id=question.id,
-            step=question.start,
-        )
-        return
-    for step in question.steps:
-        for choice in step.choices:
-            if choice.next is not None and choice.next not in steps:
-                problems.add(
-                    N_(
-                        "In the scenario '%(id)s', a choice leads to '%(step)s', which is "
-                        "not one of its steps."
-                    ),
-                    path,
-                    line,
-                    id=question.id,
-                    step=choice.next,
-                )
-                return
-    # Every path must end, and every step must be reachable from the start.
-    visiting, done, reached = set(), set(), set()
-
-    def visit(step_id: str) -> bool:
-        if step_id in visiting:
-            return False
-        if step_id in done:
-            return True
-        visiting.add(step_id)
-        reached.add(step_id)
-        ok = all(visit(c.next) for c in steps[step_id].choices if c.next is not None)
-        visiting.discard(step_id)
-        done.add(step_id)
-        return ok
-
-    if not visit(question.start):
-        problems.add(
-            N_("The scenario '%(id)s' goes round in a circle: every path must end."),
-            path,
-            line,
-            id=question.id,
-        )
-    for step_id in steps:
-        if step_id not in reached:
-            problems.add(
-                N_("The scenario step '%(step)s' of '%(id)s' cannot be reached from the start."),
-                path,
-                line,
-                id=question.id,
-                step=step_id,
-            )
-
-
 def load_package(source: PackageFiles, *, professions: set[str], directory_path=None) -> Package:
     """Validate and load a package. Raises PackageError listing every problem found."""
     loader = _Loader(source, professions)
     manifest, lines = loader.manifest()
     loader.problems.raise_if_any()
-    directory, contacts_hash = (
-        load_directory(directory_path) if directory_path else load_directory()
-    )
+    directory, contacts_hash = load_directory(directory_path)
     urls = Urls(manifest.id)
     media_files, declared = loader.media(manifest, lines)
     lessons = loader.lessons(manifest, media_files, declared, urls, directory)

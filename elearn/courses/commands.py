@@ -12,7 +12,7 @@ from sqlalchemy import select
 from elearn.content.loader import load_package
 from elearn.content.problems import PackageError
 from elearn.content.schema import Manifest
-from elearn.content.source import read_package
+from elearn.content.source import PackageFiles, read_package
 from elearn.courses import services
 from elearn.courses.models import Course, CourseVersion
 from elearn.errors import DomainError
@@ -184,6 +184,16 @@ def list_command() -> None:
             f"{slug}  {version.label:<10} {version.status:<10} "
             f"{','.join(version.languages):<9} {counts.get(version.id, 0)} learner(s)"
         )
+
+
+@courses_cli.command("rerender")
+def rerender_command() -> None:
+    """Render lessons again after the contacts directory changed (run after upgrading)."""
+    count = services.rerender_stale_lessons(
+        lambda files: load_package(PackageFiles("stored", files), professions=set(PROFESSIONS))
+    )
+    db.session.commit()
+    click.echo(f"{count} version(s) rendered again with the current contacts directory.")
 
 
 @courses_cli.command("schema")

@@ -270,14 +270,40 @@ def export_zip(version: CourseVersion) -> bytes:
     """The version's package, exactly as imported, as a zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        blobs = {
-            blob.sha256: blob
-            for blob in db.session.scalars(
-                select(Blob).where(Blob.sha256.in_([f.sha256 for f in version.files]))
-            )
-        }
-        for file in version.files:
-            info = zipfile.ZipInfo(file.path, date_time=(2000, 1, 1, 0, 0, 0))
+        for path, data in sorted(stored_files(version).items()):
+            info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, blobs[file.sha256].data)
+            archive.writestr(info, data)
     return buffer.getvalue()
+
+
+def stored_files(version: CourseVersion) -> dict[str, bytes]:
+    """The version's package files, from the database."""
+    blobs = {
+        blob.sha256: blob.data
+        for blob in db.session.scalars(
+            select(Blob).where(Blob.sha256.in_([f.sha256 for f in version.files]))
+        )
+    }
+    return {file.path: blobs[file.sha256] for file in version.files}
+
+
+def rerender_stale_lessons(load) -> int:
+    """Render again the lessons of every version made with an older contacts directory, so
+    that a corrected help number reaches every course. ``load(files)`` loads a package.
+    Returns how many versions were refreshed. The content itself, and its hashes, stay."""
+    from elearn.content.contacts import load_directory
+
+    _directory, current = load_directory()
+    refreshed = 0
+    for version in db.session.scalars(
+        select(CourseVersion).where(CourseVersion.contacts_hash != current)
+    ):
+        package = load(stored_files(version))
+        texts = {lesson.id: lesson.texts for lesson in package.lessons}
+        for lesson in version.lessons:
+            lesson.html = {language: text.html for language, text in texts[lesson.key].items()}
+        version.contacts_hash = current
+        refreshed += 1
+    db.session.flush()
+    return refreshed

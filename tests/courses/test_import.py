@@ -143,3 +143,29 @@ def test_withdrawing_moves_learners_keeping_credit_for_unchanged_lessons(app, ma
         assert kept == {"welcome", "media-lesson"}  # "closing" changed, so its credit goes
         assert old.status == VersionStatus.WITHDRAWN and old.replacement_id == new.id
         assert move_learners(old, new) == 0
+
+
+def test_a_changed_help_number_reaches_stored_lessons_once_rerendered(app, tmp_path, monkeypatch):
+    from elearn.content import contacts
+
+    with app.app_context():
+        version = services.import_package(package(), organisation_id=None, by_id=None).version
+        db.session.commit()
+        assert "0800 800 678" in version.lessons[0].html["ro"]
+        changed_directory = tmp_path / "contacts.yaml"
+        changed_directory.write_text(
+            contacts.DIRECTORY.read_text(encoding="utf-8").replace(
+                '"0800 800 678"', '"0800 111 222"'
+            ),
+            encoding="utf-8",
+        )
+        monkeypatch.setattr(contacts, "DIRECTORY", changed_directory)
+
+        try:
+            count = services.rerender_stale_lessons(lambda files: package(files))
+            db.session.commit()
+            assert count == 1
+            assert "0800 111 222" in version.lessons[0].html["ro"]
+            assert services.rerender_stale_lessons(lambda files: package(files)) == 0
+        finally:
+            contacts._load.cache_clear()

@@ -1,0 +1,211 @@
+"""Questions: the rules a schema cannot express, and GIFT files merged across languages."""
+
+from __future__ import annotations
+
+from elearn.content.problems import N_, Collector
+
+_LANGUAGE_FIELDS = {
+    "prompt",
+    "feedback",
+    "text",
+    "left",
+    "right",
+    "consequence",
+    "feedback_correct",
+    "feedback_incorrect",
+}
+
+
+def merge_languages(per_language: dict, problems: Collector) -> list[dict] | None:
+    """GIFT files, one per language, become one list of multilingual questions.
+
+    The files must hold the same questions (by ::name::), of the same types, with the same
+    answers in the same order; only the words differ.
+    """
+    languages = list(per_language)
+    first_path, first = per_language[languages[0]]
+    result = []
+    for question in first:
+        merged = _language_keyed(question.data, languages[0])
+        for language in languages[1:]:
+            path, others = per_language[language]
+            other = next((q for q in others if q.data["id"] == question.data["id"]), None)
+            if other is None:
+                problems.add(
+                    N_("The question '%(id)s' of %(first)s is missing from this file."),
+                    path,
+                    None,
+                    id=question.data["id"],
+                    first=first_path,
+                )
+                return None
+            if not _same_shape(question.data, other.data):
+                problems.add(
+                    N_(
+                        "The question '%(id)s' differs from %(first)s in its type or "
+                        "answers, not only in words."
+                    ),
+                    path,
+                    other.line,
+                    id=question.data["id"],
+                    first=first_path,
+                )
+                return None
+            _add_language(merged, other.data, language)
+        result.append(merged)
+    return result
+
+
+def _language_keyed(value, language: str, key: str | None = None):
+    if isinstance(value, dict):
+        return {k: _language_keyed(v, language, k) for k, v in value.items()}
+    if isinstance(value, list):
+        if key == "accepted":
+            return {language: value}
+        return [_language_keyed(v, language) for v in value]
+    if key in _LANGUAGE_FIELDS and isinstance(value, str):
+        return {language: value}
+    return value
+
+
+def _add_language(merged, other, language: str, key: str | None = None) -> None:
+    if isinstance(merged, dict) and isinstance(other, dict):
+        for k, v in other.items():
+            if k in _LANGUAGE_FIELDS and isinstance(v, str):
+                merged.setdefault(k, {})[language] = v
+            elif k == "accepted":
+                merged[k][language] = v
+            elif k in merged:
+                _add_language(merged[k], v, language, k)
+    elif isinstance(merged, list) and isinstance(other, list):
+        for m, o in zip(merged, other, strict=False):
+            _add_language(m, o, language, key)
+
+
+def _shape(value):
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items() if k not in _LANGUAGE_FIELDS | {"accepted"}}
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return value
+
+
+def _same_shape(first: dict, other: dict) -> bool:
+    return _shape(first) == _shape(other)
+
+
+def check_question(question, path: str, line: int | None, problems: Collector) -> None:
+    """Rules a schema cannot express: one right answer in a single choice, a scenario that
+    ends, ids that are unique, answers that exist."""
+    kind = question.type
+    if kind in ("single", "multiple"):
+        ids = [option.id for option in question.options]
+        if len(set(ids)) != len(ids):
+            problems.add(
+                N_("The question '%(id)s' has two options with the same id."),
+                path,
+                line,
+                id=question.id,
+            )
+        right = [option for option in question.options if option.correct]
+        if kind == "single" and len(right) != 1:
+            problems.add(
+                N_(
+                    "The single-choice question '%(id)s' must have exactly one correct "
+                    "option; it has %(count)d."
+                ),
+                path,
+                line,
+                id=question.id,
+                count=len(right),
+            )
+        if kind == "multiple" and not right:
+            problems.add(
+                N_("The multiple-choice question '%(id)s' has no correct option."),
+                path,
+                line,
+                id=question.id,
+            )
+    elif kind == "matching":
+        for language in question.pairs[0].right:
+            rights = [pair.right[language] for pair in question.pairs]
+            if len(set(rights)) != len(rights):
+                problems.add(
+                    N_("The matching question '%(id)s' has the same answer twice in %(language)s."),
+                    path,
+                    line,
+                    id=question.id,
+                    language=language,
+                )
+    elif kind == "numeric":
+        if not any(answer.credit == 1 for answer in question.answers):
+            problems.add(
+                N_("The numeric question '%(id)s' has no answer with full credit."),
+                path,
+                line,
+                id=question.id,
+            )
+    elif kind == "scenario":
+        _check_scenario(question, path, line, problems)
+
+
+def _check_scenario(question, path: str, line: int | None, problems: Collector) -> None:
+    steps = {step.id: step for step in question.steps}
+    if len(steps) != len(question.steps):
+        problems.add(
+            N_("The scenario '%(id)s' has two steps with the same id."), path, line, id=question.id
+        )
+    if question.start not in steps:
+        problems.add(
+            N_("The scenario '%(id)s' starts at '%(step)s', which is not one of its steps."),
+            path,
+            line,
+            id=question.id,
+            step=question.start,
+        )
+        return
+    for step in question.steps:
+        for choice in step.choices:
+            if choice.next is not None and choice.next not in steps:
+                problems.add(
+                    N_(
+                        "In the scenario '%(id)s', a choice leads to '%(step)s', which is "
+                        "not one of its steps."
+                    ),
+                    path,
+                    line,
+                    id=question.id,
+                    step=choice.next,
+                )
+                return
+    # Every path must end, and every step must be reachable from the start.
+    visiting, done, reached = set(), set(), set()
+
+    def visit(step_id: str) -> bool:
+        if step_id in visiting:
+            return False
+        if step_id in done:
+            return True
+        visiting.add(step_id)
+        reached.add(step_id)
+        ok = all(visit(c.next) for c in steps[step_id].choices if c.next is not None)
+        visiting.discard(step_id)
+        done.add(step_id)
+        return ok
+
+    if not visit(question.start):
+        problems.add(
+            N_("The scenario '%(id)s' goes round in a circle: every path must end."),
+            path,
+            line,
+            id=question.id,
+        )
+    for step_id in steps:
+        if step_id not in reached:
+            problems.add(
+                N_("The scenario step '%(step)s' of '%(id)s' cannot be reached from the start."),
+                path,
+                line,
+                id=question.id,
+                step=step_id,
+            )
