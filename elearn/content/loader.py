@@ -13,14 +13,13 @@ from pathlib import PurePosixPath
 
 from pydantic import ValidationError
 
-from elearn.content import media as media_checks
 from elearn.content.checks import check_languages, check_plain_text, report_validation
 from elearn.content.contacts import load_directory
-from elearn.content.gift import parse_gift
 from elearn.content.markdown import RenderContext, render, split_front_matter
+from elearn.content.media import MediaChecks, MediaFile
 from elearn.content.problems import N_, Collector, PackageError, Problem
-from elearn.content.questions import check_question, merge_languages
-from elearn.content.schema import LessonFrontMatter, Manifest, QuizFile, QuizSettings
+from elearn.content.questions import Quiz, QuizLoading
+from elearn.content.schema import LessonFrontMatter, Manifest
 from elearn.content.source import PackageFiles
 from elearn.content.yamlfile import line_of, load_yaml
 
@@ -60,22 +59,6 @@ class Lesson:
 
 
 @dataclass
-class Quiz:
-    settings: QuizSettings
-    module_id: str | None
-    questions: list[dict]  # each question as JSON-ready data, every text by language
-    question_hashes: dict[str, str]
-
-
-@dataclass
-class MediaFile:
-    path: str
-    sha256: str
-    mime_type: str
-    size: int
-
-
-@dataclass
 class Package:
     manifest: Manifest
     files: dict[str, bytes]
@@ -104,7 +87,9 @@ def package_hash(files: dict[str, bytes]) -> str:
 
 
 # The schema errors authors meet most, in words they can act on (and translate).
-class _Loader:
+class _Loader(MediaChecks, QuizLoading):
+    """Reads a package's files into a course; the media and quiz parts live beside it."""
+
     def __init__(self, source: PackageFiles, professions: set[str]) -> None:
         self.files = dict(source.files)
         self.professions = professions
@@ -151,22 +136,18 @@ class _Loader:
             return None, {}
         return load_yaml(text, path, self.problems)
 
-    def _duplicates(self, ids: list[tuple[str, tuple]], what: str, lines: dict) -> None:
+    def _duplicates(self, ids: list[tuple[str, tuple]], message: str, lines: dict) -> None:
         seen = set()
         for identifier, path in ids:
             if identifier in seen:
-                self.problems.add(
-                    N_("The %(what)s id '%(id)s' is used twice."),
-                    MANIFEST,
-                    line_of(lines, path),
-                    what=what,
-                    id=identifier,
-                )
+                self.problems.add(message, MANIFEST, line_of(lines, path), id=identifier)
             seen.add(identifier)
 
     def _check_structure(self, manifest: Manifest, lines: dict) -> None:
         self._duplicates(
-            [(m.id, ("modules", i, "id")) for i, m in enumerate(manifest.modules)], "module", lines
+            [(m.id, ("modules", i, "id")) for i, m in enumerate(manifest.modules)],
+            N_("The module id '%(id)s' is used twice."),
+            lines,
         )
         self._duplicates(
             [
@@ -174,11 +155,13 @@ class _Loader:
                 for i, m in enumerate(manifest.modules)
                 for j, lesson in enumerate(m.lessons)
             ],
-            "lesson",
+            N_("The lesson id '%(id)s' is used twice."),
             lines,
         )
         self._duplicates(
-            [(q.id, ("quizzes", i, "id")) for i, q in enumerate(manifest.quizzes)], "quiz", lines
+            [(q.id, ("quizzes", i, "id")) for i, q in enumerate(manifest.quizzes)],
+            N_("The quiz id '%(id)s' is used twice."),
+            lines,
         )
         quiz_ids = {quiz.id for quiz in manifest.quizzes}
         placed = [m.quiz for m in manifest.modules if m.quiz]
@@ -219,77 +202,6 @@ class _Loader:
             )
 
     # Media ----------------------------------------------------------------------------------
-
-    def media(self, manifest: Manifest, lines: dict) -> tuple[dict[str, MediaFile], dict]:
-        found, declared = {}, {}
-        for index, entry in enumerate(manifest.media):
-            line = line_of(lines, ("media", index))
-            path = entry.file
-            declared[path] = entry
-            suffix = PurePosixPath(path).suffix.lower()
-            if path not in self.files:
-                self.problems.add(
-                    N_("%(path)s is declared under media but is not in the package."),
-                    MANIFEST,
-                    line,
-                    path=path,
-                )
-                continue
-            self.used.add(path)
-            if not media_checks.check_signature(path, self.files[path], suffix, self.problems):
-                continue
-            self.files[path] = media_checks.strip_metadata(self.files[path], suffix)
-            self._media_needs(entry, suffix, manifest.languages, line)
-            data = self.files[path]
-            found[path] = MediaFile(
-                path, _sha(data), media_checks.MIME_TYPES.get(suffix, ""), len(data)
-            )
-        return found, declared
-
-    def _media_needs(self, entry, suffix: str, languages: list[str], line: int | None) -> None:
-        def need(field_name: str, message: str) -> dict:
-            value = getattr(entry, field_name) or {}
-            for language in languages:
-                if not value.get(language):
-                    self.problems.add(message, MANIFEST, line, path=entry.file, language=language)
-            return value
-
-        if suffix in media_checks.IMAGE_TYPES:
-            need("alt", N_("The image %(path)s needs alt text in %(language)s."))
-        elif suffix in media_checks.AUDIO_TYPES:
-            for _language, path in need(
-                "transcript", N_("The audio %(path)s needs a transcript in %(language)s.")
-            ).items():
-                self._side_file(path, ".md", entry.file, line)
-        elif suffix in media_checks.VIDEO_TYPES:
-            for _language, path in need(
-                "captions", N_("The video %(path)s needs captions (WebVTT) in %(language)s.")
-            ).items():
-                if self._side_file(path, ".vtt", entry.file, line):
-                    media_checks.check_webvtt(
-                        path, self.files[path].decode("utf-8", "replace"), self.problems
-                    )
-        elif suffix == ".pdf":
-            need("title", N_("The handout %(path)s needs a title in %(language)s."))
-
-    def _side_file(self, path: str, suffix: str, owner: str, line: int | None) -> bool:
-        if not path.startswith("media/") or not path.endswith(suffix) or path not in self.files:
-            self.problems.add(
-                N_(
-                    "%(path)s, named for %(owner)s, is not a %(type)s file under "
-                    "media/ in the package."
-                ),
-                MANIFEST,
-                line,
-                path=path,
-                owner=owner,
-                type=suffix,
-            )
-            return False
-        self.used.add(path)
-        return True
-
-    # Lessons ----------------------------------------------------------------------------------
 
     def lessons(
         self, manifest: Manifest, media_files: dict, declared: dict, urls: Urls, directory
@@ -400,100 +312,6 @@ class _Loader:
         return LessonText(matter.title, list(matter.objectives), html), text
 
     # Quizzes --------------------------------------------------------------------------------
-
-    def quizzes(self, manifest: Manifest, lines: dict) -> list[Quiz]:
-        placed = {module.quiz: module.id for module in manifest.modules if module.quiz}
-        result = []
-        for index, settings in enumerate(manifest.quizzes):
-            line = line_of(lines, ("quizzes", index, "file"))
-            questions = self._questions(settings, manifest.languages, line)
-            if questions is None:
-                continue
-            if settings.draw and settings.draw > len(questions):
-                self.problems.add(
-                    N_("The quiz '%(quiz)s' draws %(draw)d questions but has only %(count)d."),
-                    MANIFEST,
-                    line_of(lines, ("quizzes", index, "draw")),
-                    quiz=settings.id,
-                    draw=settings.draw,
-                    count=len(questions),
-                )
-            hashes = {
-                q["id"]: hashlib.sha256(json.dumps(q, sort_keys=True).encode()).hexdigest()
-                for q in questions
-            }
-            result.append(Quiz(settings, placed.get(settings.id), questions, hashes))
-        return result
-
-    def _questions(self, settings: QuizSettings, languages: list[str], line) -> list[dict] | None:
-        if isinstance(settings.file, str):
-            path = settings.file
-            if path not in self.files:
-                self.problems.add(
-                    N_("The quiz file %(path)s is missing."), MANIFEST, line, path=path
-                )
-                return None
-            self.used.add(path)
-            data, lines = self._yaml(path)
-            if data is None:
-                return None
-            check_languages(data, languages, path, lines, self.problems)
-            check_plain_text(data, path, lines, self.problems)
-            return self._validated(data, path, lines)
-        return self._gift_questions(settings, languages, line)
-
-    def _validated(self, data, path: str, lines: dict) -> list[dict] | None:
-        try:
-            quiz = QuizFile.model_validate(data)
-        except ValidationError as error:
-            report_validation(error, path, lines, self.problems)
-            return None
-        questions = [
-            question.model_dump(mode="json", exclude_none=True) for question in quiz.questions
-        ]
-        for index, question in enumerate(quiz.questions):
-            check_question(question, path, line_of(lines, ("questions", index)), self.problems)
-        seen = set()
-        for index, question in enumerate(quiz.questions):
-            if question.id in seen:
-                self.problems.add(
-                    N_("The question id '%(id)s' is used twice."),
-                    path,
-                    line_of(lines, ("questions", index, "id")),
-                    id=question.id,
-                )
-            seen.add(question.id)
-        return questions
-
-    def _gift_questions(
-        self, settings: QuizSettings, languages: list[str], line
-    ) -> list[dict] | None:
-        per_language = {}
-        for language in languages:
-            path = settings.file.get(language)
-            if not path or path not in self.files or not path.endswith(".gift"):
-                self.problems.add(
-                    N_("The quiz '%(quiz)s' needs a .gift file in %(language)s."),
-                    MANIFEST,
-                    line,
-                    quiz=settings.id,
-                    language=language,
-                )
-                continue
-            self.used.add(path)
-            questions, notes = parse_gift(self.files[path].decode("utf-8", "replace"), path)
-            self.problems.extend(notes)
-            per_language[language] = (path, questions)
-        if len(per_language) != len(languages):
-            return None
-        merged = merge_languages(per_language, self.problems)
-        if merged is None:
-            return None
-        first_path, first_questions = next(iter(per_language.values()))
-        lines = {
-            ("questions", index): question.line for index, question in enumerate(first_questions)
-        }
-        return self._validated({"questions": merged}, first_path, lines)
 
 
 def load_package(source: PackageFiles, *, professions: set[str], directory_path=None) -> Package:

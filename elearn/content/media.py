@@ -8,9 +8,25 @@ XMP chunks. Pillow could do this only by re-encoding, which loses quality.
 
 from __future__ import annotations
 
+import hashlib
 import struct
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from elearn.content.problems import N_, Collector
+from elearn.content.schema import Manifest
+from elearn.content.yamlfile import line_of
+
+MANIFEST = "course.yaml"
+
+
+@dataclass
+class MediaFile:
+    path: str
+    sha256: str
+    mime_type: str
+    size: int
+
 
 MIME_TYPES = {
     ".png": "image/png",
@@ -130,3 +146,76 @@ def check_webvtt(path: str, text: str, problems: Collector) -> None:
             1,
             path=path,
         )
+
+
+class MediaChecks:
+    """The media part of the package loader: declared files, what each needs, metadata."""
+
+    def media(self, manifest: Manifest, lines: dict) -> tuple[dict[str, MediaFile], dict]:
+        found, declared = {}, {}
+        for index, entry in enumerate(manifest.media):
+            line = line_of(lines, ("media", index))
+            path = entry.file
+            declared[path] = entry
+            suffix = PurePosixPath(path).suffix.lower()
+            if path not in self.files:
+                self.problems.add(
+                    N_("%(path)s is declared under media but is not in the package."),
+                    MANIFEST,
+                    line,
+                    path=path,
+                )
+                continue
+            self.used.add(path)
+            if not check_signature(path, self.files[path], suffix, self.problems):
+                continue
+            self.files[path] = strip_metadata(self.files[path], suffix)
+            self._media_needs(entry, suffix, manifest.languages, line)
+            data = self.files[path]
+            found[path] = MediaFile(
+                path, hashlib.sha256(data).hexdigest(), MIME_TYPES.get(suffix, ""), len(data)
+            )
+        return found, declared
+
+    def _media_needs(self, entry, suffix: str, languages: list[str], line: int | None) -> None:
+        def need(field_name: str, message: str) -> dict:
+            value = getattr(entry, field_name) or {}
+            for language in languages:
+                if not value.get(language):
+                    self.problems.add(message, MANIFEST, line, path=entry.file, language=language)
+            return value
+
+        if suffix in IMAGE_TYPES:
+            need("alt", N_("The image %(path)s needs alt text in %(language)s."))
+        elif suffix in AUDIO_TYPES:
+            for _language, path in need(
+                "transcript", N_("The audio %(path)s needs a transcript in %(language)s.")
+            ).items():
+                self._side_file(path, ".md", entry.file, line)
+        elif suffix in VIDEO_TYPES:
+            for _language, path in need(
+                "captions", N_("The video %(path)s needs captions (WebVTT) in %(language)s.")
+            ).items():
+                if self._side_file(path, ".vtt", entry.file, line):
+                    check_webvtt(path, self.files[path].decode("utf-8", "replace"), self.problems)
+        elif suffix == ".pdf":
+            need("title", N_("The handout %(path)s needs a title in %(language)s."))
+
+    def _side_file(self, path: str, suffix: str, owner: str, line: int | None) -> bool:
+        if not path.startswith("media/") or not path.endswith(suffix) or path not in self.files:
+            self.problems.add(
+                N_(
+                    "%(path)s, named for %(owner)s, is not a %(type)s file under "
+                    "media/ in the package."
+                ),
+                MANIFEST,
+                line,
+                path=path,
+                owner=owner,
+                type=suffix,
+            )
+            return False
+        self.used.add(path)
+        return True
+
+    # Lessons ----------------------------------------------------------------------------------

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from elearn.content.checks import check_languages, check_plain_text, report_validation
+from elearn.content.gift import parse_gift
 from elearn.content.problems import N_, Collector
+from elearn.content.schema import Manifest, QuizFile, QuizSettings
+from elearn.content.yamlfile import line_of
+
+MANIFEST = "course.yaml"
+
+
+@dataclass
+class Quiz:
+    settings: QuizSettings
+    module_id: str | None
+    questions: list[dict]  # each question as JSON-ready data, every text by language
+    question_hashes: dict[str, str]
+
 
 _LANGUAGE_FIELDS = {
     "prompt",
@@ -209,3 +230,101 @@ def _check_scenario(question, path: str, line: int | None, problems: Collector) 
                 id=question.id,
                 step=step_id,
             )
+
+
+class QuizLoading:
+    """The quiz part of the package loader: YAML quizzes, and GIFT merged across languages."""
+
+    def quizzes(self, manifest: Manifest, lines: dict) -> list[Quiz]:
+        placed = {module.quiz: module.id for module in manifest.modules if module.quiz}
+        result = []
+        for index, settings in enumerate(manifest.quizzes):
+            line = line_of(lines, ("quizzes", index, "file"))
+            questions = self._questions(settings, manifest.languages, line)
+            if questions is None:
+                continue
+            if settings.draw and settings.draw > len(questions):
+                self.problems.add(
+                    N_("The quiz '%(quiz)s' draws %(draw)d questions but has only %(count)d."),
+                    MANIFEST,
+                    line_of(lines, ("quizzes", index, "draw")),
+                    quiz=settings.id,
+                    draw=settings.draw,
+                    count=len(questions),
+                )
+            hashes = {
+                q["id"]: hashlib.sha256(json.dumps(q, sort_keys=True).encode()).hexdigest()
+                for q in questions
+            }
+            result.append(Quiz(settings, placed.get(settings.id), questions, hashes))
+        return result
+
+    def _questions(self, settings: QuizSettings, languages: list[str], line) -> list[dict] | None:
+        if isinstance(settings.file, str):
+            path = settings.file
+            if path not in self.files:
+                self.problems.add(
+                    N_("The quiz file %(path)s is missing."), MANIFEST, line, path=path
+                )
+                return None
+            self.used.add(path)
+            data, lines = self._yaml(path)
+            if data is None:
+                return None
+            check_languages(data, languages, path, lines, self.problems)
+            check_plain_text(data, path, lines, self.problems)
+            return self._validated(data, path, lines)
+        return self._gift_questions(settings, languages, line)
+
+    def _validated(self, data, path: str, lines: dict) -> list[dict] | None:
+        try:
+            quiz = QuizFile.model_validate(data)
+        except ValidationError as error:
+            report_validation(error, path, lines, self.problems)
+            return None
+        questions = [
+            question.model_dump(mode="json", exclude_none=True) for question in quiz.questions
+        ]
+        for index, question in enumerate(quiz.questions):
+            check_question(question, path, line_of(lines, ("questions", index)), self.problems)
+        seen = set()
+        for index, question in enumerate(quiz.questions):
+            if question.id in seen:
+                self.problems.add(
+                    N_("The question id '%(id)s' is used twice."),
+                    path,
+                    line_of(lines, ("questions", index, "id")),
+                    id=question.id,
+                )
+            seen.add(question.id)
+        return questions
+
+    def _gift_questions(
+        self, settings: QuizSettings, languages: list[str], line
+    ) -> list[dict] | None:
+        per_language = {}
+        for language in languages:
+            path = settings.file.get(language)
+            if not path or path not in self.files or not path.endswith(".gift"):
+                self.problems.add(
+                    N_("The quiz '%(quiz)s' needs a .gift file in %(language)s."),
+                    MANIFEST,
+                    line,
+                    quiz=settings.id,
+                    language=language,
+                )
+                continue
+            self.used.add(path)
+            questions, notes = parse_gift(self.files[path].decode("utf-8", "replace"), path)
+            self.problems.extend(notes)
+            per_language[language] = (path, questions)
+        if len(per_language) != len(languages):
+            return None
+        merged = merge_languages(per_language, self.problems)
+        if merged is None:
+            return None
+        first_path, first_questions = next(iter(per_language.values()))
+        lines = {
+            ("questions", index): question.line for index, question in enumerate(first_questions)
+        }
+        return self._validated({"questions": merged}, first_path, lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from elearn.content.loader import load_package
@@ -68,7 +69,7 @@ def test_changed_content_becomes_a_new_version_and_shares_unchanged_files(app):
 
 
 def test_a_version_label_reused_for_other_content_is_refused(app):
-    with app.app_context():
+    with app.app_context(), force_locale("en_GB"):
         services.import_package(package(), organisation_id=None, by_id=None)
         with pytest.raises(DomainError, match="already exists with other content"):
             services.import_package(
@@ -78,7 +79,7 @@ def test_a_version_label_reused_for_other_content_is_refused(app):
 
 def test_another_organisation_cannot_import_over_a_course(app, make):
     first, second = make.organisation(), make.organisation(name="Asociația B", kind="ngo")
-    with app.app_context():
+    with app.app_context(), force_locale("en_GB"):
         services.import_package(package(), organisation_id=first, by_id=None)
         db.session.commit()
         with pytest.raises(DomainError, match="belongs to another organisation"):
@@ -117,7 +118,7 @@ def test_a_learner_on_the_old_version_stays_there_when_a_new_one_arrives(app, ma
 
 def test_withdrawing_moves_learners_keeping_credit_for_unchanged_lessons(app, make):
     person = make.user()
-    with app.app_context():
+    with app.app_context(), force_locale("en_GB"):
         old = services.import_package(
             package(), organisation_id=None, by_id=None, publish=True
         ).version
