@@ -76,9 +76,11 @@ def register_blueprints(app: Flask) -> None:
     from elearn.audit.views import bp as audit_bp
     from elearn.core.views import bp as core_bp
     from elearn.courses.views import bp as courses_bp
+    from elearn.learning.views import bp as learning_bp
     from elearn.mfa.views import bp as mfa_bp
     from elearn.organisations.views import bp as organisations_bp
     from elearn.privacy.views import bp as privacy_bp
+    from elearn.quizzes.views import bp as quizzes_bp
     from elearn.users.views import bp as users_bp
 
     for blueprint in (
@@ -90,6 +92,8 @@ def register_blueprints(app: Flask) -> None:
         organisations_bp,
         audit_bp,
         courses_bp,
+        learning_bp,
+        quizzes_bp,
     ):
         app.register_blueprint(blueprint)
 

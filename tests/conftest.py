@@ -266,6 +266,26 @@ def as_role(app, client, make):
     return sign_in_as
 
 
+def count_queries(app, request) -> int:
+    """How many SQL statements ``request()`` makes."""
+    from sqlalchemy import event
+
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = request()
+        assert response.status_code < 400, response.status_code
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
 def conformance_dir() -> Path:
     """The shared conformance files written by others (GIFT, Open Badges), read in place.
 

@@ -115,9 +115,11 @@ def _course_values(app, organisation_id: int) -> dict:
 def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
     values = {"organisation_id": organisation_id, "user_id": user_id, "token": "not-a-token"}
-    if rule.arguments & {"version_id", "course_id", "sha256"}:
+    if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))
-        values["key"] = "module-check" if endpoint == "courses.preview_quiz" else "welcome"
+        quiz_route = endpoint == "courses.preview_quiz" or endpoint.startswith("quizzes.")
+        values["key"] = "module-check" if quiz_route else "welcome"
+        values.update(slug="test-course", attempt_id=1, number=1)
     with app.test_request_context():
         from flask import url_for
 

@@ -46,6 +46,7 @@ ACTIONS = {
     "course.published": _l("Course version published"),
     "course.withdrawn": _l("Course version withdrawn"),
     "course.transferred": _l("Course given to another organisation"),
+    "quiz.allowance_granted": _l("Extra attempts or time granted on a quiz"),
     "organisation.created": _l("Organisation added"),
     "organisation.updated": _l("Organisation changed"),
     "organisation.deleted": _l("Organisation deleted"),

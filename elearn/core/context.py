@@ -14,7 +14,11 @@ def navigation() -> list[tuple[str, object]]:
     """(url, label) of the pages the signed-in reader's roles open."""
     if not current_user.is_authenticated:
         return []
-    items = [(url_for("accounts.profile"), _l("My account"))]
+    items = [
+        (url_for("learning.catalogue"), _l("Courses")),
+        (url_for("learning.my_learning"), _l("My learning")),
+        (url_for("accounts.profile"), _l("My account")),
+    ]
     if current_user.has_role(Role.MANAGER) and current_user.confirmed_organisation_id:
         url = url_for("organisations.members", organisation_id=current_user.organisation_id)
         items.append((url, _l("My organisation")))

@@ -18,15 +18,9 @@ def learner_counts() -> dict[int, int]:
     return {version_id: count for version_id, count in rows}
 
 
-def move_learners(old: CourseVersion, new: CourseVersion) -> int:
-    """Move every learner of ``old`` to ``new``, keeping credit for each lesson whose id and
-    content are the same in both. Returns how many learners moved."""
+def _drop_changed_lessons(enrolment_ids: list[int], new: CourseVersion) -> None:
+    """Remove lesson credit that ``new`` does not carry (a changed or removed lesson)."""
     kept = {(lesson.key, lesson.content_hash) for lesson in new.lessons}
-    enrolment_ids = list(
-        db.session.scalars(select(Enrolment.id).where(Enrolment.version_id == old.id))
-    )
-    if not enrolment_ids:
-        return 0
     completions = db.session.execute(
         select(
             LessonCompletion.id, LessonCompletion.lesson_key, LessonCompletion.content_hash
@@ -35,6 +29,22 @@ def move_learners(old: CourseVersion, new: CourseVersion) -> int:
     lost = [row.id for row in completions if (row.lesson_key, row.content_hash) not in kept]
     if lost:
         db.session.execute(delete(LessonCompletion).where(LessonCompletion.id.in_(lost)))
+
+
+def drop_changed_lessons(enrolment: Enrolment, new: CourseVersion) -> None:
+    _drop_changed_lessons([enrolment.id], new)
+
+
+def move_learners(old: CourseVersion, new: CourseVersion) -> int:
+    """Move every learner of ``old`` to ``new``, keeping credit for each lesson whose id and
+    content are the same in both (a quiz pass carries over when the quiz's questions are
+    unchanged). Returns how many learners moved."""
+    enrolment_ids = list(
+        db.session.scalars(select(Enrolment.id).where(Enrolment.version_id == old.id))
+    )
+    if not enrolment_ids:
+        return 0
+    _drop_changed_lessons(enrolment_ids, new)
     db.session.execute(
         update(Enrolment).where(Enrolment.id.in_(enrolment_ids)).values(version_id=new.id)
     )

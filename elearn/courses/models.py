@@ -174,6 +174,9 @@ class Quiz(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     titles: Mapped[dict] = mapped_column(JSON)
     settings: Mapped[dict] = mapped_column(JSON)
+    # A hash of every question's id and content: a pass carries to another version of the
+    # course only if its quiz has the same fingerprint.
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
 
     version: Mapped[CourseVersion] = relationship(back_populates="quizzes")
     questions: Mapped[list[Question]] = relationship(

@@ -147,6 +147,7 @@ def import_package(
         )
     for position, quiz in enumerate(package.quizzes, start=1):
         row = Quiz(
+            fingerprint=quiz_fingerprint(quiz.question_hashes),
             key=quiz.settings.id,
             module_key=quiz.module_id,
             position=position,
@@ -177,6 +178,12 @@ def import_package(
     if publish:
         publish_version(version, by_id=by_id, reviews={})
     return ImportResult(version, created=True)
+
+
+def quiz_fingerprint(question_hashes: dict[str, str]) -> str:
+    """One hash of a quiz's questions, their ids and their content."""
+    text = "\n".join(f"{key}:{value}" for key, value in sorted(question_hashes.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def publish_version(

@@ -75,7 +75,7 @@ def _language(version: CourseVersion) -> str:
     return wanted if wanted in version.languages else version.languages[0]
 
 
-@bp.get("/courses/manage/")
+@bp.get("/manage/courses/")
 @roles_required(*MANAGERS)
 def manage_list():
     query = select(Course).order_by(Course.slug)
@@ -85,7 +85,7 @@ def manage_list():
     return render_template("courses/manage_list.html", courses=courses, counts=learner_counts())
 
 
-@bp.route("/courses/manage/upload", methods=["GET", "POST"])
+@bp.route("/manage/courses/upload", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def upload():
     """A trainer's zip lands as a draft; every problem the validator finds is listed."""
@@ -159,7 +159,7 @@ def _withdraw_form(version: CourseVersion) -> WithdrawForm:
     return form
 
 
-@bp.get("/courses/manage/versions/<int:version_id>")
+@bp.get("/manage/courses/versions/<int:version_id>")
 @roles_required(*MANAGERS)
 def version(version_id: int):
     version = _version_or_404(version_id)
@@ -176,7 +176,7 @@ def version(version_id: int):
     )
 
 
-@bp.post("/courses/manage/versions/<int:version_id>/publish")
+@bp.post("/manage/courses/versions/<int:version_id>/publish")
 @roles_required(Role.ADMIN)
 def publish(version_id: int):
     version = _version_or_404(version_id)
@@ -209,7 +209,7 @@ def publish(version_id: int):
     ), 400
 
 
-@bp.post("/courses/manage/versions/<int:version_id>/withdraw")
+@bp.post("/manage/courses/versions/<int:version_id>/withdraw")
 @roles_required(Role.ADMIN)
 def withdraw(version_id: int):
     version = _version_or_404(version_id)
@@ -239,7 +239,7 @@ def withdraw(version_id: int):
     ), 400
 
 
-@bp.post("/courses/manage/<int:course_id>/transfer")
+@bp.post("/manage/courses/<int:course_id>/transfer")
 @roles_required(Role.ADMIN)
 def transfer(course_id: int):
     course = db.session.get(Course, course_id) or abort(404)
@@ -254,7 +254,7 @@ def transfer(course_id: int):
     return redirect(url_for("courses.version", version_id=course.versions[-1].id))
 
 
-@bp.get("/courses/manage/versions/<int:version_id>/export")
+@bp.get("/manage/courses/versions/<int:version_id>/export")
 @roles_required(*MANAGERS)
 def export(version_id: int):
     version = _version_or_404(version_id)
@@ -266,7 +266,7 @@ def export(version_id: int):
     )
 
 
-@bp.get("/courses/manage/versions/<int:version_id>/lessons/<key>")
+@bp.get("/manage/courses/versions/<int:version_id>/lessons/<key>")
 @roles_required(*MANAGERS)
 def preview_lesson(version_id: int, key: str):
     """The lesson exactly as learners will see it, in any of the version's languages."""
@@ -277,7 +277,7 @@ def preview_lesson(version_id: int, key: str):
     )
 
 
-@bp.get("/courses/manage/versions/<int:version_id>/quizzes/<key>")
+@bp.get("/manage/courses/versions/<int:version_id>/quizzes/<key>")
 @roles_required(*MANAGERS)
 def preview_quiz(version_id: int, key: str):
     """Every question with its answers and feedback, for the people who review it."""

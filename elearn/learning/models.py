@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.courses.models import Course, CourseVersion
@@ -26,10 +26,17 @@ class Enrolment(db.Model):
         ForeignKey("course_versions.id", ondelete="RESTRICT"), index=True
     )
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set at the moment the last requirement is met, with the version it was met on.
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_versions.id", ondelete="RESTRICT")
+    )
+    # Where "Continue" leads, and when that lesson was opened (to count time spent on it).
+    last_lesson_key: Mapped[str | None] = mapped_column(String(80))
+    last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     course: Mapped[Course] = relationship()
-    version: Mapped[CourseVersion] = relationship()
+    version: Mapped[CourseVersion] = relationship(foreign_keys=[version_id])
     lessons_done: Mapped[list[LessonCompletion]] = relationship(
         back_populates="enrolment", cascade="all, delete-orphan"
     )
@@ -48,3 +55,15 @@ class LessonCompletion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     enrolment: Mapped[Enrolment] = relationship(back_populates="lessons_done")
+
+
+class LessonTime(db.Model):
+    """Seconds spent on a lesson, counted on the server between page views (for reports)."""
+
+    __tablename__ = "lesson_times"
+    __table_args__ = (UniqueConstraint("enrolment_id", "lesson_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    lesson_key: Mapped[str] = mapped_column(String(80))
+    seconds: Mapped[int] = mapped_column(Integer, default=0)

@@ -18,7 +18,7 @@ from tests.content.helpers import edit, valid_files, zip_of
 
 def upload(client, files, name="course.zip"):
     return client.post(
-        "/courses/manage/upload",
+        "/manage/courses/upload",
         data={"package": (io.BytesIO(zip_of(files)), name)},
         content_type="multipart/form-data",
         headers={"Accept-Language": "en"},
@@ -67,7 +67,7 @@ def test_problems_are_shown_in_the_readers_language(app, client, as_role, make):
     as_role(Role.TRAINER, organisation_id=organisation, language="ro")
     files = edit(valid_files(), "lessons/welcome.en.md", "{{contact:emergency}}", "{{contact:x}}")
     response = client.post(
-        "/courses/manage/upload",
+        "/manage/courses/upload",
         data={"package": (io.BytesIO(zip_of(files)), "c.zip")},
         content_type="multipart/form-data",
     )
@@ -83,13 +83,13 @@ def test_a_hostile_zip_is_refused_with_the_file_named(app, client, trainer):
 
 def test_not_a_zip_and_no_file_are_explained(client, trainer):
     response = client.post(
-        "/courses/manage/upload",
+        "/manage/courses/upload",
         data={"package": (io.BytesIO(b"x"), "c.txt")},
         content_type="multipart/form-data",
         headers={"Accept-Language": "en"},
     )
     assert "The package must be a .zip file." in page_text(response)
-    empty = client.post("/courses/manage/upload", data={}, headers={"Accept-Language": "en"})
+    empty = client.post("/manage/courses/upload", data={}, headers={"Accept-Language": "en"})
     assert "Choose the zip file of the package." in page_text(empty)
 
 
@@ -136,7 +136,7 @@ def test_a_trainer_of_another_organisation_cannot_open_the_course(app, client, m
     )
     assert other.get(version_url).status_code == 403
     assert other.get(version_url + "/export").status_code == 403
-    assert "test-course" not in other.get("/courses/manage/").get_data(as_text=True)
+    assert "test-course" not in other.get("/manage/courses/").get_data(as_text=True)
 
 
 def test_previews_show_lessons_and_quizzes_as_they_will_be(client, trainer):
@@ -156,13 +156,13 @@ def test_an_administrator_publishes_recording_reviewers_per_language(app, client
     version_url = upload(client, valid_files()).headers["Location"]
     version_id = int(version_url.rsplit("/", 1)[1])
     missing = client.post(
-        f"/courses/manage/versions/{version_id}/publish",
+        f"/manage/courses/versions/{version_id}/publish",
         data={"reviewer_ro": str(reviewer.id), "reviewed_ro": "2026-11-20"},
     )
     assert missing.status_code == 400
     assert versions(app)[0][1] == VersionStatus.DRAFT
     response = client.post(
-        f"/courses/manage/versions/{version_id}/publish",
+        f"/manage/courses/versions/{version_id}/publish",
         data={
             "reviewer_ro": str(reviewer.id),
             "reviewed_ro": "2026-11-20",
@@ -199,11 +199,11 @@ def test_an_administrator_withdraws_a_version_and_its_learners_move(app, client,
         db.session.add(Enrolment(user_id=learner.id, course_id=old.course_id, version_id=old_id))
         db.session.commit()
     refused = client.post(
-        f"/courses/manage/versions/{old_id}/withdraw", data={"reason": "", "replacement": "0"}
+        f"/manage/courses/versions/{old_id}/withdraw", data={"reason": "", "replacement": "0"}
     )
     assert "Say why the version is withdrawn." in page_text(refused)
     response = client.post(
-        f"/courses/manage/versions/{old_id}/withdraw",
+        f"/manage/courses/versions/{old_id}/withdraw",
         data={"reason": "A wrong phone number.", "replacement": str(new_id)},
     )
     assert response.status_code == 302
@@ -220,7 +220,7 @@ def test_an_administrator_transfers_a_course(app, client, make, as_role):
         course_id = db.session.scalar(select(Course.id))
     assert (
         client.post(
-            f"/courses/manage/{course_id}/transfer", data={"organisation_id": str(other)}
+            f"/manage/courses/{course_id}/transfer", data={"organisation_id": str(other)}
         ).status_code
         == 302
     )

@@ -1,0 +1,325 @@
+"""A learner's path through a course: the catalogue, enrolling, lessons, progress, completion.
+
+Completion is decided the moment the last requirement is met (a lesson marked complete or a
+quiz passed), never by a background job, and recorded with its time and the course version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from elearn.courses.models import Course, CourseVersion, Lesson, VersionStatus
+from elearn.database import utcnow
+from elearn.errors import DomainError
+from elearn.extensions import db
+from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
+
+# Time on one lesson counts at most this long between two page views: a tab left open over
+# lunch is not study time.
+MAX_COUNTED = timedelta(minutes=30)
+
+
+def latest_published() -> dict[int, CourseVersion]:
+    """The newest published version of every course, by course id, in one query."""
+    newest = (
+        select(func.max(CourseVersion.id))
+        .where(CourseVersion.status == VersionStatus.PUBLISHED)
+        .group_by(CourseVersion.course_id)
+    )
+    versions = db.session.scalars(
+        select(CourseVersion)
+        .where(CourseVersion.id.in_(newest))
+        .options(selectinload(CourseVersion.course))
+    ).all()
+    return {version.course_id: version for version in versions}
+
+
+@dataclass
+class CatalogueEntry:
+    course: Course
+    version: CourseVersion
+    recommended: bool
+    in_my_language: bool
+    enrolment: Enrolment | None
+
+
+def catalogue(
+    user, language: str, *, audience: str = "", in_language: str = "", duration: str = ""
+) -> list[CatalogueEntry]:
+    """Published courses, those in the reader's language and for their profession first."""
+    versions = latest_published()
+    enrolments = {}
+    if user is not None and user.is_authenticated:
+        enrolments = {
+            e.course_id: e
+            for e in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id))
+        }
+    profession = getattr(user, "profession", None)
+    entries = []
+    for version in versions.values():
+        audiences = set(version.audiences)
+        if audience and audience not in audiences and "all" not in audiences:
+            continue
+        if in_language and in_language not in version.languages:
+            continue
+        if duration == "short" and version.duration_minutes > 60:
+            continue
+        if duration == "medium" and not 60 < version.duration_minutes <= 180:
+            continue
+        if duration == "long" and version.duration_minutes <= 180:
+            continue
+        entries.append(
+            CatalogueEntry(
+                course=version.course,
+                version=version,
+                recommended=bool(profession) and (profession in audiences),
+                in_my_language=language in version.languages,
+                enrolment=enrolments.get(version.course_id),
+            )
+        )
+    entries.sort(
+        key=lambda e: (
+            not e.in_my_language,
+            not e.recommended,
+            e.version.text("title", language).casefold(),
+        )
+    )
+    return entries
+
+
+def enrolment_for(user, course: Course) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_id == course.id)
+    )
+
+
+def unmet_prerequisites(user, version: CourseVersion) -> list[Course]:
+    """The prerequisite courses ``user`` has not completed (that exist on this platform)."""
+    wanted = version.manifest.get("prerequisites") or []
+    if not wanted:
+        return []
+    courses = db.session.scalars(select(Course).where(Course.slug.in_(wanted))).all()
+    done = set(
+        db.session.scalars(
+            select(Enrolment.course_id).where(
+                Enrolment.user_id == user.id,
+                Enrolment.completed_at.is_not(None),
+                Enrolment.course_id.in_([c.id for c in courses]),
+            )
+        )
+    )
+    return [course for course in courses if course.id not in done]
+
+
+def enrol(user, course: Course) -> Enrolment:
+    """Enrol ``user`` on the course's newest published version (once).
+
+    Raises DomainError when the course is not published or a prerequisite is not completed.
+    """
+    existing = enrolment_for(user, course)
+    if existing is not None:
+        return existing
+    version = latest_published().get(course.id)
+    if version is None:
+        raise DomainError(_l("This course is not open for enrolment."))
+    if unmet_prerequisites(user, version):
+        raise DomainError(_l("Complete the courses this one builds on first."))
+    enrolment = Enrolment(user_id=user.id, course_id=course.id, version_id=version.id)
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+# Progress -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    """Where a learner stands on their version: per lesson, per module, and in all."""
+
+    done_lessons: set[str]
+    passed_quizzes: set[str]
+    states: dict[str, str]  # lesson key -> "done", "open" or "locked"
+    modules: dict[str, tuple[int, int]]  # module key -> (done, total) of its required items
+    done: int
+    total: int
+    left: list[tuple[str, object]] = field(
+        default_factory=list
+    )  # ("lesson", Lesson) / ("quiz", Quiz)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def passed_quizzes(enrolment: Enrolment) -> set[str]:
+    """Quizzes passed on this version, or on another with exactly the same questions."""
+    from elearn.quizzes.models import QuizAttempt
+
+    current = {quiz.key: quiz.fingerprint for quiz in enrolment.version.quizzes}
+    rows = db.session.execute(
+        select(QuizAttempt.quiz_key, QuizAttempt.quiz_fingerprint).where(
+            QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.passed.is_(True)
+        )
+    ).all()
+    return {key for key, fingerprint in rows if current.get(key) == fingerprint}
+
+
+def progress(enrolment: Enrolment) -> Progress:
+    version = enrolment.version
+    lessons = version.lessons
+    hashes = {lesson.key: lesson.content_hash for lesson in lessons}
+    done = {
+        key
+        for key, content in db.session.execute(
+            select(LessonCompletion.lesson_key, LessonCompletion.content_hash).where(
+                LessonCompletion.enrolment_id == enrolment.id
+            )
+        )
+        if hashes.get(key) == content
+    }
+    passed = passed_quizzes(enrolment)
+    sequential = version.manifest.get("completion", {}).get("sequential", False)
+    states, blocked = {}, False
+    for lesson in lessons:
+        if lesson.key in done:
+            states[lesson.key] = "done"
+        else:
+            states[lesson.key] = "locked" if blocked else "open"
+            if sequential and lesson.required:
+                blocked = True
+    modules: dict[str, list[int]] = {}
+    left: list[tuple[str, object]] = []
+    for lesson in lessons:
+        if lesson.required:
+            counts = modules.setdefault(lesson.module_key, [0, 0])
+            counts[1] += 1
+            if lesson.key in done:
+                counts[0] += 1
+            else:
+                left.append(("lesson", lesson))
+    for quiz in version.quizzes:
+        if quiz.settings.get("required", True):
+            counts = modules.setdefault(quiz.module_key or "", [0, 0])
+            counts[1] += 1
+            if quiz.key in passed:
+                counts[0] += 1
+            else:
+                left.append(("quiz", quiz))
+    total = sum(c[1] for c in modules.values())
+    finished = sum(c[0] for c in modules.values())
+    return Progress(
+        done, passed, states, {k: tuple(v) for k, v in modules.items()}, finished, total, left
+    )
+
+
+def check_completion(enrolment: Enrolment) -> bool:
+    """Record completion the moment nothing is left; True if the course is complete."""
+    if enrolment.completed_at is not None:
+        return True
+    if progress(enrolment).left:
+        return False
+    enrolment.completed_at = utcnow()
+    enrolment.completed_version_id = enrolment.version_id
+    db.session.flush()
+    return True
+
+
+# Lessons ----------------------------------------------------------------------------------------
+
+
+def lesson_by_key(version: CourseVersion, key: str) -> Lesson | None:
+    return next((lesson for lesson in version.lessons if lesson.key == key), None)
+
+
+def _count_time(enrolment: Enrolment, now: datetime) -> None:
+    if not enrolment.last_lesson_key or enrolment.last_opened_at is None:
+        return
+    seconds = int(min(now - enrolment.last_opened_at, MAX_COUNTED).total_seconds())
+    if seconds <= 0:
+        return
+    row = db.session.scalar(
+        select(LessonTime).where(
+            LessonTime.enrolment_id == enrolment.id,
+            LessonTime.lesson_key == enrolment.last_lesson_key,
+        )
+    )
+    if row is None:
+        db.session.add(
+            LessonTime(
+                enrolment_id=enrolment.id, lesson_key=enrolment.last_lesson_key, seconds=seconds
+            )
+        )
+    else:
+        row.seconds += seconds
+
+
+def open_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) -> None:
+    """The learner opens ``lesson``: count the time spent on the previous page, remember this
+    one for "Continue". Raises DomainError for a lesson still locked by sequencing."""
+    if states.get(lesson.key) == "locked":
+        raise DomainError(
+            _l("Complete the lessons before this one first: the course asks for them in order.")
+        )
+    now = utcnow()
+    _count_time(enrolment, now)
+    enrolment.last_lesson_key = lesson.key
+    enrolment.last_opened_at = now
+    db.session.flush()
+
+
+def complete_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) -> bool:
+    """Mark ``lesson`` complete (once) and check the course; True if the course is now complete."""
+    if states.get(lesson.key) == "locked":
+        raise DomainError(
+            _l("Complete the lessons before this one first: the course asks for them in order.")
+        )
+    now = utcnow()
+    if enrolment.last_lesson_key == lesson.key:
+        _count_time(enrolment, now)
+        enrolment.last_opened_at = now
+    existing = db.session.scalar(
+        select(LessonCompletion).where(
+            LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_key == lesson.key
+        )
+    )
+    if existing is None:
+        db.session.add(
+            LessonCompletion(
+                enrolment_id=enrolment.id, lesson_key=lesson.key, content_hash=lesson.content_hash
+            )
+        )
+    elif existing.content_hash != lesson.content_hash:
+        existing.content_hash = lesson.content_hash
+        existing.completed_at = now
+    db.session.flush()
+    return check_completion(enrolment)
+
+
+def move_to_version(enrolment: Enrolment, version: CourseVersion) -> None:
+    """The learner chooses a newer published version: credit stays for every lesson and quiz
+    whose content did not change (lessons by their hash, quizzes by their questions')."""
+    if version.course_id != enrolment.course_id or version.status != VersionStatus.PUBLISHED:
+        raise DomainError(_l("This version is not available."))
+    from elearn.courses.enrolments import drop_changed_lessons
+
+    drop_changed_lessons(enrolment, version)
+    enrolment.version_id = version.id
+    enrolment.version = version
+    db.session.flush()
+    check_completion(enrolment)
+
+
+def time_spent(enrolment: Enrolment) -> dict[str, int]:
+    return dict(
+        db.session.execute(
+            select(LessonTime.lesson_key, LessonTime.seconds).where(
+                LessonTime.enrolment_id == enrolment.id
+            )
+        ).all()
+    )

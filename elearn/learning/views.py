@@ -1,0 +1,216 @@
+"""The catalogue, course pages, enrolling, the lesson player and "My learning"."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from elearn.access import confirmed_email_required, public, signed_in
+from elearn.courses.models import Course
+from elearn.errors import DomainError
+from elearn.extensions import db
+from elearn.i18n import current_language
+from elearn.learning import services
+from elearn.learning.forms import CatalogueFilterForm
+from elearn.learning.models import Enrolment
+
+bp = Blueprint("learning", __name__)
+
+
+def _course_or_404(slug: str) -> Course:
+    return db.session.scalar(select(Course).where(Course.slug == slug)) or abort(404)
+
+
+def _enrolment_or_redirect(course: Course):
+    """The reader's enrolment on ``course``; without one they are sent to its page."""
+    enrolment = services.enrolment_for(current_user, course)
+    if enrolment is None:
+        flash(_("Enrol in the course to open its lessons."), "info")
+    return enrolment
+
+
+def _language_for(version) -> str:
+    language = current_language()
+    return language if language in version.languages else version.languages[0]
+
+
+@bp.get("/courses/")
+@public
+def catalogue():
+    form = CatalogueFilterForm(request.args)
+    form.validate()
+    entries = services.catalogue(
+        current_user,
+        current_language(),
+        audience=form.audience.data or "",
+        in_language=form.language.data or "",
+        duration=form.duration.data or "",
+    )
+    return render_template("learning/catalogue.html", entries=entries, form=form)
+
+
+@bp.get("/courses/<slug>")
+@public
+def course(slug: str):
+    course = _course_or_404(slug)
+    enrolment = (
+        services.enrolment_for(current_user, course) if current_user.is_authenticated else None
+    )
+    newest = services.latest_published().get(course.id)
+    version = enrolment.version if enrolment else newest
+    if version is None:
+        abort(404)
+    progress = services.progress(enrolment) if enrolment else None
+    prerequisites = (
+        services.unmet_prerequisites(current_user, version)
+        if (current_user.is_authenticated and not enrolment)
+        else []
+    )
+    wanted = version.manifest.get("prerequisites") or []
+    required_courses = db.session.scalars(select(Course).where(Course.slug.in_(wanted))).all()
+    return render_template(
+        "learning/course.html",
+        course=course,
+        version=version,
+        enrolment=enrolment,
+        progress=progress,
+        unmet=prerequisites,
+        required_courses=required_courses,
+        newer=newest if enrolment and newest and newest.id != enrolment.version_id else None,
+        language=_language_for(version),
+    )
+
+
+@bp.post("/courses/<slug>/enrol")
+@signed_in
+@confirmed_email_required
+def enrol(slug: str):
+    course = _course_or_404(slug)
+    try:
+        services.enrol(current_user, course)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("learning.course", slug=slug))
+    db.session.commit()
+    flash(_("You are enrolled. Start with the first lesson when you are ready."), "success")
+    return redirect(url_for("learning.continue_course", slug=slug))
+
+
+@bp.get("/courses/<slug>/continue")
+@signed_in
+def continue_course(slug: str):
+    """Where the learner stopped, or the first thing left to do."""
+    course = _course_or_404(slug)
+    enrolment = _enrolment_or_redirect(course)
+    if enrolment is None:
+        return redirect(url_for("learning.course", slug=slug))
+    progress = services.progress(enrolment)
+    if enrolment.last_lesson_key and progress.states.get(enrolment.last_lesson_key) == "open":
+        return redirect(url_for("learning.lesson", slug=slug, key=enrolment.last_lesson_key))
+    for kind, item in progress.left:
+        if kind == "lesson" and progress.states[item.key] != "locked":
+            return redirect(url_for("learning.lesson", slug=slug, key=item.key))
+        if kind == "quiz":
+            return redirect(url_for("quizzes.overview", slug=slug, key=item.key))
+    return redirect(url_for("learning.course", slug=slug))
+
+
+@bp.get("/courses/<slug>/lessons/<key>")
+@signed_in
+def lesson(slug: str, key: str):
+    course = _course_or_404(slug)
+    enrolment = _enrolment_or_redirect(course)
+    if enrolment is None:
+        return redirect(url_for("learning.course", slug=slug))
+    version = enrolment.version
+    lesson = services.lesson_by_key(version, key) or abort(404)
+    progress = services.progress(enrolment)
+    try:
+        services.open_lesson(enrolment, lesson, progress.states)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("learning.course", slug=slug))
+    db.session.commit()
+    lessons = version.lessons
+    index = lessons.index(lesson)
+    last_of_module = index + 1 == len(lessons) or lessons[index + 1].module_key != lesson.module_key
+    # After the last lesson of a module comes its quiz; after the last lesson, the final quizzes.
+    quizzes_next = [
+        q for q in version.quizzes if last_of_module and q.module_key == lesson.module_key
+    ]
+    if index + 1 == len(lessons):
+        quizzes_next += [q for q in version.quizzes if q.module_key is None]
+    return render_template(
+        "learning/lesson.html",
+        course=course,
+        version=version,
+        lesson=lesson,
+        progress=progress,
+        language=_language_for(version),
+        previous=lessons[index - 1] if index else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+        quizzes_next=quizzes_next,
+    )
+
+
+@bp.post("/courses/<slug>/lessons/<key>/complete")
+@signed_in
+def complete_lesson(slug: str, key: str):
+    course = _course_or_404(slug)
+    enrolment = _enrolment_or_redirect(course)
+    if enrolment is None:
+        return redirect(url_for("learning.course", slug=slug))
+    lesson = services.lesson_by_key(enrolment.version, key) or abort(404)
+    try:
+        completed = services.complete_lesson(enrolment, lesson, services.progress(enrolment).states)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("learning.course", slug=slug))
+    db.session.commit()
+    if completed:
+        flash(_("You have completed the course."), "success")
+        return redirect(url_for("learning.course", slug=slug))
+    target = request.form.get("then")
+    lessons = enrolment.version.lessons
+    index = lessons.index(lesson)
+    if target == "next" and index + 1 < len(lessons):
+        return redirect(url_for("learning.lesson", slug=slug, key=lessons[index + 1].key))
+    return redirect(url_for("learning.continue_course", slug=slug))
+
+
+@bp.post("/courses/<slug>/move")
+@signed_in
+def move_version(slug: str):
+    """Move to the newest version, keeping credit for what did not change."""
+    course = _course_or_404(slug)
+    enrolment = _enrolment_or_redirect(course)
+    newest = services.latest_published().get(course.id)
+    if enrolment is None or newest is None:
+        return redirect(url_for("learning.course", slug=slug))
+    try:
+        services.move_to_version(enrolment, newest)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("You are now on the newest version of the course."), "success")
+    return redirect(url_for("learning.course", slug=slug))
+
+
+@bp.get("/my-learning")
+@signed_in
+def my_learning():
+    enrolments = db.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.user_id == current_user.id)
+        .order_by(Enrolment.enrolled_at)
+    ).all()
+    entries = [(enrolment, services.progress(enrolment)) for enrolment in enrolments]
+    recommended = [
+        entry
+        for entry in services.catalogue(current_user, current_language())
+        if entry.recommended and entry.enrolment is None
+    ][:6]
+    return render_template("learning/my_learning.html", entries=entries, recommended=recommended)

@@ -1,0 +1,1 @@
+"""Quizzes: drawing an attempt, answering it page by page, grading it once."""

@@ -1,0 +1,55 @@
+"""Quiz attempts, and the extra attempts or time a learner may be granted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from elearn.database import UTCDateTime, utcnow
+from elearn.extensions import db
+from elearn.learning.models import Enrolment
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("enrolment_id", "quiz_key", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    # The version the attempt was drawn from: its questions, even if the learner moves later.
+    version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id", ondelete="RESTRICT"))
+    quiz_key: Mapped[str] = mapped_column(String(80))
+    # The quiz's fingerprint when the attempt was drawn (see Quiz.fingerprint).
+    quiz_fingerprint: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(2))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When time runs out (the quiz's limit plus any extension); None without a limit.
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set exactly once, by the request that grades the attempt.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The drawn questions with their per-attempt tokens (see elearn/quizzes/draw.py).
+    draw: Mapped[list] = mapped_column(JSON)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    results: Mapped[dict | None] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)  # percent
+    passed: Mapped[bool | None] = mapped_column()
+
+    enrolment: Mapped[Enrolment] = relationship()
+
+
+class QuizAllowance(db.Model):
+    """Extra attempts or extra minutes for one person on one quiz (granted, and audited)."""
+
+    __tablename__ = "quiz_allowances"
+    __table_args__ = (UniqueConstraint("enrolment_id", "quiz_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"))
+    quiz_key: Mapped[str] = mapped_column(String(80))
+    extra_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

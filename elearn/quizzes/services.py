@@ -1,0 +1,266 @@
+"""Quiz attempts: who may start one and when, saving answers, grading exactly once.
+
+An attempt is graded by the one request that manages to set its ``submitted_at``: the update
+is conditional (``WHERE submitted_at IS NULL``), so a double click, a retry over a bad
+connection or two tabs submitting together grade it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from elearn.audit.services import record
+from elearn.courses.models import Quiz
+from elearn.database import utcnow
+from elearn.errors import DomainError
+from elearn.extensions import db
+from elearn.learning.models import Enrolment
+from elearn.learning.services import check_completion
+from elearn.quizzes.draw import BadAnswer, draw_attempt, parse_answer
+from elearn.quizzes.grading import grade
+from elearn.quizzes.models import QuizAllowance, QuizAttempt
+
+# A grace period for the request in flight when time runs out.
+_GRACE = timedelta(seconds=5)
+
+
+def quiz_by_key(enrolment: Enrolment, key: str) -> Quiz | None:
+    return next((quiz for quiz in enrolment.version.quizzes if quiz.key == key), None)
+
+
+def _allowance(enrolment: Enrolment, quiz_key: str) -> QuizAllowance | None:
+    return db.session.scalar(
+        select(QuizAllowance).where(
+            QuizAllowance.enrolment_id == enrolment.id, QuizAllowance.quiz_key == quiz_key
+        )
+    )
+
+
+@dataclass
+class Status:
+    """What a learner may do with a quiz now, and why not when they may not."""
+
+    used: int
+    allowed: int | None  # None: unlimited
+    open_attempt: QuizAttempt | None
+    last: QuizAttempt | None
+    passed: bool
+    next_allowed_at: datetime | None
+    extra_minutes: int
+
+    @property
+    def attempts_left(self) -> int | None:
+        return None if self.allowed is None else max(self.allowed - self.used, 0)
+
+    @property
+    def can_start(self) -> bool:
+        if self.open_attempt is not None or self.passed:
+            return False
+        if self.attempts_left == 0:
+            return False
+        return self.next_allowed_at is None or self.next_allowed_at <= utcnow()
+
+    @property
+    def final(self) -> bool:
+        """Passed, or no attempt left: the moment answers may be revealed."""
+        return self.passed or self.attempts_left == 0
+
+
+def status(enrolment: Enrolment, quiz: Quiz) -> Status:
+    attempts = db.session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.enrolment_id == enrolment.id, QuizAttempt.quiz_key == quiz.key)
+        .order_by(QuizAttempt.number)
+    ).all()
+    for attempt in attempts:
+        expire_if_due(attempt)
+    allowance = _allowance(enrolment, quiz.key)
+    allowed = quiz.settings.get("attempts", 3) or None
+    if allowed is not None and allowance is not None:
+        allowed += allowance.extra_attempts
+    submitted = [a for a in attempts if a.submitted_at is not None]
+    last = submitted[-1] if submitted else None
+    wait = quiz.settings.get("wait_minutes", 0)
+    next_allowed = last.submitted_at + timedelta(minutes=wait) if last and wait else None
+    passed = any(a.passed and a.quiz_fingerprint == quiz.fingerprint for a in submitted)
+    return Status(
+        used=len(attempts),
+        allowed=allowed,
+        open_attempt=next((a for a in attempts if a.submitted_at is None), None),
+        last=last,
+        passed=passed,
+        next_allowed_at=next_allowed,
+        extra_minutes=allowance.extra_minutes if allowance else 0,
+    )
+
+
+def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttempt:
+    """Draw a new attempt, or return the one already open (a reload shows the same one).
+
+    Raises DomainError when no attempt may start now, saying why.
+    """
+    current = status(enrolment, quiz)
+    if current.open_attempt is not None:
+        return current.open_attempt
+    if current.passed:
+        raise DomainError(_l("You have passed this quiz already."))
+    if current.attempts_left == 0:
+        raise DomainError(_l("You have used every attempt at this quiz."))
+    if not current.can_start:
+        raise DomainError(_l("You can try again after the waiting time shown."))
+    questions = [question.data for question in quiz.questions]
+    limit = quiz.settings.get("time_limit")
+    now = utcnow()
+    attempt = QuizAttempt(
+        enrolment_id=enrolment.id,
+        version_id=enrolment.version_id,
+        quiz_key=quiz.key,
+        quiz_fingerprint=quiz.fingerprint,
+        number=current.used + 1,
+        language=language,
+        started_at=now,
+        deadline_at=now + timedelta(minutes=limit + current.extra_minutes) if limit else None,
+        draw=draw_attempt(questions, quiz.settings.get("draw")),
+        answers={},
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def questions_of(attempt: QuizAttempt, quiz: Quiz) -> list[tuple[dict, dict]]:
+    """(question data, draw entry) for each drawn question, in the attempt's order."""
+    by_key = {question.key: question.data for question in quiz.questions}
+    return [(by_key[entry["key"]], entry) for entry in attempt.draw if entry["key"] in by_key]
+
+
+def time_is_up(attempt: QuizAttempt) -> bool:
+    return attempt.deadline_at is not None and utcnow() > attempt.deadline_at + _GRACE
+
+
+def save_answer(attempt: QuizAttempt, quiz: Quiz, index: int, form: dict) -> None:
+    """Save the answer to the ``index``-th question of the attempt.
+
+    Raises DomainError for a submitted attempt, a question not in the attempt, or values the
+    attempt never offered (a tampered form); nothing is saved then.
+    """
+    if attempt.submitted_at is not None:
+        raise DomainError(_l("This attempt has been submitted; its answers cannot change."))
+    if time_is_up(attempt):
+        raise DomainError(_l("The time for this attempt is up; your saved answers were graded."))
+    pairs = questions_of(attempt, quiz)
+    if not 0 <= index < len(pairs):
+        raise DomainError(_l("That question is not part of this attempt."))
+    question, entry = pairs[index]
+    previous = attempt.answers.get(question["id"])
+    try:
+        answer = parse_answer(question, entry, form, previous)
+    except BadAnswer:
+        raise DomainError(
+            _l("The form did not come from this attempt. Reload the page and answer again.")
+        ) from None
+    if question["type"] == "scenario" and answer:
+        _check_scenario_path(question, answer)
+    answers = dict(attempt.answers)
+    if answer is None:
+        answers.pop(question["id"], None)
+    else:
+        answers[question["id"]] = answer
+    attempt.answers = answers
+    db.session.flush()
+
+
+def _check_scenario_path(question: dict, path: list[str]) -> None:
+    steps = {step["id"]: step for step in question["steps"]}
+    step_id = question["start"]
+    for choice_id in path:
+        if step_id is None:
+            raise DomainError(_l("This case has already ended."))
+        choice = next((c for c in steps[step_id]["choices"] if c["id"] == choice_id), None)
+        if choice is None:
+            raise DomainError(
+                _l("The form did not come from this attempt. Reload the page and answer again.")
+            )
+        step_id = choice.get("next")
+
+
+def scenario_position(question: dict, path: list[str] | None) -> tuple[list[dict], dict | None]:
+    """The choices made so far (with their steps) and the step to answer now (None: ended)."""
+    steps = {step["id"]: step for step in question["steps"]}
+    taken, step_id = [], question["start"]
+    for choice_id in path or []:
+        step = steps[step_id]
+        choice = next(c for c in step["choices"] if c["id"] == choice_id)
+        taken.append({"step": step, "choice": choice})
+        step_id = choice.get("next")
+        if step_id is None:
+            return taken, None
+    return taken, steps[step_id]
+
+
+def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
+    """Grade the attempt if nobody has yet. Returns True if this call graded it."""
+    claimed = db.session.execute(
+        update(QuizAttempt)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return False
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    db.session.refresh(attempt)
+    results, total = {}, 0.0
+    pairs = questions_of(attempt, quiz)
+    for question, _entry in pairs:
+        result = grade(question, attempt.answers.get(question["id"]), attempt.language)
+        results[question["id"]] = {
+            "score": result.score,
+            "correct": result.correct,
+            "parts": result.parts,
+        }
+        total += result.score
+    attempt.results = results
+    attempt.score = round(100 * total / len(pairs), 1) if pairs else 0.0
+    attempt.passed = attempt.score >= pass_mark
+    db.session.flush()
+    if attempt.passed:
+        check_completion(attempt.enrolment)
+    return True
+
+
+def expire_if_due(attempt: QuizAttempt) -> None:
+    """An open attempt whose time is up is graded with the answers saved so far."""
+    if attempt.submitted_at is None and time_is_up(attempt):
+        quiz = next(q for q in attempt.enrolment.version.quizzes if q.key == attempt.quiz_key)
+        submit_attempt(attempt.id, quiz, quiz.settings.get("pass_mark", 80))
+
+
+def grant_allowance(
+    enrolment: Enrolment, quiz_key: str, *, extra_attempts: int, extra_minutes: int, by_id: int
+) -> QuizAllowance:
+    """Give a learner extra attempts or extra time (WCAG 2.2.1) on a quiz; audited."""
+    allowance = _allowance(enrolment, quiz_key)
+    if allowance is None:
+        allowance = QuizAllowance(enrolment_id=enrolment.id, quiz_key=quiz_key)
+        db.session.add(allowance)
+    before = {"attempts": allowance.extra_attempts or 0, "minutes": allowance.extra_minutes or 0}
+    allowance.extra_attempts = extra_attempts
+    allowance.extra_minutes = extra_minutes
+    allowance.granted_by_id = by_id
+    allowance.granted_at = utcnow()
+    record(
+        "quiz.allowance_granted",
+        actor_id=by_id,
+        target_type="user",
+        target_id=enrolment.user_id,
+        quiz=quiz_key,
+        before=before,
+        after={"attempts": extra_attempts, "minutes": extra_minutes},
+    )
+    db.session.flush()
+    return allowance

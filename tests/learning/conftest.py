@@ -1,0 +1,38 @@
+"""A published course to learn from: the valid test package (sequential, two quizzes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from elearn.content.loader import load_package
+from elearn.content.source import PackageFiles
+from elearn.courses.services import import_package
+from elearn.extensions import db
+from elearn.reference import PROFESSIONS
+from tests.content.helpers import edit, valid_files
+
+
+def import_files(app, files, *, publish=True):
+    with app.app_context():
+        package = load_package(PackageFiles("test", files), professions=set(PROFESSIONS))
+        version = import_package(
+            package, organisation_id=None, by_id=None, publish=publish, operator=True
+        ).version
+        db.session.commit()
+        return version.id
+
+
+@pytest.fixture
+def course(app):
+    """The test course, published, with the prerequisite removed and a short final quiz."""
+    files = edit(valid_files(), "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
+    return import_files(app, files)
+
+
+@pytest.fixture
+def learner(make, client):
+    from tests.conftest import sign_in
+
+    person = make.user(language="en")
+    sign_in(client, person)
+    return person
