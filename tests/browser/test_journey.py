@@ -243,3 +243,142 @@ def test_a_trainer_uploads_a_package_and_previews_it(app, live_server, page, axe
     page.get_by_role("link", name="Check").click()
     axe.check(page)
     assert axe.problems == [], "\n".join(axe.problems)
+
+
+def test_a_learner_takes_a_course_from_enrolling_to_completion(app, live_server, page, axe, make):
+    """Enrol, read every lesson, fail a quiz, see why, retry, pass, and complete at once."""
+    from tests.content.helpers import edit, valid_files
+    from tests.learning.conftest import import_files
+
+    import_files(
+        app, edit(valid_files(), "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
+    )
+    learner = make.user(full_name="Lia Learner", language="en")
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(learner.email)
+    page.get_by_label("Password").fill(learner.password)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("link", name="Courses", exact=True).click()
+    axe.check(page)
+    page.get_by_role("link", name="Test course").click()
+    axe.check(page)
+    page.get_by_role("button", name="Enrol").click()
+    assert page.url.endswith("/lessons/welcome")
+    axe.check(page)
+    assert page.locator("article").get_attribute("lang") == "en"
+    page.get_by_role("button", name="Mark as complete").click()
+    assert page.url.endswith("/lessons/media-lesson")
+    axe.check(page)
+    page.get_by_role("button", name="Mark as complete").click()
+
+    # The module quiz: first submitted empty, failed, then answered right.
+    page.goto(live_server + "/courses/test-course/quizzes/module-check/")
+    axe.check(page)
+    page.get_by_role("button", name="Start the quiz").click()
+    page.get_by_role("button", name="Save and review my answers").click()
+    axe.check(page)
+    page.get_by_role("button", name="Submit my answers").click()
+    assert "Not passed" in page.locator(".result-summary").inner_text()
+    axe.check(page)
+    assert "✓" in page.locator(".result-list").inner_text()  # this quiz always shows answers
+    page.get_by_role("link", name="Back to the course").click()
+    page.goto(live_server + "/courses/test-course/quizzes/module-check/")
+    page.get_by_role("button", name="Start another attempt").click()
+    page.get_by_label("The DGASPC").check()
+    axe.check(page)
+    page.get_by_role("button", name="Save and go on").click()
+    page.get_by_label("112").check()
+    page.get_by_label("119").check()
+    page.get_by_role("button", name="Save and go on").click()
+    page.get_by_label("False").check()
+    page.get_by_role("button", name="Save and go on").click()
+    page.get_by_label("112").select_option(label="Emergency")
+    page.get_by_label("119").select_option(label="Children")
+    axe.check(page)
+    page.get_by_role("button", name="Save and go on").click()
+    for label, place in (("Safety", "1"), ("Listen", "2"), ("Refer", "3")):
+        page.get_by_label(label).select_option(place)
+    page.get_by_role("button", name="Save and go on").click()
+    page.get_by_label("The emergency number?").fill("112")
+    page.get_by_role("button", name="Save and go on").click()
+    page.get_by_label("How many days has a week?").fill("7,0")
+    page.get_by_role("button", name="Save and go on").click()
+    page.get_by_label("I listen calmly.").check()
+    page.get_by_role("button", name="Choose").click()
+    page.get_by_label("I notify the DGASPC.").check()
+    page.get_by_role("button", name="Choose").click()
+    axe.check(page)
+    page.get_by_role("button", name="Save and review my answers").click()
+    page.get_by_role("button", name="Submit my answers").click()
+    assert "100%" in page.locator(".result-summary").inner_text()
+
+    # The final quiz draws 3 of its 4 questions in a random order.
+    page.goto(live_server + "/courses/test-course/quizzes/final/")
+    page.get_by_role("button", name="Start the quiz").click()
+    answers = {
+        "inside one country": ("check", "True"),
+        "for emergencies": ("check", "112"),
+        "EU emergency number": ("fill", "112"),
+        "hours in a day": ("fill", "24"),
+    }
+    for _ in range(3):
+        prompt = page.locator(
+            ".question-form legend, .question-form .question-prompt"
+        ).first.inner_text()
+        action, value = next(v for k, v in answers.items() if k in prompt)
+        if action == "check":
+            page.get_by_label(value, exact=True).check()
+        else:
+            page.locator("#answer-text").fill(value)
+        page.get_by_role("button", name="Save and review my answers").click()
+        unanswered = [
+            item
+            for item in page.locator(".review-list li").all()
+            if "not answered" in item.inner_text()
+        ]
+        if not unanswered:
+            break
+        unanswered[0].get_by_role("link").click()
+    page.get_by_role("button", name="Submit my answers").click()
+    summary = page.locator(".result-summary").inner_text()
+    assert "Passed" in summary and "You have completed the course." in summary
+    axe.check(page)
+    page.get_by_role("link", name="My learning").click()
+    assert "Test course" in page.locator("main").inner_text()
+    axe.check(page)
+    assert axe.problems == [], "\n".join(axe.problems)
+
+
+def test_the_lesson_page_is_light_and_fits_a_small_phone(app, live_server, browser, make):
+    from tests.content.helpers import edit, valid_files
+    from tests.learning.conftest import import_files
+
+    import_files(
+        app, edit(valid_files(), "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
+    )
+    person = make.user(language="en")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sizes = []
+    page.on(
+        "response",
+        lambda response: sizes.append(
+            (response.url, len(response.body())) if response.ok else None
+        ),
+    )
+    try:
+        page.goto(live_server + "/sign-in")
+        page.locator("#email").fill(person.email)
+        page.locator("#password").fill(person.password)
+        page.locator("main input[type=submit]").click()
+        page.goto(live_server + "/courses/test-course")
+        page.locator("main button[type=submit]").first.click()
+        sizes.clear()
+        page.goto(live_server + "/courses/test-course/lessons/welcome")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        own = sum(size for url, size in filter(None, sizes) if "/media/" not in url)
+        assert own < 60 * 1024, sizes
+    finally:
+        context.close()
