@@ -43,7 +43,10 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import options, show_domain_error
 from elearn.i18n import LANGUAGES, current_language, locale_for
+from elearn.learning.models import Enrolment
 from elearn.organisations.services import organisation_choices
+from elearn.quizzes import services as quizzes
+from elearn.quizzes.forms import TrainerAllowanceForm, allowance_form
 from elearn.reference import PROFESSIONS
 
 bp = Blueprint("courses", __name__)
@@ -166,14 +169,21 @@ def version(version_id: int):
     transfer = TransferForm()
     transfer.organisation_id.choices = options(organisation_choices())
     transfer.organisation_id.data = version.course.owner_organisation_id or 0
+    return _render_version(version, transfer_form=transfer)
+
+
+def _render_version(version: CourseVersion, status: int = 200, **forms):
+    """The version page; a form passed in (with its errors) replaces the fresh one."""
+    forms.setdefault("publish_form", _publish_form(version))
+    forms.setdefault("withdraw_form", _withdraw_form(version))
+    forms.setdefault("transfer_form", None)
+    forms.setdefault("allowance_form", allowance_form(version, TrainerAllowanceForm))
     return render_template(
         "courses/version.html",
         version=version,
         learners=learner_counts().get(version.id, 0),
-        publish_form=_publish_form(version),
-        withdraw_form=_withdraw_form(version),
-        transfer_form=transfer,
-    )
+        **forms,
+    ), status
 
 
 @bp.post("/manage/courses/versions/<int:version_id>/publish")
@@ -199,14 +209,7 @@ def publish(version_id: int):
                 db.session.commit()
                 flash(_("Version %(label)s is published.", label=version.label), "success")
             return redirect(url_for("courses.version", version_id=version.id))
-    return render_template(
-        "courses/version.html",
-        version=version,
-        learners=learner_counts().get(version.id, 0),
-        publish_form=form,
-        withdraw_form=_withdraw_form(version),
-        transfer_form=None,
-    ), 400
+    return _render_version(version, 400, publish_form=form)
 
 
 @bp.post("/manage/courses/versions/<int:version_id>/withdraw")
@@ -229,14 +232,35 @@ def withdraw(version_id: int):
             db.session.commit()
             flash(_("Version %(label)s is withdrawn.", label=version.label), "success")
             return redirect(url_for("courses.version", version_id=version.id))
-    return render_template(
-        "courses/version.html",
-        version=version,
-        learners=learner_counts().get(version.id, 0),
-        publish_form=_publish_form(version),
-        withdraw_form=form,
-        transfer_form=None,
-    ), 400
+    return _render_version(version, 400, withdraw_form=form)
+
+
+@bp.post("/manage/courses/versions/<int:version_id>/allowance")
+@roles_required(*MANAGERS)
+def grant_allowance(version_id: int):
+    """Extra attempts or time on a quiz for one learner of the course, found by email."""
+    version = _version_or_404(version_id)
+    form = allowance_form(version, TrainerAllowanceForm)
+    if form.validate_on_submit():
+        enrolment = db.session.scalar(
+            select(Enrolment)
+            .join(User, User.id == Enrolment.user_id)
+            .where(Enrolment.course_id == version.course_id, User.email == form.email.data)
+        )
+        if enrolment is None:
+            form.email.errors = [_("Nobody with this email address is enrolled in this course.")]
+        else:
+            quizzes.grant_allowance(
+                enrolment,
+                form.quiz.data,
+                extra_attempts=form.extra_attempts.data,
+                extra_minutes=form.extra_minutes.data,
+                by_id=current_user.id,
+            )
+            db.session.commit()
+            flash(_("The extra attempts and time have been granted."), "success")
+            return redirect(url_for("courses.version", version_id=version.id))
+    return _render_version(version, 400, allowance_form=form)
 
 
 @bp.post("/manage/courses/<int:course_id>/transfer")
@@ -338,6 +362,11 @@ def in_language(language: str, text: str) -> str:
         return gettext(text)
 
 
+def quiz_title(version: CourseVersion, key: str, language: str) -> str:
+    quiz = next((quiz for quiz in version.quizzes if quiz.key == key), None)
+    return quiz.titles.get(language, key) if quiz else key
+
+
 @bp.app_context_processor
 def _course_helpers() -> dict:
     return {
@@ -345,6 +374,7 @@ def _course_helpers() -> dict:
         "question_type_label": lambda kind: str(QUESTION_TYPE_LABELS.get(kind, kind)),
         "problem_text": lambda problem: problem.text(gettext),
         "lesson_label": lambda name, language: in_language(language, LESSON_LABELS[name]),
+        "quiz_title": quiz_title,
     }
 
 

@@ -14,7 +14,6 @@ from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning import services
 from elearn.learning.forms import CatalogueFilterForm
-from elearn.learning.models import Enrolment
 
 bp = Blueprint("learning", __name__)
 
@@ -202,12 +201,7 @@ def move_version(slug: str):
 @bp.get("/my-learning")
 @signed_in
 def my_learning():
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .where(Enrolment.user_id == current_user.id)
-        .order_by(Enrolment.enrolled_at)
-    ).all()
-    entries = [(enrolment, services.progress(enrolment)) for enrolment in enrolments]
+    entries = services.learning_overview(current_user)
     recommended = [
         entry
         for entry in services.catalogue(current_user, current_language())

@@ -11,9 +11,12 @@ from elearn.accounts.models import Role, User
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
+from elearn.learning.services import learning_overview
 from elearn.organisations import services
 from elearn.organisations.forms import OrganisationForm
 from elearn.organisations.models import Organisation
+from elearn.quizzes import services as quizzes
+from elearn.quizzes.forms import member_allowance_form
 from elearn.users.forms import ROLE_LABELS, ConfirmForm, PeopleSearchForm
 from elearn.users.services import members_query
 
@@ -150,3 +153,59 @@ def remove_member(organisation_id: int, user_id: int):
         services.reject_membership,
         _("%(name)s is no longer linked to this organisation."),
     )
+
+
+@bp.get("/organisations/<int:organisation_id>/people/<int:user_id>/learning")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def member_learning(organisation_id: int, user_id: int):
+    """A confirmed member's courses, progress and quiz attempts, for their managers."""
+    organisation = _managed_organisation_or_403(organisation_id)
+    member = _confirmed_member_or_404(organisation, user_id)
+    return _render_member_learning(organisation, member)
+
+
+@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/allowance")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def grant_allowance(organisation_id: int, user_id: int):
+    """Extra attempts or time (WCAG 2.2.1) on one of a member's quizzes."""
+    organisation = _managed_organisation_or_403(organisation_id)
+    member = _confirmed_member_or_404(organisation, user_id)
+    entries = learning_overview(member)
+    form = member_allowance_form([enrolment for enrolment, _progress in entries])
+    if not form.validate_on_submit():
+        return _render_member_learning(organisation, member, entries, form, 400)
+    enrolment_id, quiz_key = form.quiz.data.split("/", 1)
+    enrolment = next(e for e, _progress in entries if e.id == int(enrolment_id))
+    quizzes.grant_allowance(
+        enrolment,
+        quiz_key,
+        extra_attempts=form.extra_attempts.data,
+        extra_minutes=form.extra_minutes.data,
+        by_id=current_user.id,
+    )
+    db.session.commit()
+    flash(_("The extra attempts and time have been granted."), "success")
+    return redirect(
+        url_for("organisations.member_learning", organisation_id=organisation.id, user_id=member.id)
+    )
+
+
+def _render_member_learning(organisation, member, entries=None, form=None, status=200):
+    entries = learning_overview(member) if entries is None else entries
+    enrolments = [enrolment for enrolment, _progress in entries]
+    return render_template(
+        "organisations/member_learning.html",
+        organisation=organisation,
+        member=member,
+        entries=entries,
+        attempts=quizzes.attempts_of(enrolments),
+        allowances=quizzes.allowances_of(enrolments),
+        form=form or member_allowance_form(enrolments),
+    ), status
+
+
+def _confirmed_member_or_404(organisation: Organisation, user_id: int) -> User:
+    member = db.session.get(User, user_id)
+    if member is None or member.confirmed_organisation_id != organisation.id:
+        abort(404)
+    return member

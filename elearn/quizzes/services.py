@@ -264,3 +264,25 @@ def grant_allowance(
     )
     db.session.flush()
     return allowance
+
+
+def attempts_of(enrolments: list[Enrolment]) -> dict[int, list[QuizAttempt]]:
+    """Every attempt of several enrolments, by enrolment, oldest first, in one query."""
+    found: dict[int, list[QuizAttempt]] = {enrolment.id: [] for enrolment in enrolments}
+    for attempt in db.session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.enrolment_id.in_(list(found)))
+        .order_by(QuizAttempt.quiz_key, QuizAttempt.number)
+    ):
+        found[attempt.enrolment_id].append(attempt)
+    return found
+
+
+def allowances_of(enrolments: list[Enrolment]) -> dict[int, list[QuizAllowance]]:
+    """Extra attempts and time granted on several enrolments, by enrolment, in one query."""
+    found: dict[int, list[QuizAllowance]] = {enrolment.id: [] for enrolment in enrolments}
+    for allowance in db.session.scalars(
+        select(QuizAllowance).where(QuizAllowance.enrolment_id.in_(list(found)))
+    ):
+        found[allowance.enrolment_id].append(allowance)
+    return found

@@ -159,3 +159,27 @@ def test_the_what_is_left_list_links_each_requirement(client, learner, course):
     left = html[html.index("What is left") :]
     assert re.search(r'href="/courses/test-course/lessons/welcome"', left)
     assert 'href="/courses/test-course/quizzes/final/"' in left
+
+
+def test_a_learner_moves_to_a_newer_version_and_keeps_credit_for_what_did_not_change(
+    app, client, learner, course
+):
+    enrol(client)
+    client.post("/courses/test-course/lessons/welcome/complete")
+    client.post("/courses/test-course/lessons/media-lesson/complete")
+    assert "2 of 4 done (50%)" in page_text(client.get("/courses/test-course"))
+    files = edit(valid_files(), "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
+    files = edit(files, "course.yaml", 'version: "1.0.0"', 'version: "1.1.0"')
+    for language in ("ro", "en"):
+        name = f"lessons/media-lesson.{language}.md"
+        files[name] = files[name] + b"\nA paragraph added in 1.1.0.\n"
+    newer = import_files(app, files)
+    page = page_text(client.get("/courses/test-course"))
+    assert "Move to version 1.1.0" in page and "2 of 4 done (50%)" in page
+    moved = client.post("/courses/test-course/move")
+    assert moved.status_code == 302
+    assert enrolment(app).version_id == newer
+    page = page_text(client.get("/courses/test-course"))
+    assert "1 of 4 done (25%)" in page  # the changed lesson is to be read again
+    assert "Move to version" not in page
+    assert client.get("/courses/test-course/lessons/media-lesson").status_code == 200

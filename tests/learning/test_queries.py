@@ -57,3 +57,37 @@ def test_course_and_lesson_pages_do_not_query_per_lesson_or_learner(app, client,
             ),
         )
     assert counts["small"] == counts["large"]
+
+
+def test_my_learning_does_not_query_per_course(app, client, make):
+    for slug in ("course-a", "course-b", "course-c"):
+        import_files(app, course_files(slug))
+    sign_in(client, make.user())
+    client.get("/")
+    client.post("/courses/course-a/enrol")
+    client.post("/courses/course-a/lessons/welcome/complete")
+    one = count_queries(app, lambda: client.get("/my-learning"))
+    for slug in ("course-b", "course-c"):
+        client.post(f"/courses/{slug}/enrol")
+        client.post(f"/courses/{slug}/lessons/welcome/complete")
+    assert count_queries(app, lambda: client.get("/my-learning")) == one
+
+
+def test_a_members_learning_page_does_not_query_per_course(app, client, make):
+    from elearn.accounts.models import Role
+
+    for slug in ("course-a", "course-b", "course-c"):
+        import_files(app, course_files(slug))
+    organisation = make.organisation()
+    member = make.user(organisation_id=organisation)
+    learner = app.test_client()
+    sign_in(learner, member)
+    learner.post("/courses/course-a/enrol")
+    sign_in(client, make.user(roles=(Role.LEARNER, Role.MANAGER), organisation_id=organisation))
+    client.get("/")
+    page = f"/organisations/{organisation}/people/{member.id}/learning"
+    one = count_queries(app, lambda: client.get(page))
+    for slug in ("course-b", "course-c"):
+        learner.post(f"/courses/{slug}/enrol")
+        learner.post(f"/courses/{slug}/lessons/welcome/complete")
+    assert count_queries(app, lambda: client.get(page)) == one
