@@ -112,7 +112,7 @@ def test_the_courses_trainer_grants_extra_attempts_by_email(app, client, make, c
     with app.app_context():
         db.session.scalar(select(Course)).owner_organisation_id = organisation
         db.session.commit()
-    learner, browser = enrolled_member(
+    _learner, browser = enrolled_member(
         app, make, make.organisation(name="DGASPC Bihor"), email="ana@example.org"
     )
     sign_in(

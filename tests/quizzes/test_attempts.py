@@ -24,9 +24,9 @@ def enrol_and_finish_lessons(client):
     client.post("/courses/test-course/lessons/media-lesson/complete")
 
 
-def start(client, quiz="final"):
-    response = client.post(f"{QUIZ}/{quiz}/start")
-    assert response.status_code == 302, page_text(client.get(f"{QUIZ}/{quiz}/"))
+def start(client, quiz="final", base=QUIZ):
+    response = client.post(f"{base}/{quiz}/start")
+    assert response.status_code == 302, page_text(client.get(f"{base}/{quiz}/"))
     match = re.search(r"/attempts/(\d+)/1$", response.headers["Location"])
     return int(match.group(1))
 
@@ -36,7 +36,7 @@ def attempt_row(app, attempt_id) -> QuizAttempt:
         return db.session.get(QuizAttempt, attempt_id)
 
 
-def answer_everything(client, app, attempt_id, *, right=True, quiz="final"):
+def answer_everything(client, app, attempt_id, *, right=True, quiz="final", base=QUIZ):
     """Answer each question of the attempt through its pages, rightly or wrongly."""
     attempt = attempt_row(app, attempt_id)
     with app.app_context():
@@ -75,7 +75,7 @@ def answer_everything(client, app, attempt_id, *, right=True, quiz="final"):
                     choices, key=lambda c: c.get("credit", 0) if right else -c.get("credit", 0)
                 )
                 client.post(
-                    f"{QUIZ}/{quiz}/attempts/{attempt_id}/{number}",
+                    f"{base}/{quiz}/attempts/{attempt_id}/{number}",
                     data={"answer": tokens[choice["id"]], "go": "stay"},
                 )
                 step_id = choice.get("next")
@@ -85,7 +85,7 @@ def answer_everything(client, app, attempt_id, *, right=True, quiz="final"):
                 str(question["answers"][0]["value"]).replace(".", ",") if right else "-1"
             )
         response = client.post(
-            f"{QUIZ}/{quiz}/attempts/{attempt_id}/{number}", data={**form, "go": "next"}
+            f"{base}/{quiz}/attempts/{attempt_id}/{number}", data={**form, "go": "next"}
         )
         assert response.status_code == 302
     return pairs
