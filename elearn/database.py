@@ -50,3 +50,35 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _insert_for(session):
+    """The INSERT construct of the session's database, which knows ON CONFLICT."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = session.get_bind().dialect.name
+    return postgresql.insert if name == "postgresql" else sqlite.insert
+
+
+def insert_once(session, model, unique: tuple[str, ...], **values) -> bool:
+    """Insert a row unless one with the same ``unique`` columns exists; True if this call did.
+
+    Two identical requests at the same moment (a double click, two tabs, a retry on a bad
+    connection) then insert one row between them and neither fails, on PostgreSQL as on
+    SQLite (INSERT ... ON CONFLICT DO NOTHING).
+    """
+    statement = (
+        _insert_for(session)(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+    )
+    return session.execute(statement).rowcount == 1
+
+
+def add_to_column(session, model, unique: tuple[str, ...], column: str, **values) -> None:
+    """Insert a row, or add ``values[column]`` to the existing row's column, in one statement
+    that concurrent requests cannot interleave (no lost update)."""
+    insert = _insert_for(session)(model).values(**values)
+    target = model.__table__.c[column]
+    statement = insert.on_conflict_do_update(
+        index_elements=unique, set_={column: target + insert.excluded[column]}
+    )
+    session.execute(statement)

@@ -40,6 +40,15 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+@bp.get("/ping")
+@public
+@limiter.exempt
+def ping():
+    """Answer at once and touch nothing: the floor a load balancer or the benchmark measures
+    every other page against (see docs/performance.md)."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
 @bp.get("/accessibility")
 @public
 def accessibility():

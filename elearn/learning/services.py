@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from elearn.courses.models import Course, CourseVersion, Lesson, VersionStatus
-from elearn.database import utcnow
+from elearn.database import add_to_column, insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
@@ -129,10 +129,16 @@ def enrol(user, course: Course) -> Enrolment:
         raise DomainError(_l("This course is not open for enrolment."))
     if unmet_prerequisites(user, version):
         raise DomainError(_l("Complete the courses this one builds on first."))
-    enrolment = Enrolment(user_id=user.id, course_id=course.id, version_id=version.id)
-    db.session.add(enrolment)
-    db.session.flush()
-    return enrolment
+    insert_once(
+        db.session,
+        Enrolment,
+        ("user_id", "course_id"),
+        user_id=user.id,
+        course_id=course.id,
+        version_id=version.id,
+        enrolled_at=utcnow(),
+    )
+    return enrolment_for(user, course)
 
 
 # Progress -------------------------------------------------------------------------------------
@@ -268,20 +274,15 @@ def _count_time(enrolment: Enrolment, now: datetime) -> None:
     seconds = int(min(now - enrolment.last_opened_at, MAX_COUNTED).total_seconds())
     if seconds <= 0:
         return
-    row = db.session.scalar(
-        select(LessonTime).where(
-            LessonTime.enrolment_id == enrolment.id,
-            LessonTime.lesson_key == enrolment.last_lesson_key,
-        )
+    add_to_column(
+        db.session,
+        LessonTime,
+        ("enrolment_id", "lesson_key"),
+        "seconds",
+        enrolment_id=enrolment.id,
+        lesson_key=enrolment.last_lesson_key,
+        seconds=seconds,
     )
-    if row is None:
-        db.session.add(
-            LessonTime(
-                enrolment_id=enrolment.id, lesson_key=enrolment.last_lesson_key, seconds=seconds
-            )
-        )
-    else:
-        row.seconds += seconds
 
 
 def open_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) -> None:
@@ -308,21 +309,26 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]
     if enrolment.last_lesson_key == lesson.key:
         _count_time(enrolment, now)
         enrolment.last_opened_at = now
-    existing = db.session.scalar(
-        select(LessonCompletion).where(
-            LessonCompletion.enrolment_id == enrolment.id, LessonCompletion.lesson_key == lesson.key
-        )
-    )
-    if existing is None:
-        db.session.add(
-            LessonCompletion(
-                enrolment_id=enrolment.id, lesson_key=lesson.key, content_hash=lesson.content_hash
-            )
-        )
-    elif existing.content_hash != lesson.content_hash:
-        existing.content_hash = lesson.content_hash
-        existing.completed_at = now
     db.session.flush()
+    if not insert_once(
+        db.session,
+        LessonCompletion,
+        ("enrolment_id", "lesson_key"),
+        enrolment_id=enrolment.id,
+        lesson_key=lesson.key,
+        content_hash=lesson.content_hash,
+        completed_at=now,
+    ):
+        # Completed before, perhaps in words that have changed since: now it counts again.
+        db.session.execute(
+            update(LessonCompletion)
+            .where(
+                LessonCompletion.enrolment_id == enrolment.id,
+                LessonCompletion.lesson_key == lesson.key,
+                LessonCompletion.content_hash != lesson.content_hash,
+            )
+            .values(content_hash=lesson.content_hash, completed_at=now)
+        )
     return check_completion(enrolment)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from elearn.accounts.models import FormDraft, Role, RoleAssignment, User
 from elearn.audit.models import AuditEvent
 from elearn.audit.services import record
-from elearn.database import utcnow
+from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.mfa.models import RecoveryCode, SecondFactor
@@ -47,14 +47,14 @@ def accept_notice(user: User, version: str | None = None) -> None:
     """Record that ``user`` accepted ``version`` of the notice, by default the one in force
     (once per version)."""
     version = version or notice.CURRENT_VERSION
-    exists = db.session.scalar(
-        select(PrivacyAcceptance.id).where(
-            PrivacyAcceptance.user_id == user.id, PrivacyAcceptance.version == version
-        )
+    insert_once(
+        db.session,
+        PrivacyAcceptance,
+        ("user_id", "version"),
+        user_id=user.id,
+        version=version,
+        accepted_at=utcnow(),
     )
-    if exists is None:
-        db.session.add(PrivacyAcceptance(user_id=user.id, version=version))
-        db.session.flush()
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from elearn.audit.services import record
 from elearn.courses.models import Quiz
-from elearn.database import utcnow
+from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
@@ -115,21 +115,31 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
     questions = [question.data for question in quiz.questions]
     limit = quiz.settings.get("time_limit")
     now = utcnow()
-    attempt = QuizAttempt(
+    number = current.used + 1
+    # A double click on "Start" sends two requests: the second finds the number taken and
+    # returns the attempt the first one drew.
+    insert_once(
+        db.session,
+        QuizAttempt,
+        ("enrolment_id", "quiz_key", "number"),
         enrolment_id=enrolment.id,
         version_id=enrolment.version_id,
         quiz_key=quiz.key,
         quiz_fingerprint=quiz.fingerprint,
-        number=current.used + 1,
+        number=number,
         language=language,
         started_at=now,
         deadline_at=now + timedelta(minutes=limit + current.extra_minutes) if limit else None,
         draw=draw_attempt(questions, quiz.settings.get("draw")),
         answers={},
     )
-    db.session.add(attempt)
-    db.session.flush()
-    return attempt
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.enrolment_id == enrolment.id,
+            QuizAttempt.quiz_key == quiz.key,
+            QuizAttempt.number == number,
+        )
+    )
 
 
 def questions_of(attempt: QuizAttempt, quiz: Quiz) -> list[tuple[dict, dict]]:

@@ -40,6 +40,15 @@ def test_healthz_answers_503_when_the_database_is_down(tmp_path):
     assert response.get_json() == {"status": "unavailable", "database": "unavailable"}
 
 
+def test_ping_answers_without_touching_the_database(app, client):
+    from tests.conftest import count_queries
+
+    assert count_queries(app, lambda: client.get("/ping")) == 0
+    response = client.get("/ping")
+    assert response.get_data(as_text=True) == "ok\n"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_accessibility_statement_names_the_standard_the_gaps_and_a_contact(client, app):
     response = client.get("/accessibility", headers={"Accept-Language": "en"})
     text = page_text(response)
