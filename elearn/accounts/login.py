@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from elearn.accounts.models import User
 from elearn.extensions import db, login_manager
@@ -23,7 +25,16 @@ def load_user(user_id: str) -> User | None:
     identifier, _, generation = user_id.partition(":")
     if not identifier.isdigit() or not generation.isdigit():
         return None
-    user = db.session.get(User, int(identifier))
+    # One query for the person, their organisation and their roles: every request makes it.
+    user = (
+        db.session.execute(
+            select(User)
+            .where(User.id == int(identifier))
+            .options(joinedload(User.role_assignments))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if user is None or user.session_generation != int(generation) or not user.is_active:
         return None
     return user

@@ -29,6 +29,16 @@ def _drop_changed_lessons(enrolment_ids: list[int], new: CourseVersion) -> None:
     lost = [row.id for row in completions if (row.lesson_key, row.content_hash) not in kept]
     if lost:
         db.session.execute(delete(LessonCompletion).where(LessonCompletion.id.in_(lost)))
+        _forget_loaded_enrolments(enrolment_ids)
+
+
+def _forget_loaded_enrolments(enrolment_ids: list[int]) -> None:
+    """Bulk statements bypass the objects already loaded in this session; expire those
+    enrolments so that what is read next comes from the database."""
+    wanted = set(enrolment_ids)
+    for enrolment in list(db.session.identity_map.values()):
+        if isinstance(enrolment, Enrolment) and enrolment.id in wanted:
+            db.session.expire(enrolment)
 
 
 def drop_changed_lessons(enrolment: Enrolment, new: CourseVersion) -> None:
@@ -48,5 +58,5 @@ def move_learners(old: CourseVersion, new: CourseVersion) -> int:
     db.session.execute(
         update(Enrolment).where(Enrolment.id.in_(enrolment_ids)).values(version_id=new.id)
     )
-    db.session.flush()
+    _forget_loaded_enrolments(enrolment_ids)
     return len(enrolment_ids)

@@ -22,12 +22,14 @@ def _course_or_404(slug: str) -> Course:
     return db.session.scalar(select(Course).where(Course.slug == slug)) or abort(404)
 
 
-def _enrolment_or_redirect(course: Course):
-    """The reader's enrolment on ``course``; without one they are sent to its page."""
-    enrolment = services.enrolment_for(current_user, course)
+def _enrolment_or_redirect(slug: str):
+    """(course, the reader's enrolment on it); without an enrolment they are sent to its page."""
+    course, enrolment = services.course_and_enrolment(current_user, slug)
+    if course is None:
+        abort(404)
     if enrolment is None:
         flash(_("Enrol in the course to open its lessons."), "info")
-    return enrolment
+    return course, enrolment
 
 
 def _language_for(version) -> str:
@@ -53,11 +55,10 @@ def catalogue():
 @bp.get("/courses/<slug>")
 @public
 def course(slug: str):
-    course = _course_or_404(slug)
-    enrolment = (
-        services.enrolment_for(current_user, course) if current_user.is_authenticated else None
-    )
-    newest = services.latest_published().get(course.id)
+    course, enrolment = services.course_and_enrolment(current_user, slug)
+    if course is None:
+        abort(404)
+    newest = services.newest_published(course)
     version = enrolment.version if enrolment else newest
     if version is None:
         abort(404)
@@ -68,7 +69,9 @@ def course(slug: str):
         else []
     )
     wanted = version.manifest.get("prerequisites") or []
-    required_courses = db.session.scalars(select(Course).where(Course.slug.in_(wanted))).all()
+    required_courses = (
+        db.session.scalars(select(Course).where(Course.slug.in_(wanted))).all() if wanted else []
+    )
     return render_template(
         "learning/course.html",
         course=course,
@@ -101,8 +104,7 @@ def enrol(slug: str):
 @signed_in
 def continue_course(slug: str):
     """Where the learner stopped, or the first thing left to do."""
-    course = _course_or_404(slug)
-    enrolment = _enrolment_or_redirect(course)
+    _course, enrolment = _enrolment_or_redirect(slug)
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
     progress = services.progress(enrolment)
@@ -119,8 +121,7 @@ def continue_course(slug: str):
 @bp.get("/courses/<slug>/lessons/<key>")
 @signed_in
 def lesson(slug: str, key: str):
-    course = _course_or_404(slug)
-    enrolment = _enrolment_or_redirect(course)
+    course, enrolment = _enrolment_or_redirect(slug)
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
     version = enrolment.version
@@ -157,8 +158,7 @@ def lesson(slug: str, key: str):
 @bp.post("/courses/<slug>/lessons/<key>/complete")
 @signed_in
 def complete_lesson(slug: str, key: str):
-    course = _course_or_404(slug)
-    enrolment = _enrolment_or_redirect(course)
+    _course, enrolment = _enrolment_or_redirect(slug)
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
     lesson = services.lesson_by_key(enrolment.version, key) or abort(404)
@@ -183,9 +183,8 @@ def complete_lesson(slug: str, key: str):
 @signed_in
 def move_version(slug: str):
     """Move to the newest version, keeping credit for what did not change."""
-    course = _course_or_404(slug)
-    enrolment = _enrolment_or_redirect(course)
-    newest = services.latest_published().get(course.id)
+    course, enrolment = _enrolment_or_redirect(slug)
+    newest = services.newest_published(course)
     if enrolment is None or newest is None:
         return redirect(url_for("learning.course", slug=slug))
     try:

@@ -9,11 +9,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from elearn.access import confirmed_email_required, signed_in
-from elearn.courses.models import Course
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
-from elearn.learning.services import enrolment_for
+from elearn.learning.services import course_and_enrolment
 from elearn.quizzes import services
 from elearn.quizzes.models import QuizAttempt
 
@@ -22,8 +21,9 @@ bp = Blueprint("quizzes", __name__, url_prefix="/courses/<slug>/quizzes/<key>")
 
 def _context(slug: str, key: str):
     """(course, enrolment, quiz) for the reader, or a redirect to the course page."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug)) or abort(404)
-    enrolment = enrolment_for(current_user, course)
+    course, enrolment = course_and_enrolment(current_user, slug)
+    if course is None:
+        abort(404)
     if enrolment is None:
         flash(_("Enrol in the course to take its quizzes."), "info")
         return None

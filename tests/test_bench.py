@@ -1,0 +1,86 @@
+"""The benchmark itself works: a small run generates its data, serves it with gunicorn, drives
+every scenario through wrk without one unexpected answer, and lets a whole (small) class sign
+in and submit. Whether the aims are met is the benchmark's own report (docs/performance.md),
+measured at full size, not this test's business.
+
+Needs PostgreSQL, Redis and wrk: CI has all three and sets ELEARN_REQUIRE_BENCH=1, which
+turns a missing one into a failure instead of a skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+DATABASE = os.environ.get("TEST_DATABASE_URL", "")
+REDIS = os.environ.get("ELEARN_TEST_REDIS_URL", "")
+ON_POSTGRESQL = DATABASE.startswith("postgres")
+MISSING = [
+    what
+    for what, present in (
+        ("ELEARN_TEST_REDIS_URL", bool(REDIS)),
+        ("wrk", shutil.which("wrk") is not None),
+    )
+    if not present
+]
+
+if ON_POSTGRESQL and MISSING and os.environ.get("ELEARN_REQUIRE_BENCH") == "1":
+    raise pytest.UsageError(f"ELEARN_REQUIRE_BENCH=1 but missing: {', '.join(MISSING)}")
+
+pytestmark = [
+    pytest.mark.skipif(not ON_POSTGRESQL, reason="the benchmark runs in the PostgreSQL pass"),
+    pytest.mark.skipif(bool(MISSING), reason=f"needs {', '.join(MISSING)}"),
+]
+
+
+def test_a_small_benchmark_runs_every_scenario_cleanly(tmp_path):
+    from bench.__main__ import main
+
+    base = DATABASE.rsplit("/", 1)[0]
+    output = tmp_path / "report.json"
+    main(
+        [
+            "--learners=2000",
+            "--courses=2",
+            "--readers=10",
+            "--submitters=1500",
+            "--classroom=8",
+            "--spread=2",
+            "--duration=2",
+            "--connections=4",
+            "--workers=2",
+            "--port=8766",
+            f"--database-url={base}/elearn_bench_smoke",
+            f"--redis-url={REDIS.rsplit('/', 1)[0]}/12",
+            f"--output={output}",
+        ]
+    )
+    report = json.loads(output.read_text())
+    assert report["data"]["learners"] == 2000 and report["data"]["courses"] == 2
+    pages = {page["page"]: page for page in report["pages"]}
+    assert set(pages) == {
+        "bare endpoint, signed in",
+        "lesson page",
+        "course page",
+        "quiz submission",
+    }
+    for page in pages.values():
+        assert page["requests"] > 0, page
+        assert page["errors"] == 0 and page["unexpected"] == 0 and not page["exhausted"], page
+        assert 0 < page["ratio"] < 1.5, page
+    burst = report["burst"]
+    assert burst["finished"] == burst["learners"] == 8, burst["problems"]
+    assert burst["p95_by_step_s"]["submit"] > 0
+
+
+@pytest.fixture(autouse=True)
+def _drop_the_benchmark_database():
+    yield
+    import psycopg
+
+    base = DATABASE.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute('DROP DATABASE IF EXISTS "elearn_bench_smoke" WITH (FORCE)')
