@@ -67,3 +67,78 @@ def test_constraints_are_named_by_the_convention(app):
         assert "uq_users_email" in uniques
         foreign = {c["name"] for c in inspector.get_foreign_keys("users")}
         assert "fk_users_organisation_id_organisations" in foreign
+
+
+def _insert(connection, table_name: str, **values) -> None:
+    """Insert a row into the table as it is at this revision, filling the other required
+    columns with placeholder values of their type."""
+    import datetime as dt
+
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, MetaData, Table
+
+    table = Table(table_name, MetaData(), autoload_with=connection)
+    for column in table.columns:
+        if column.name in values or column.nullable or column.primary_key:
+            continue
+        kind = column.type
+        if isinstance(kind, JSON):
+            values[column.name] = {}
+        elif isinstance(kind, DateTime):
+            values[column.name] = dt.datetime(2026, 1, 1)
+        elif isinstance(kind, Date):
+            values[column.name] = dt.date(2026, 1, 1)
+        elif isinstance(kind, Boolean):
+            values[column.name] = False
+        elif isinstance(kind, Integer):
+            values[column.name] = 0
+        else:
+            values[column.name] = "x"
+    connection.execute(table.insert().values(**values))
+
+
+def test_question_hashes_are_filled_in_for_existing_quizzes_and_attempts(scratch_database_url):
+    """The question-credit migration backfills what the earlier schema already knew."""
+    import json
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    with app.app_context():
+        upgrade(revision="1a870989527e")
+        with db.engine.begin() as connection:
+            _insert(connection, "courses", id=1, slug="c")
+            _insert(
+                connection, "course_versions", id=1, course_id=1, label="1.0.0", status="published"
+            )
+            _insert(connection, "quizzes", id=1, version_id=1, key="final")
+            for number in (1, 2):
+                _insert(
+                    connection,
+                    "questions",
+                    id=number,
+                    quiz_id=1,
+                    key=f"q{number}",
+                    position=number,
+                    content_hash=f"hash-{number}",
+                )
+            _insert(connection, "users", id=1, email="a@example.org")
+            _insert(connection, "enrolments", id=1, user_id=1, course_id=1, version_id=1)
+            _insert(
+                connection,
+                "quiz_attempts",
+                id=1,
+                enrolment_id=1,
+                version_id=1,
+                quiz_key="final",
+                number=1,
+                draw=[{"key": "q2"}],
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            quiz = connection.execute(text("SELECT question_hashes FROM quizzes")).scalar()
+            attempt = connection.execute(text("SELECT question_hashes FROM quiz_attempts")).scalar()
+
+        def load(value):
+            return value if isinstance(value, dict) else json.loads(value)
+
+        assert load(quiz) == {"q1": "hash-1", "q2": "hash-2"}
+        assert load(attempt) == {"q2": "hash-2"}
+        db.engine.dispose()

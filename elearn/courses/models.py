@@ -177,6 +177,9 @@ class Quiz(db.Model):
     # A hash of every question's id and content: a pass carries to another version of the
     # course only if its quiz has the same fingerprint.
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    # Each question's id and content hash: credit for a question answered on an earlier
+    # version carries over when its hash here is the same.
+    question_hashes: Mapped[dict] = mapped_column(JSON, default=dict)
 
     version: Mapped[CourseVersion] = relationship(back_populates="quizzes")
     questions: Mapped[list[Question]] = relationship(

@@ -148,6 +148,7 @@ def import_package(
     for position, quiz in enumerate(package.quizzes, start=1):
         row = Quiz(
             fingerprint=quiz_fingerprint(quiz.question_hashes),
+            question_hashes=dict(quiz.question_hashes),
             key=quiz.settings.id,
             module_key=quiz.module_id,
             position=position,

@@ -203,20 +203,27 @@ def passed_quizzes(enrolment: Enrolment) -> set[str]:
 
 
 def _passed_by_enrolment(enrolments: list[Enrolment]) -> dict[int, set[str]]:
+    from elearn.quizzes.credit import pass_still_counts
     from elearn.quizzes.models import QuizAttempt
 
     current = {
-        enrolment.id: {quiz.key: quiz.fingerprint for quiz in enrolment.version.quizzes}
+        enrolment.id: {quiz.key: quiz for quiz in enrolment.version.quizzes}
         for enrolment in enrolments
     }
     passed: dict[int, set[str]] = {enrolment.id: set() for enrolment in enrolments}
     rows = db.session.execute(
-        select(QuizAttempt.enrolment_id, QuizAttempt.quiz_key, QuizAttempt.quiz_fingerprint).where(
-            QuizAttempt.enrolment_id.in_(list(current)), QuizAttempt.passed.is_(True)
-        )
+        select(
+            QuizAttempt.enrolment_id,
+            QuizAttempt.quiz_key,
+            QuizAttempt.quiz_fingerprint,
+            QuizAttempt.question_hashes,
+        ).where(QuizAttempt.enrolment_id.in_(list(current)), QuizAttempt.passed.is_(True))
     )
-    for enrolment_id, key, fingerprint in rows:
-        if current[enrolment_id].get(key) == fingerprint:
+    for enrolment_id, key, fingerprint, hashes in rows:
+        quiz = current[enrolment_id].get(key)
+        if quiz is not None and pass_still_counts(
+            hashes, quiz.fingerprint == fingerprint, quiz.question_hashes or {}
+        ):
             passed[enrolment_id].add(key)
     return passed
 

@@ -32,6 +32,11 @@ class QuizAttempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The drawn questions with their per-attempt tokens (see elearn/quizzes/draw.py).
     draw: Mapped[list] = mapped_column(JSON)
+    # The content hash of every question the attempt counts (drawn or carried), as drawn.
+    question_hashes: Mapped[dict | None] = mapped_column(JSON)
+    # A top-up attempt: the results of unchanged questions carried from an earlier pass, by
+    # question id; only the questions that changed are drawn.
+    carried: Mapped[dict | None] = mapped_column(JSON)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     results: Mapped[dict | None] = mapped_column(JSON)
     score: Mapped[float | None] = mapped_column(Float)  # percent

@@ -7,7 +7,7 @@ connection or two tabs submitting together grade it once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -20,7 +20,8 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
 from elearn.learning.services import check_completion
-from elearn.quizzes.draw import BadAnswer, draw_attempt, parse_answer
+from elearn.quizzes.credit import pass_still_counts, top_up_plan
+from elearn.quizzes.draw import SYSTEM_RANDOM, BadAnswer, draw_attempt, parse_answer
 from elearn.quizzes.grading import grade
 from elearn.quizzes.models import QuizAllowance, QuizAttempt
 
@@ -51,6 +52,22 @@ class Status:
     passed: bool
     next_allowed_at: datetime | None
     extra_minutes: int
+    # A pass on an earlier version whose questions partly changed: the next attempt asks only
+    # the changed ones and carries the others (elearn/quizzes/credit.py).
+    earlier_pass: QuizAttempt | None = None
+
+    @property
+    def to_answer_again(self) -> int:
+        """How many questions a top-up attempt asks (0 when there is no earlier pass)."""
+        if self.earlier_pass is None:
+            return 0
+        return sum(
+            1
+            for key, digest in (self.earlier_pass.question_hashes or {}).items()
+            if self.quiz_hashes.get(key) != digest
+        )
+
+    quiz_hashes: dict = field(default_factory=dict)
 
     @property
     def attempts_left(self) -> int | None:
@@ -60,14 +77,23 @@ class Status:
     def can_start(self) -> bool:
         if self.open_attempt is not None or self.passed:
             return False
-        if self.attempts_left == 0:
-            return False
+        if self.attempts_left == 0 and self.earlier_pass is None:
+            return False  # a top-up after a change of version is never refused for this
         return self.next_allowed_at is None or self.next_allowed_at <= utcnow()
 
     @property
     def final(self) -> bool:
         """Passed, or no attempt left: the moment answers may be revealed."""
         return self.passed or self.attempts_left == 0
+
+
+def counts_now(attempt: QuizAttempt, quiz: Quiz) -> bool:
+    """Whether a passed attempt (perhaps on an earlier version) counts for ``quiz`` now."""
+    return pass_still_counts(
+        attempt.question_hashes,
+        attempt.quiz_fingerprint == quiz.fingerprint,
+        quiz.question_hashes or {},
+    )
 
 
 def status(enrolment: Enrolment, quiz: Quiz) -> Status:
@@ -86,8 +112,11 @@ def status(enrolment: Enrolment, quiz: Quiz) -> Status:
     last = submitted[-1] if submitted else None
     wait = quiz.settings.get("wait_minutes", 0)
     next_allowed = last.submitted_at + timedelta(minutes=wait) if last and wait else None
-    passed = any(a.passed and a.quiz_fingerprint == quiz.fingerprint for a in submitted)
+    passed = any(a.passed and counts_now(a, quiz) for a in submitted)
+    earlier = [a for a in submitted if a.passed and a.question_hashes] if not passed else []
     return Status(
+        earlier_pass=earlier[-1] if earlier else None,
+        quiz_hashes=quiz.question_hashes or {},
         used=len(attempts),
         allowed=allowed,
         open_attempt=next((a for a in attempts if a.submitted_at is None), None),
@@ -113,6 +142,17 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
     if not current.can_start:
         raise DomainError(_l("You can try again after the waiting time shown."))
     questions = [question.data for question in quiz.questions]
+    hashes = quiz.question_hashes or {}
+    carried = None
+    if current.earlier_pass is not None:
+        earlier = current.earlier_pass
+        carried, ask = top_up_plan(
+            earlier.question_hashes, earlier.results or {}, hashes, SYSTEM_RANDOM
+        )
+        draw = draw_attempt([q for q in questions if q["id"] in ask], None)
+    else:
+        draw = draw_attempt(questions, quiz.settings.get("draw"))
+    counted = [entry["key"] for entry in draw] + list(carried or {})
     limit = quiz.settings.get("time_limit")
     now = utcnow()
     number = current.used + 1
@@ -130,7 +170,9 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
         language=language,
         started_at=now,
         deadline_at=now + timedelta(minutes=limit + current.extra_minutes) if limit else None,
-        draw=draw_attempt(questions, quiz.settings.get("draw")),
+        draw=draw,
+        question_hashes={key: hashes.get(key, "") for key in counted},
+        carried=carried,
         answers={},
     )
     return db.session.scalar(
@@ -234,8 +276,11 @@ def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
             "parts": result.parts,
         }
         total += result.score
-    attempt.results = results
-    attempt.score = round(100 * total / len(pairs), 1) if pairs else 0.0
+    carried = attempt.carried or {}
+    total += sum(result["score"] for result in carried.values())
+    counted = len(pairs) + len(carried)
+    attempt.results = {**carried, **results}
+    attempt.score = round(100 * total / counted, 1) if counted else 0.0
     attempt.passed = attempt.score >= pass_mark
     db.session.flush()
     if attempt.passed:
