@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,9 +82,27 @@ def environment(args) -> dict[str, str]:
     }
 
 
+@contextmanager
+def environment_of(env: dict[str, str]):
+    """Run with the server's environment, then put this process's back (the benchmark's test
+    runs inside the test suite, whose other tests must not inherit production settings)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def prepare(args, env):
     """Migrate, generate and sign in, in this process, with the server's settings."""
-    os.environ.update(env)
+    with environment_of(env):
+        return _prepare(args)
+
+
+def _prepare(args):
     from flask_migrate import upgrade
 
     from bench.data import generate
