@@ -123,6 +123,11 @@ class Config:
         self.REGISTER_LIMIT_PER_ADDRESS = _env("REGISTER_LIMIT_PER_ADDRESS", "60 per hour")
         self.RESET_LIMIT_PER_ACCOUNT = _env("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
         self.RESET_LIMIT_PER_ADDRESS = _env("RESET_LIMIT_PER_ADDRESS", "30 per hour")
+        # Public certificate checks: plenty for an employer checking a stack of certificates,
+        # far too few to guess codes (which are 80 random bits anyway).
+        self.VERIFY_LIMIT_PER_ADDRESS = _env(
+            "VERIFY_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour"
+        )
 
         # Mail. Without a server, messages go to the console (development only).
         self.MAIL_SERVER = _env("MAIL_SERVER")

@@ -114,7 +114,13 @@ def _course_values(app, organisation_id: int) -> dict:
 
 def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    values = {"organisation_id": organisation_id, "user_id": user_id, "token": "not-a-token"}
+    values = {
+        "organisation_id": organisation_id,
+        "user_id": user_id,
+        "token": "not-a-token",
+        "code": "0000000000000000Z",
+        "signatory_id": 1,
+    }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))
         quiz_route = endpoint == "courses.preview_quiz" or endpoint.startswith("quizzes.")

@@ -79,7 +79,9 @@ class Certificate(Model):
     hours: Annotated[float, Field(gt=0, le=500)]
     validity_months: Annotated[int, Field(ge=1, le=240)] | None = None
     signatory: Slug
-    design: Slug = "standard"
+    # The certificate's look: "standard" (a colour band, sans-serif) or "formal" (a frame,
+    # serif). Both print well in greyscale.
+    design: Literal["standard", "formal"] = "standard"
 
 
 class Media(Model):

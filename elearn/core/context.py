@@ -17,6 +17,7 @@ def navigation() -> list[tuple[str, object]]:
     items = [
         (url_for("learning.catalogue"), _l("Courses")),
         (url_for("learning.my_learning"), _l("My learning")),
+        (url_for("certificates.mine"), _l("My certificates")),
         (url_for("accounts.profile"), _l("My account")),
     ]
     if current_user.has_role(Role.MANAGER) and current_user.confirmed_organisation_id:
@@ -27,6 +28,7 @@ def navigation() -> list[tuple[str, object]]:
     if current_user.has_role(Role.ADMIN):
         items.append((url_for("users.list_users"), _l("People")))
         items.append((url_for("organisations.list_organisations"), _l("Organisations")))
+        items.append((url_for("certificates.settings"), _l("Certificates")))
         items.append((url_for("audit.list_events"), _l("Audit log")))
     return items
 

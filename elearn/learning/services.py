@@ -299,6 +299,9 @@ def check_completion(enrolment: Enrolment) -> bool:
     enrolment.completed_at = utcnow()
     enrolment.completed_version_id = enrolment.version_id
     db.session.flush()
+    from elearn.certificates.services import issue_for
+
+    issue_for(enrolment)
     return True
 
 

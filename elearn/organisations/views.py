@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from elearn.access import roles_required
 from elearn.accounts.models import Role, User
+from elearn.certificates.services import certificates_of, today
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
@@ -200,6 +201,8 @@ def _render_member_learning(organisation, member, entries=None, form=None, statu
         entries=entries,
         attempts=quizzes.attempts_of(enrolments),
         allowances=quizzes.allowances_of(enrolments),
+        certificates=certificates_of(member),
+        today=today(),
         form=form or member_allowance_form(enrolments),
     ), status
 

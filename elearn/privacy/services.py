@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from elearn.accounts.models import FormDraft, Role, RoleAssignment, User
 from elearn.audit.models import AuditEvent
@@ -78,6 +78,7 @@ def personal_data(user: User) -> dict[str, object]:
     factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user.id))
     drafts = db.session.scalars(select(FormDraft).where(FormDraft.user_id == user.id)).all()
     return {
+        **_learning_data(user),
         "account.json": {
             "id": user.id,
             "full_name": user.full_name,
@@ -111,6 +112,72 @@ def personal_data(user: User) -> dict[str, object]:
         ],
         "form_drafts.json": [
             {"page": d.path, "saved_at": _iso(d.saved_at), "fields": d.data} for d in drafts
+        ],
+    }
+
+
+def _learning_data(user: User) -> dict[str, object]:
+    """Courses, lessons, time, quiz attempts and certificates: what learning left behind."""
+    from elearn.certificates.models import Certificate
+    from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
+    from elearn.quizzes.models import QuizAttempt
+
+    enrolments = db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.enrolled_at)
+    ).all()
+    ids = [enrolment.id for enrolment in enrolments]
+    completions = db.session.scalars(
+        select(LessonCompletion).where(LessonCompletion.enrolment_id.in_(ids))
+    ).all()
+    times = db.session.scalars(select(LessonTime).where(LessonTime.enrolment_id.in_(ids))).all()
+    attempts = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.enrolment_id.in_(ids)).order_by(QuizAttempt.id)
+    ).all()
+    certificates = db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
+    ).all()
+    return {
+        "courses.json": [
+            {
+                "course": enrolment.course.slug,
+                "version": enrolment.version.label,
+                "enrolled_at": _iso(enrolment.enrolled_at),
+                "completed_at": _iso(enrolment.completed_at),
+                "lessons_completed": {
+                    c.lesson_key: _iso(c.completed_at)
+                    for c in completions
+                    if c.enrolment_id == enrolment.id
+                },
+                "seconds_on_lessons": {
+                    t.lesson_key: t.seconds for t in times if t.enrolment_id == enrolment.id
+                },
+            }
+            for enrolment in enrolments
+        ],
+        "quiz_attempts.json": [
+            {
+                "course": next(e.course.slug for e in enrolments if e.id == a.enrolment_id),
+                "quiz": a.quiz_key,
+                "attempt": a.number,
+                "started_at": _iso(a.started_at),
+                "submitted_at": _iso(a.submitted_at),
+                "score_percent": a.score,
+                "passed": a.passed,
+                "answers": a.answers,
+            }
+            for a in attempts
+        ],
+        "certificates.json": [
+            {
+                "code": c.code,
+                "name": c.holder_name,
+                "course": c.course_title,
+                "version": c.version_label,
+                "completed_on": c.completed_on.isoformat(),
+                "expires_on": c.expires_on.isoformat() if c.expires_on else None,
+                "revoked_at": _iso(c.revoked_at),
+            }
+            for c in certificates
         ],
     }
 
@@ -162,8 +229,21 @@ def erase_account(user: User, *, password: str) -> None:
         raise DomainError(
             _l("You are the only administrator. Make someone else an administrator first.")
         )
-    for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance):
+    from elearn.certificates.models import Certificate
+    from elearn.learning.models import Enrolment
+    from elearn.quizzes.models import QuizAttempt
+
+    for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance, Certificate):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    # Progress and scores stay, nameless, for the completion statistics; what the person
+    # typed into quizzes goes.
+    db.session.execute(
+        update(QuizAttempt)
+        .where(
+            QuizAttempt.enrolment_id.in_(select(Enrolment.id).where(Enrolment.user_id == user.id))
+        )
+        .values(answers={})
+    )
     user.role_assignments.clear()
     user.full_name = ""
     user.email = f"erased-{user.id}-{secrets.token_hex(8)}@{ERASED_EMAIL_DOMAIN}"

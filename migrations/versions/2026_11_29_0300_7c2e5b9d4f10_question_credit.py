@@ -3,7 +3,7 @@ questions an attempt was drawn from, and results carried into a top-up attempt.
 
 Revision ID: 7c2e5b9d4f10
 Revises: 1a870989527e
-Create Date: 2026-11-29 03:40:00
+Create Date: 2026-11-29 03:00:00
 
 """
 import json

@@ -1,0 +1,1 @@
+"""Certificates: issued once on completion, printable, verifiable by anyone, revocable."""

@@ -1,0 +1,161 @@
+"""The certificate as an A4 landscape PDF, drawn with fpdf2 and the bundled DejaVu fonts.
+
+Everything the page shows arrives in a `Document`, already in the certificate's language;
+this module only lays it out. Designed to print well in greyscale: dark text on white, the
+colour only in a band or a frame, and a QR code of 32 mm (at least 25 mm scans reliably from
+a greyscale print) with the code in text beside it. Long names and titles shrink to fit and,
+at the smallest size, wrap: they are never cut.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import segno
+from fpdf import FPDF
+
+FONTS = Path(__file__).parent / "fonts"
+PAGE_W, PAGE_H = 297.0, 210.0
+TEXT_W = 220.0  # the width names and titles must fit in
+QR_SIZE = 32.0  # mm
+DESIGNS = ("standard", "formal")
+
+
+@dataclass(frozen=True)
+class Document:
+    language: str
+    title: str  # "Certificate of completion"
+    certifies: str  # "This certifies that"
+    holder_name: str
+    completed: str  # "has completed the online, self-paced course"
+    course_title: str
+    details: list[str]  # version, study time, completion date, expiry
+    accreditation: str | None
+    issuer_name: str
+    signatory_name: str | None
+    signatory_role: str | None
+    code_label: str  # "Code: 7KQ4-M2XD-9T1V-RB8E-J"
+    verify_label: str  # "Check it at https://.../verify/7KQ4..."
+    verify_url: str
+    colour: str = "#1d4e89"
+    design: str = "standard"
+    logo: bytes | None = None
+    signature: bytes | None = None
+    reissued: str | None = None  # "Reissued on ..."
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+class _Page(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.set_auto_page_break(False)
+        self.set_margins(0, 0, 0)
+        self.add_font("Sans", "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font("Sans", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.add_font("Serif", "", str(FONTS / "DejaVuSerif.ttf"))
+        self.add_font("Serif", "B", str(FONTS / "DejaVuSerif-Bold.ttf"))
+
+    def fitted(self, family: str, text: str, y: float, largest: float, smallest: float) -> float:
+        """Write ``text`` centred at ``y`` in the largest size that fits one line; at the
+        smallest size, wrap instead. Returns the y below the text."""
+        size = largest
+        while size > smallest:
+            self.set_font(family, "B", size)
+            if self.get_string_width(text) <= TEXT_W:
+                break
+            size -= 1
+        self.set_font(family, "B", size)
+        line = size * 0.45
+        self.set_xy((PAGE_W - TEXT_W) / 2, y)
+        self.multi_cell(TEXT_W, line, text, align="C")
+        return self.get_y()
+
+    def centred(self, family: str, text: str, y: float, size: float, style: str = "") -> float:
+        self.set_font(family, style, size)
+        self.set_xy((PAGE_W - TEXT_W) / 2, y)
+        self.multi_cell(TEXT_W, size * 0.5, text, align="C")
+        return self.get_y()
+
+
+def render(document: Document) -> bytes:
+    """The certificate's PDF bytes."""
+    pdf = _Page()
+    pdf.set_title(f"{document.title}: {document.holder_name}")
+    pdf.set_author(document.issuer_name)
+    pdf.set_subject(document.course_title)
+    pdf.set_lang(document.language)
+    pdf.add_page()
+    colour = _rgb(document.colour)
+    formal = document.design == "formal"
+    family = "Serif" if formal else "Sans"
+
+    pdf.set_draw_color(*colour)
+    pdf.set_fill_color(*colour)
+    if formal:
+        pdf.set_line_width(1.2)
+        pdf.rect(10, 10, PAGE_W - 20, PAGE_H - 20)
+        pdf.set_line_width(0.4)
+        pdf.rect(14, 14, PAGE_W - 28, PAGE_H - 28)
+    else:
+        pdf.rect(0, 0, 14, PAGE_H, style="F")
+        pdf.set_line_width(0.4)
+        pdf.line(30, 40, PAGE_W - 30, 40)
+
+    if document.logo:
+        pdf.image(io.BytesIO(document.logo), x=24, y=17, h=18, keep_aspect_ratio=True)
+    pdf.set_text_color(60, 60, 60)
+    pdf.set_font("Sans", "", 10)
+    pdf.set_xy(PAGE_W - 24 - 120, 22)
+    pdf.multi_cell(120, 5, document.issuer_name, align="R")
+
+    pdf.set_text_color(20, 20, 20)
+    y = pdf.centred(family, document.title.upper(), 48, 24, "B")
+    y = pdf.centred("Sans", document.certifies, y + 6, 12)
+    y = pdf.fitted(family, document.holder_name, y + 4, 30, 14)
+    y = pdf.centred("Sans", document.completed, y + 5, 12)
+    y = pdf.fitted(family, document.course_title, y + 3, 18, 11)
+    pdf.set_text_color(50, 50, 50)
+    y = pdf.centred("Sans", " · ".join(document.details), y + 6, 10.5)
+    if document.accreditation:
+        y = pdf.centred("Sans", document.accreditation, y + 2, 9.5)
+    if document.reissued:
+        pdf.centred("Sans", document.reissued, y + 2, 9)
+
+    # The signature block, bottom left.
+    base = PAGE_H - 26
+    if document.signature:
+        pdf.image(io.BytesIO(document.signature), x=34, y=base - 26, h=18, keep_aspect_ratio=True)
+    if document.signatory_name:
+        pdf.set_draw_color(80, 80, 80)
+        pdf.set_line_width(0.3)
+        pdf.line(34, base - 6, 110, base - 6)
+        pdf.set_text_color(20, 20, 20)
+        pdf.set_font("Sans", "B", 10.5)
+        pdf.set_xy(34, base - 5)
+        pdf.cell(76, 5, document.signatory_name, align="C")
+        if document.signatory_role:
+            pdf.set_font("Sans", "", 9)
+            pdf.set_xy(34, base)
+            pdf.cell(76, 5, document.signatory_role, align="C")
+
+    # The QR code and the code in text, bottom right.
+    qr = segno.make(document.verify_url, error="m")
+    image = io.BytesIO()
+    qr.save(image, kind="png", scale=8, border=2)
+    image.seek(0)
+    qr_x, qr_y = PAGE_W - 24 - QR_SIZE, PAGE_H - 20 - QR_SIZE
+    pdf.image(image, x=qr_x, y=qr_y, w=QR_SIZE, h=QR_SIZE)
+    pdf.set_text_color(20, 20, 20)
+    pdf.set_font("Sans", "B", 9.5)
+    pdf.set_xy(qr_x - 92, qr_y + 8)
+    pdf.multi_cell(88, 5, document.code_label, align="R")
+    pdf.set_font("Sans", "", 8)
+    pdf.set_xy(qr_x - 92, pdf.get_y() + 1)
+    pdf.multi_cell(88, 4, document.verify_label, align="R")
+    return bytes(pdf.output())

@@ -1,0 +1,218 @@
+"""Issuing, finding, revoking and printing certificates."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale, format_date, format_decimal, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from elearn.audit.services import record
+from elearn.certificates import codes, pdf
+from elearn.certificates.models import Certificate, Issuer, RevocationReason, Signatory
+from elearn.courses.models import Blob
+from elearn.database import insert_once, utcnow
+from elearn.errors import DomainError
+from elearn.extensions import db
+from elearn.links import external_url
+
+REVOCATION_REASONS = {
+    RevocationReason.ISSUED_IN_ERROR: _l("Issued in error"),
+    RevocationReason.IDENTITY: _l("Issued to the wrong person"),
+    RevocationReason.MISCONDUCT: _l("Obtained by cheating or misconduct"),
+    RevocationReason.COURSE_WITHDRAWN: _l("The course content was withdrawn as wrong"),
+    RevocationReason.HOLDER_REQUEST: _l("At the holder's request"),
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of ``moment`` where the platform is (its configured time zone)."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).date()
+
+
+def issuer() -> Issuer:
+    """The issuer's settings; before an administrator sets them, the site's name."""
+    row = db.session.scalar(select(Issuer).order_by(Issuer.id).limit(1))
+    if row is None:
+        row = Issuer(
+            name=current_app.config["SITE_NAME"],
+            url=current_app.config["BASE_URL"],
+            email=current_app.config["CONTACT_EMAIL"],
+            colour="#1d4e89",
+        )
+    return row
+
+
+def signatory(key: str) -> Signatory | None:
+    return db.session.scalar(select(Signatory).where(Signatory.key == key, Signatory.active))
+
+
+def issue_for(enrolment, round_: int = 1) -> Certificate | None:
+    """Issue the certificate of a completed enrolment (once: a second call, even at the same
+    moment from another request, returns the same certificate). None when the course gives
+    no certificate."""
+    settings = enrolment.version.manifest.get("certificate")
+    if not settings or enrolment.completed_at is None:
+        return None
+    from elearn.accounts.models import User
+
+    version, person, by = enrolment.version, db.session.get(User, enrolment.user_id), issuer()
+    signer = signatory(settings["signatory"])
+    completed_on = local_day(enrolment.completed_at)
+    validity = settings.get("validity_months")
+    insert_once(
+        db.session,
+        Certificate,
+        ("enrolment_id", "round"),
+        code=codes.new_code(),
+        user_id=person.id,
+        enrolment_id=enrolment.id,
+        round=round_,
+        course_id=version.course_id,
+        version_id=version.id,
+        holder_name=person.full_name,
+        course_title=dict(version.title),
+        languages=list(version.languages),
+        version_label=version.label,
+        hours=float(settings["hours"]),
+        completed_on=completed_on,
+        issued_at=utcnow(),
+        expires_on=add_months(completed_on, validity) if validity else None,
+        issuer_name=by.name,
+        issuer_url=by.url,
+        accreditation=by.accreditation,
+        colour=by.colour or "#1d4e89",
+        logo_sha256=by.logo_sha256,
+        signatory_name=signer.name if signer else None,
+        signatory_role=dict(signer.role) if signer else None,
+        signature_sha256=signer.signature_sha256 if signer else None,
+        design=settings.get("design", "standard"),
+    )
+    return db.session.scalar(
+        select(Certificate).where(
+            Certificate.enrolment_id == enrolment.id, Certificate.round == round_
+        )
+    )
+
+
+def certificates_of(user) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == user.id)
+            .order_by(Certificate.issued_at.desc())
+        )
+    )
+
+
+def by_code(text: str) -> Certificate | None:
+    """The certificate a typed, scanned or linked code names; None for anything else."""
+    code = codes.normalise(text)
+    if code is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def today() -> date:
+    return local_day(utcnow())
+
+
+def revoke(certificate: Certificate, reason: str, *, by_id: int) -> None:
+    """Revoke with a reason from the fixed list; the public page says so at once."""
+    if reason not in REVOCATION_REASONS:
+        raise DomainError(_l("Choose a reason from the list."), field="reason")
+    if certificate.revoked_at is not None:
+        raise DomainError(_l("This certificate is already revoked."))
+    certificate.revoked_at = utcnow()
+    certificate.revoked_reason = reason
+    certificate.revoked_by_id = by_id
+    record(
+        "certificate.revoked",
+        actor_id=by_id,
+        target_type="certificate",
+        target_id=certificate.id,
+        reason=reason,
+    )
+    db.session.flush()
+
+
+def language_for(certificate: Certificate, wanted: str | None) -> str:
+    """The language a certificate is printed in: the one asked for if the course has it,
+    else Romanian, else the course's first."""
+    for language in (wanted, "ro"):
+        if language in certificate.languages:
+            return language
+    return certificate.languages[0]
+
+
+def document(certificate: Certificate, language: str) -> pdf.Document:
+    """Everything the PDF shows, in ``language``."""
+    code_text = codes.display(certificate.code)
+    url = external_url("certificates.verify_code", code=certificate.code)
+    with force_locale(language):
+        hours = certificate.hours
+        details = [
+            gettext("Version %(label)s", label=certificate.version_label),
+            ngettext(
+                "%(hours)s hour of study",
+                "%(hours)s hours of study",
+                int(hours) if hours == int(hours) else 2,
+                hours=format_decimal(hours),
+            ),
+            gettext("completed on %(date)s", date=format_date(certificate.completed_on, "long")),
+        ]
+        if certificate.expires_on:
+            details.append(
+                gettext("valid until %(date)s", date=format_date(certificate.expires_on, "long"))
+            )
+        return pdf.Document(
+            language=language,
+            title=gettext("Certificate of completion"),
+            certifies=gettext("This certifies that"),
+            holder_name=certificate.holder_name,
+            completed=gettext("has completed the online, self-paced course"),
+            course_title=certificate.course_title.get(language)
+            or next(iter(certificate.course_title.values())),
+            details=details,
+            accreditation=(certificate.accreditation or {}).get(language) or None,
+            issuer_name=certificate.issuer_name,
+            signatory_name=certificate.signatory_name,
+            signatory_role=(certificate.signatory_role or {}).get(language),
+            code_label=gettext("Code: %(code)s", code=code_text),
+            verify_label=gettext("Check it at %(url)s", url=url),
+            verify_url=url,
+            colour=certificate.colour,
+            design=certificate.design if certificate.design in pdf.DESIGNS else "standard",
+            logo=_blob(certificate.logo_sha256),
+            signature=_blob(certificate.signature_sha256),
+            reissued=(
+                gettext("Reissued on %(date)s", date=format_date(certificate.reissued_at, "long"))
+                if certificate.reissued_at
+                else None
+            ),
+        )
+
+
+def _blob(sha256: str | None) -> bytes | None:
+    if not sha256:
+        return None
+    blob = db.session.get(Blob, sha256)
+    return blob.data if blob else None
+
+
+def pdf_bytes(certificate: Certificate, language: str) -> bytes:
+    return pdf.render(document(certificate, language))

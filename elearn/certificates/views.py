@@ -1,0 +1,290 @@
+"""Learners' certificates, the public verification page, revocation, and the issuer's settings."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.validators import ValidationError
+
+from elearn.access import public, roles_required, signed_in
+from elearn.accounts.models import Role, User
+from elearn.audit.services import record
+from elearn.certificates import codes, services
+from elearn.certificates.forms import (
+    IssuerForm,
+    SignatoryForm,
+    VerifyForm,
+    image_bytes,
+    revoke_form,
+)
+from elearn.certificates.models import Certificate, Issuer, Signatory
+from elearn.courses.models import Blob
+from elearn.database import utcnow
+from elearn.errors import DomainError
+from elearn.extensions import db, limiter
+from elearn.i18n import LANGUAGES, current_language
+
+bp = Blueprint("certificates", __name__)
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_LIMIT_PER_ADDRESS"]
+
+
+def _noindex(response: Response) -> Response:
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/my-certificates")
+@signed_in
+def mine():
+    return render_template(
+        "certificates/mine.html",
+        certificates=services.certificates_of(current_user),
+        today=services.today(),
+        language_names=LANGUAGES,
+    )
+
+
+@bp.get("/my-certificates/<code>.pdf")
+@signed_in
+def download(code: str):
+    """The holder's PDF, in the language they choose among the course's."""
+    certificate = services.by_code(code)
+    if certificate is None or certificate.user_id != current_user.id:
+        abort(404)
+    if certificate.revoked_at is not None:
+        flash(_("This certificate was revoked, so it cannot be downloaded."), "error")
+        return redirect(url_for("certificates.mine"))
+    language = services.language_for(certificate, request.args.get("lang"))
+    data = services.pdf_bytes(certificate, language)
+    response = Response(data, mimetype="application/pdf")
+    filename = f"certificate-{certificate.code}-{language}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/verify")
+@public
+@limiter.limit(_verify_limit)
+def verify():
+    """Enter a code (or arrive with ?code=): the answer is on the code's own page."""
+    form = VerifyForm(request.args)
+    if request.args and form.validate():
+        return redirect(url_for("certificates.verify_code", code=form.code.data.strip()))
+    return _noindex(Response(render_template("certificates/verify.html", form=form)))
+
+
+@bp.get("/verify/<code>")
+@public
+@limiter.limit(_verify_limit)
+def verify_code(code: str):
+    """Anyone can check a certificate without signing in: its status, the holder's name, the
+    course, the dates and the issuer; nothing else about the person."""
+    certificate = services.by_code(code)
+    form = VerifyForm(formdata=None, code=code[:64])
+    page = render_template(
+        "certificates/verify.html",
+        form=form,
+        checked=True,
+        certificate=certificate,
+        status=certificate.status(services.today()) if certificate else None,
+        reasons=services.REVOCATION_REASONS,
+        display=codes.display,
+        revoke=revoke_form() if certificate and _may_revoke(certificate) else None,
+    )
+    return _noindex(Response(page, status=200 if certificate else 404))
+
+
+def _may_revoke(certificate: Certificate) -> bool:
+    if not current_user.is_authenticated:
+        return False
+    if current_user.has_role(Role.ADMIN):
+        return True
+    if not current_user.has_role(Role.MANAGER):
+        return False
+    from elearn.organisations.services import can_manage
+
+    holder = db.session.get(User, certificate.user_id)
+    organisation = holder.confirmed_organisation_id if holder else None
+    return organisation is not None and can_manage(current_user, organisation)
+
+
+@bp.post("/certificates/<code>/revoke")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def revoke(code: str):
+    """A manager revokes certificates of their organisation's confirmed members; an
+    administrator, any."""
+    certificate = services.by_code(code)
+    if certificate is None:
+        abort(404)
+    if not _may_revoke(certificate):
+        abort(403)
+    form = revoke_form()
+    if form.validate_on_submit():
+        try:
+            services.revoke(certificate, form.reason.data, by_id=current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The certificate is revoked. Its page says so from now on."), "success")
+    else:
+        flash(_("Choose a reason from the list."), "error")
+    return redirect(
+        request.form.get("back")
+        if _safe(request.form.get("back"))
+        else url_for("certificates.verify_code", code=certificate.code)
+    )
+
+
+def _safe(target: str | None) -> bool:
+    from elearn.security import is_safe_redirect
+
+    return bool(target) and is_safe_redirect(target)
+
+
+# Administrators: who issues and who signs ---------------------------------------------------
+
+
+@bp.route("/admin/certificates", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def settings():
+    row = db.session.scalar(select(Issuer).order_by(Issuer.id).limit(1))
+    current = row or services.issuer()
+    form = IssuerForm(obj=current)
+    if request.method == "GET":
+        for code in LANGUAGES:
+            getattr(form, f"accreditation_{code}").data = (current.accreditation or {}).get(code)
+    if form.validate_on_submit():
+        try:
+            logo = image_bytes(form.logo)
+        except ValidationError as error:
+            form.logo.errors = [str(error)]
+        else:
+            if row is None:
+                row = Issuer()
+                db.session.add(row)
+            row.name, row.url, row.email = form.name.data, form.url.data or None, form.email.data
+            row.colour = form.colour.data.lower()
+            lines = {c: getattr(form, f"accreditation_{c}").data for c in LANGUAGES}
+            row.accreditation = {c: t for c, t in lines.items() if t} or None
+            if logo is not None:
+                row.logo_sha256 = _store(logo)
+            elif form.remove_logo.data:
+                row.logo_sha256 = None
+            row.updated_at = utcnow()
+            db.session.flush()
+            record(
+                "certificate.issuer_updated",
+                actor_id=current_user.id,
+                target_type="issuer",
+                target_id=row.id,
+            )
+            db.session.commit()
+            flash(_("Saved. New certificates carry these details."), "success")
+            return redirect(url_for("certificates.settings"))
+    signatories = db.session.scalars(select(Signatory).order_by(Signatory.key)).all()
+    return render_template(
+        "certificates/settings.html", form=form, issuer=current, signatories=signatories
+    )
+
+
+@bp.route("/admin/certificates/signatories/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_signatory():
+    return _signatory_form(None)
+
+
+@bp.route("/admin/certificates/signatories/<int:signatory_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_signatory(signatory_id: int):
+    return _signatory_form(db.session.get(Signatory, signatory_id) or abort(404))
+
+
+def _signatory_form(signatory: Signatory | None):
+    form = SignatoryForm(obj=signatory)
+    if request.method == "GET" and signatory is not None:
+        for code in LANGUAGES:
+            getattr(form, f"role_{code}").data = signatory.role.get(code)
+    if form.validate_on_submit():
+        taken = db.session.scalar(select(Signatory).where(Signatory.key == form.key.data))
+        try:
+            signature = image_bytes(form.signature)
+        except ValidationError as error:
+            form.signature.errors = [str(error)]
+        else:
+            if taken is not None and taken is not signatory:
+                form.key.errors = [_("Another signatory has this key.")]
+            else:
+                if signatory is None:
+                    signatory = Signatory()
+                    db.session.add(signatory)
+                signatory.key, signatory.name = form.key.data, form.name.data
+                signatory.role = {c: getattr(form, f"role_{c}").data for c in LANGUAGES}
+                signatory.active = form.active.data
+                if signature is not None:
+                    signatory.signature_sha256 = _store(signature)
+                db.session.flush()
+                record(
+                    "certificate.signatory_saved",
+                    actor_id=current_user.id,
+                    target_type="signatory",
+                    target_id=signatory.id,
+                )
+                db.session.commit()
+                flash(_("Saved. New certificates carry these details."), "success")
+                return redirect(url_for("certificates.settings"))
+    return render_template("certificates/signatory.html", form=form, signatory=signatory)
+
+
+def _store(data: bytes) -> str:
+    import hashlib
+
+    sha256 = hashlib.sha256(data).hexdigest()
+    if db.session.get(Blob, sha256) is None:
+        db.session.add(Blob(sha256=sha256, size=len(data), data=data))
+        db.session.flush()  # before the row that refers to it
+    return sha256
+
+
+@bp.get("/admin/certificates/images/<sha256>.png")
+@roles_required(Role.ADMIN)
+def image(sha256: str):
+    """A logo or signature image, for the administrators' preview."""
+    used = db.session.scalar(
+        select(Signatory.id).where(Signatory.signature_sha256 == sha256)
+    ) or db.session.scalar(select(Issuer.id).where(Issuer.logo_sha256 == sha256))
+    blob = db.session.get(Blob, sha256) if used else None
+    if blob is None:
+        abort(404)
+    return Response(blob.data, mimetype="image/png")
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"certificate_title": _title}
+
+
+def _title(certificate: Certificate) -> str:
+    language = current_language()
+    return certificate.course_title.get(language) or next(iter(certificate.course_title.values()))
+
+
+@bp.app_template_filter("certificate_code")
+def _certificate_code(code: str) -> str:
+    return codes.display(code)
