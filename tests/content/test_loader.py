@@ -126,7 +126,7 @@ BROKEN = [
         "      ro: O sală de clasă goală\n",
         "",
         "course.yaml",
-        74,
+        75,
         "media.0.alt has no text in ro",
     ),
     (
@@ -134,7 +134,7 @@ BROKEN = [
         "      ro: media/clip.ro.vtt\n",
         "",
         "course.yaml",
-        90,
+        91,
         "media.4.captions has no text in ro",
     ),
     (
@@ -313,3 +313,17 @@ def test_the_published_json_schema_is_up_to_date():
     assert json.loads(published.read_text()) == Manifest.model_json_schema(), (
         "run: elearn courses schema -o docs/course-manifest.schema.json"
     )
+
+
+def test_the_documented_manifest_is_the_test_packages_manifest():
+    """docs/content-packages.md shows the valid test package's course.yaml, with comments."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "docs" / "content-packages.md").read_text(encoding="utf-8")
+    documented = re.search(r"```yaml\n(format: 1.*?)```", text, re.S).group(1)
+    package = (root / "tests" / "data" / "packages" / "valid" / "course.yaml").read_text("utf-8")
+    assert yaml.safe_load(documented) == yaml.safe_load(package)
