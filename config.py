@@ -50,6 +50,19 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
 
 
+def _env_days(name: str, default: str) -> tuple[int, ...]:
+    raw = _env(name, default)
+    try:
+        days = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise ConfigurationError(
+            f"{name} must be whole numbers of days separated by commas, not {raw!r}."
+        ) from None
+    if not days or days[-1] < 1:
+        raise ConfigurationError(f"{name} must list at least one number of days, each 1 or more.")
+    return tuple(days)
+
+
 def normalise_database_url(url: str) -> str:
     """Point plain ``postgres://`` and ``postgresql://`` URLs at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -155,6 +168,11 @@ class Config:
         self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 730)
         self.EMAIL_CHANGE_MAX_AGE = _env_int("EMAIL_CHANGE_MAX_AGE", 24 * 3600)
         self.SECOND_FACTOR_LIMIT = _env("SECOND_FACTOR_LIMIT", "5 per minute; 20 per hour")
+
+        # Certificates: reminders before expiry (days, largest first), sent by `elearn notify`,
+        # and how many days before expiry a learner may renew.
+        self.CERTIFICATE_REMINDER_DAYS = _env_days("CERTIFICATE_REMINDER_DAYS", "60,30,7")
+        self.RECERTIFICATION_WINDOW_DAYS = _env_int("RECERTIFICATION_WINDOW_DAYS", 90)
 
         # Shown in the footer, the accessibility statement and the privacy notice.
         self.SITE_NAME = _env("SITE_NAME", "elearn")

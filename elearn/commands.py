@@ -122,6 +122,17 @@ def purge_command() -> None:
         click.echo(f"{what}: {count} removed")
 
 
+@click.command("notify")
+@with_appcontext
+def notify_command() -> None:
+    """Send the reminders that are due (for cron). Safe to run as often as you like, also
+    twice at the same moment: each reminder goes out once."""
+    from elearn.certificates.notify import send_reminders
+
+    counts = send_reminders()
+    click.echo(", ".join(f"{what}: {count}" for what, count in counts.items()))
+
+
 backup_cli = AppGroup("backup", help="Back up the database, or restore a backup into an empty one.")
 
 
@@ -153,5 +164,6 @@ def init_app(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(translations_cli)
     app.cli.add_command(purge_command)
+    app.cli.add_command(notify_command)
     app.cli.add_command(backup_cli)
     app.cli.add_command(courses_cli)

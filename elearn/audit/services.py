@@ -48,6 +48,7 @@ ACTIONS = {
     "course.transferred": _l("Course given to another organisation"),
     "quiz.allowance_granted": _l("Extra attempts or time granted on a quiz"),
     "certificate.revoked": _l("Certificate revoked"),
+    "certificate.renewed": _l("Certificate renewed"),
     "certificate.issuer_updated": _l("Certificate issuer details changed"),
     "certificate.signatory_saved": _l("Certificate signatory added or changed"),
     "organisation.created": _l("Organisation added"),

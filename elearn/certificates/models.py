@@ -58,6 +58,27 @@ class Signatory(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class CertificateReminder(db.Model):
+    """One reminder of one threshold (days before expiry) for one certificate.
+
+    The row is the claim: `elearn notify` inserts it before sending, so that two runs at the
+    same moment cannot both send; ``sent_at`` is set only once the mail server accepted the
+    message. A claim whose sending failed is removed, and one left by a run that died is taken
+    over after a while, so every reminder goes out once and only once.
+    """
+
+    __tablename__ = "certificate_reminders"
+    __table_args__ = (UniqueConstraint("certificate_id", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"))
+    days_before: Mapped[int] = mapped_column(Integer)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A larger threshold that had already passed when the first reminder went out: never sent.
+    skipped: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 class Certificate(db.Model):
     __tablename__ = "certificates"
     # Issued exactly once per completion round of an enrolment, even under concurrent requests.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -61,18 +61,21 @@ def signatory(key: str) -> Signatory | None:
     return db.session.scalar(select(Signatory).where(Signatory.key == key, Signatory.active))
 
 
-def issue_for(enrolment, round_: int = 1) -> Certificate | None:
+def issue_for(
+    enrolment, round_: int = 1, completed_at: datetime | None = None
+) -> Certificate | None:
     """Issue the certificate of a completed enrolment (once: a second call, even at the same
     moment from another request, returns the same certificate). None when the course gives
-    no certificate."""
+    no certificate. A renewal passes its round and the moment its quiz was passed."""
     settings = enrolment.version.manifest.get("certificate")
-    if not settings or enrolment.completed_at is None:
+    completed_at = completed_at or enrolment.completed_at
+    if not settings or completed_at is None:
         return None
     from elearn.accounts.models import User
 
     version, person, by = enrolment.version, db.session.get(User, enrolment.user_id), issuer()
     signer = signatory(settings["signatory"])
-    completed_on = local_day(enrolment.completed_at)
+    completed_on = local_day(completed_at)
     validity = settings.get("validity_months")
     insert_once(
         db.session,
@@ -107,6 +110,92 @@ def issue_for(enrolment, round_: int = 1) -> Certificate | None:
             Certificate.enrolment_id == enrolment.id, Certificate.round == round_
         )
     )
+
+
+# Renewal ------------------------------------------------------------------------------------
+
+
+def recertification_quiz(version) -> str | None:
+    """The quiz whose pass renews the course's certificate: the one the manifest names, else
+    the last quiz outside the modules (the final quiz), else the last quiz."""
+    named = (version.manifest.get("certificate") or {}).get("recertification_quiz")
+    if named:
+        return named
+    finals = [quiz for quiz in version.quizzes if quiz.module_key is None] or version.quizzes
+    return finals[-1].key if finals else None
+
+
+def renewal_opens(certificate: Certificate) -> date | None:
+    if certificate.expires_on is None:
+        return None
+    window = current_app.config["RECERTIFICATION_WINDOW_DAYS"]
+    return certificate.expires_on - timedelta(days=window)
+
+
+def can_renew(certificate: Certificate, on: date) -> bool:
+    """Renewal is open from the window before expiry (and after it), for a certificate that
+    is neither revoked nor already renewed."""
+    opens = renewal_opens(certificate)
+    return (
+        opens is not None
+        and on >= opens
+        and certificate.revoked_at is None
+        and certificate.superseded_by_id is None
+    )
+
+
+def open_renewal(certificate: Certificate) -> tuple[str, str]:
+    """Start renewing: the learner moves to the course's current version (keeping credit for
+    what did not change) and a new round begins in which passing the renewal quiz issues a
+    new certificate. Returns (course slug, quiz key). Raises DomainError saying why not."""
+    from elearn.learning.models import Enrolment
+    from elearn.learning.services import move_to_version, newest_published
+
+    if not can_renew(certificate, today()):
+        raise DomainError(_l("This certificate cannot be renewed now."))
+    enrolment = db.session.get(Enrolment, certificate.enrolment_id)
+    newest = newest_published(enrolment.course)
+    if newest is None or not newest.manifest.get("certificate"):
+        raise DomainError(
+            _l("This course is no longer offered, so its certificate cannot be renewed.")
+        )
+    if newest.id != enrolment.version_id:
+        move_to_version(enrolment, newest)
+    enrolment.round = max(enrolment.round, certificate.round + 1)
+    db.session.flush()
+    return enrolment.course.slug, recertification_quiz(newest)
+
+
+def renew_after_pass(attempt) -> Certificate | None:
+    """A passed renewal quiz: issue the round's certificate and mark the one it replaces."""
+    enrolment = attempt.enrolment
+    if attempt.round != enrolment.round or attempt.quiz_key != recertification_quiz(
+        enrolment.version
+    ):
+        return None
+    new = issue_for(enrolment, round_=attempt.round, completed_at=attempt.submitted_at)
+    if new is None:
+        return None
+    replaced = db.session.scalars(
+        select(Certificate).where(
+            Certificate.enrolment_id == enrolment.id,
+            Certificate.round < attempt.round,
+            Certificate.superseded_by_id.is_(None),
+            Certificate.revoked_at.is_(None),
+        )
+    ).all()
+    for old in replaced:
+        old.superseded_by_id = new.id
+        old.superseded_at = utcnow()
+        record(
+            "certificate.renewed",
+            actor_id=enrolment.user_id,
+            target_type="certificate",
+            target_id=old.id,
+            replaced_by=new.id,
+        )
+    db.session.flush()
+    return new
 
 
 def certificates_of(user) -> list[Certificate]:

@@ -55,6 +55,8 @@ def mine():
         "certificates/mine.html",
         certificates=services.certificates_of(current_user),
         today=services.today(),
+        can_renew=services.can_renew,
+        renewal_opens=services.renewal_opens,
         language_names=LANGUAGES,
     )
 
@@ -75,6 +77,24 @@ def download(code: str):
     filename = f"certificate-{certificate.code}-{language}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@bp.post("/my-certificates/<code>/renew")
+@signed_in
+def renew(code: str):
+    """Start renewing one's certificate: pass the renewal quiz again on the current version."""
+    certificate = services.by_code(code)
+    if certificate is None or certificate.user_id != current_user.id:
+        abort(404)
+    try:
+        slug, quiz = services.open_renewal(certificate)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("certificates.mine"))
+    db.session.commit()
+    flash(_("Pass this quiz again to renew your certificate."), "info")
+    return redirect(url_for("quizzes.overview", slug=slug, key=quiz))
 
 
 @bp.get("/verify")

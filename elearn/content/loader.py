@@ -176,6 +176,14 @@ class _Loader(MediaChecks, QuizLoading):
                     module=module.id,
                     quiz=module.quiz,
                 )
+        renewal = manifest.certificate.recertification_quiz if manifest.certificate else None
+        if renewal and renewal not in quiz_ids:
+            self.problems.add(
+                N_("The renewal quiz '%(quiz)s' is not under quizzes."),
+                MANIFEST,
+                line_of(lines, ("certificate", "recertification_quiz")),
+                quiz=renewal,
+            )
         for quiz in set(placed):
             if placed.count(quiz) > 1:
                 self.problems.add(

@@ -82,6 +82,8 @@ class Certificate(Model):
     # The certificate's look: "standard" (a colour band, sans-serif) or "formal" (a frame,
     # serif). Both print well in greyscale.
     design: Literal["standard", "formal"] = "standard"
+    # The quiz whose pass renews an expiring certificate; by default the final quiz.
+    recertification_quiz: Slug | None = None
 
 
 class Media(Model):

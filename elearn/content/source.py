@@ -171,6 +171,11 @@ def read_zip(source, limits: Limits = DEFAULT_LIMITS, origin: str = "package.zip
                     N_("%(path)s is compressed suspiciously well (a zip bomb?)."), path, path=path
                 )
                 continue
+            if info.flag_bits & 0x1:
+                problems.add(
+                    N_("%(path)s is encrypted; packages must not need a password."), path, path=path
+                )
+                continue
             if _check_type(path, info.file_size, limits, problems):
                 safe.append((path, info))
         problems.raise_if_any()
@@ -180,7 +185,14 @@ def read_zip(source, limits: Limits = DEFAULT_LIMITS, origin: str = "package.zip
                 with archive.open(info) as member:
                     # Never trust the declared size: read one byte more than it allows.
                     data = member.read(info.file_size + 1)
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                EOFError,
+                OSError,
+                NotImplementedError,
+                RuntimeError,  # what zipfile raises for a member it believes encrypted
+            ):
                 problems.add(N_("%(path)s is damaged in the archive."), path, path=path)
                 continue
             if len(data) != info.file_size:

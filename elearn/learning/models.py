@@ -34,6 +34,9 @@ class Enrolment(db.Model):
     # Where "Continue" leads, and when that lesson was opened (to count time spent on it).
     last_lesson_key: Mapped[str | None] = mapped_column(String(80))
     last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 1 for the first certification; 2, 3...: each renewal, which the quiz attempts of that
+    # round count towards.
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     course: Mapped[Course] = relationship()
     version: Mapped[CourseVersion] = relationship(foreign_keys=[version_id])

@@ -24,6 +24,7 @@ class QuizAttempt(db.Model):
     # The quiz's fingerprint when the attempt was drawn (see Quiz.fingerprint).
     quiz_fingerprint: Mapped[str] = mapped_column(String(64))
     number: Mapped[int] = mapped_column(Integer)
+    round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see Enrolment
     language: Mapped[str] = mapped_column(String(2))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When time runs out (the quiz's limit plus any extension); None without a limit.

@@ -68,6 +68,8 @@ class Status:
         )
 
     quiz_hashes: dict = field(default_factory=dict)
+    next_number: int = 1  # attempts are numbered across renewals
+    renewal: bool = False  # the quiz that renews the course's certificate, in a renewal round
 
     @property
     def attempts_left(self) -> int | None:
@@ -104,6 +106,12 @@ def status(enrolment: Enrolment, quiz: Quiz) -> Status:
     ).all()
     for attempt in attempts:
         expire_if_due(attempt)
+    from elearn.certificates.services import recertification_quiz
+
+    renewal = enrolment.round > 1 and quiz.key == recertification_quiz(enrolment.version)
+    numbers = [a.number for a in attempts]
+    if renewal:  # a renewal counts only its own attempts
+        attempts = [a for a in attempts if a.round == enrolment.round]
     allowance = _allowance(enrolment, quiz.key)
     allowed = quiz.settings.get("attempts", 3) or None
     if allowed is not None and allowance is not None:
@@ -115,8 +123,10 @@ def status(enrolment: Enrolment, quiz: Quiz) -> Status:
     passed = any(a.passed and counts_now(a, quiz) for a in submitted)
     earlier = [a for a in submitted if a.passed and a.question_hashes] if not passed else []
     return Status(
-        earlier_pass=earlier[-1] if earlier else None,
+        earlier_pass=earlier[-1] if earlier and not renewal else None,
         quiz_hashes=quiz.question_hashes or {},
+        next_number=max(numbers, default=0) + 1,
+        renewal=renewal,
         used=len(attempts),
         allowed=allowed,
         open_attempt=next((a for a in attempts if a.submitted_at is None), None),
@@ -137,7 +147,7 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
         return current.open_attempt
     if current.passed:
         raise DomainError(_l("You have passed this quiz already."))
-    if current.attempts_left == 0:
+    if current.attempts_left == 0 and current.earlier_pass is None:
         raise DomainError(_l("You have used every attempt at this quiz."))
     if not current.can_start:
         raise DomainError(_l("You can try again after the waiting time shown."))
@@ -155,7 +165,7 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
     counted = [entry["key"] for entry in draw] + list(carried or {})
     limit = quiz.settings.get("time_limit")
     now = utcnow()
-    number = current.used + 1
+    number = current.next_number
     # A double click on "Start" sends two requests: the second finds the number taken and
     # returns the attempt the first one drew.
     insert_once(
@@ -167,6 +177,7 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
         quiz_key=quiz.key,
         quiz_fingerprint=quiz.fingerprint,
         number=number,
+        round=enrolment.round,
         language=language,
         started_at=now,
         deadline_at=now + timedelta(minutes=limit + current.extra_minutes) if limit else None,
@@ -285,6 +296,10 @@ def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
     db.session.flush()
     if attempt.passed:
         check_completion(attempt.enrolment)
+        if attempt.round > 1:
+            from elearn.certificates.services import renew_after_pass
+
+            renew_after_pass(attempt)
     return True
 
 

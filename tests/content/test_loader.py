@@ -126,7 +126,7 @@ BROKEN = [
         "      ro: O sală de clasă goală\n",
         "",
         "course.yaml",
-        75,
+        76,
         "media.0.alt has no text in ro",
     ),
     (
@@ -134,7 +134,7 @@ BROKEN = [
         "      ro: media/clip.ro.vtt\n",
         "",
         "course.yaml",
-        91,
+        92,
         "media.4.captions has no text in ro",
     ),
     (
