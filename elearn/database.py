@@ -67,10 +67,14 @@ def insert_once(session, model, unique: tuple[str, ...], **values) -> bool:
     connection) then insert one row between them and neither fails, on PostgreSQL as on
     SQLite (INSERT ... ON CONFLICT DO NOTHING).
     """
+    key = next(iter(model.__table__.primary_key.columns))
     statement = (
-        _insert_for(session)(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+        _insert_for(session)(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(key)  # a row comes back only when this statement inserted one
     )
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement).first() is not None
 
 
 def add_to_column(session, model, unique: tuple[str, ...], column: str, **values) -> None:
