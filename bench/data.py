@@ -4,7 +4,7 @@ the measurements use.
 
 Rows are written with bulk INSERTs (one statement per table and batch), never one ORM object at
 a time, so that 10,000 learners take seconds. Every course is a copy of the shipped course
-`courses/first-look`, so the lesson pages measured are real lessons.
+`courses/understanding-trafficking`, so the lesson pages measured are real lessons.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from elearn.security import hash_password
 from elearn.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_COURSE = ROOT / "courses" / "first-look"
+TEMPLATE_COURSE = ROOT / "courses" / "understanding-trafficking"
 PASSWORD = "bench-learner-password-2026"  # noqa: S105 - generated learners of a throwaway database
 BATCH = 2000
 
@@ -68,7 +68,10 @@ def _courses(count: int) -> list[CourseVersion]:
         slug = f"bench-{number:02d}"
         copy = dict(files)
         copy["course.yaml"] = (
-            files["course.yaml"].decode().replace("id: first-look", f"id: {slug}", 1).encode()
+            files["course.yaml"]
+            .decode()
+            .replace("id: understanding-trafficking", f"id: {slug}", 1)
+            .encode()
         )
         package = load_package(PackageFiles(slug, copy), professions=set(PROFESSIONS))
         result = import_package(
