@@ -120,6 +120,8 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "token": "not-a-token",
         "code": "0000000000000000Z",
         "signatory_id": 1,
+        "request_id": 1,
+        "decision": "approve",
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

@@ -58,6 +58,25 @@ class Signatory(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class ReissueRequest(db.Model):
+    """A holder whose name changed asks for their certificate under the new name; an
+    administrator approves (same code, new PDF, "reissued on") or refuses."""
+
+    __tablename__ = "certificate_reissue_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE"), index=True
+    )
+    requested_name: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved: Mapped[bool | None] = mapped_column(Boolean)
+
+    certificate: Mapped[Certificate] = relationship()
+
+
 class CertificateReminder(db.Model):
     """One reminder of one threshold (days before expiry) for one certificate.
 

@@ -10,10 +10,17 @@ from flask import current_app
 from flask_babel import force_locale, format_date, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from elearn.audit.services import record
 from elearn.certificates import codes, pdf
-from elearn.certificates.models import Certificate, Issuer, RevocationReason, Signatory
+from elearn.certificates.models import (
+    Certificate,
+    Issuer,
+    ReissueRequest,
+    RevocationReason,
+    Signatory,
+)
 from elearn.courses.models import Blob
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
@@ -196,6 +203,69 @@ def renew_after_pass(attempt) -> Certificate | None:
         )
     db.session.flush()
     return new
+
+
+# Reissue after a change of name --------------------------------------------------------------
+
+
+def pending_reissue(certificate: Certificate) -> ReissueRequest | None:
+    return db.session.scalar(
+        select(ReissueRequest).where(
+            ReissueRequest.certificate_id == certificate.id, ReissueRequest.decided_at.is_(None)
+        )
+    )
+
+
+def request_reissue(certificate: Certificate, user) -> ReissueRequest:
+    """Ask for the certificate under the account's current name (once until decided)."""
+    if certificate.revoked_at is not None or certificate.superseded_by_id is not None:
+        raise DomainError(_l("Only a valid or expired certificate can be reissued."))
+    if user.full_name == certificate.holder_name:
+        raise DomainError(_l("The certificate already carries your current name."))
+    existing = pending_reissue(certificate)
+    if existing is not None:
+        return existing
+    request = ReissueRequest(certificate_id=certificate.id, requested_name=user.full_name)
+    db.session.add(request)
+    db.session.flush()
+    record(
+        "certificate.reissue_requested",
+        actor_id=user.id,
+        target_type="certificate",
+        target_id=certificate.id,
+    )
+    return request
+
+
+def decide_reissue(request: ReissueRequest, *, approve: bool, by_id: int) -> None:
+    """Approve (the certificate takes the new name; same code; "reissued on") or refuse."""
+    if request.decided_at is not None:
+        raise DomainError(_l("This request has already been decided."))
+    request.decided_at = utcnow()
+    request.decided_by_id = by_id
+    request.approved = approve
+    if approve:
+        request.certificate.holder_name = request.requested_name
+        request.certificate.reissued_at = request.decided_at
+    record(
+        "certificate.reissued" if approve else "certificate.reissue_refused",
+        actor_id=by_id,
+        target_type="certificate",
+        target_id=request.certificate_id,
+        request=request.id,
+    )
+    db.session.flush()
+
+
+def pending_reissues() -> list[ReissueRequest]:
+    return list(
+        db.session.scalars(
+            select(ReissueRequest)
+            .where(ReissueRequest.decided_at.is_(None))
+            .order_by(ReissueRequest.requested_at)
+            .options(selectinload(ReissueRequest.certificate))
+        )
+    )
 
 
 def certificates_of(user) -> list[Certificate]:

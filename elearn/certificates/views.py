@@ -29,12 +29,13 @@ from elearn.certificates.forms import (
     image_bytes,
     revoke_form,
 )
-from elearn.certificates.models import Certificate, Issuer, Signatory
+from elearn.certificates.models import Certificate, Issuer, ReissueRequest, Signatory
 from elearn.courses.models import Blob
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db, limiter
 from elearn.i18n import LANGUAGES, current_language
+from elearn.users.forms import ConfirmForm
 
 bp = Blueprint("certificates", __name__)
 
@@ -95,6 +96,27 @@ def renew(code: str):
     db.session.commit()
     flash(_("Pass this quiz again to renew your certificate."), "info")
     return redirect(url_for("quizzes.overview", slug=slug, key=quiz))
+
+
+@bp.post("/my-certificates/<code>/reissue")
+@signed_in
+def request_reissue(code: str):
+    """Ask for the certificate under one's current name, after changing it in one's account."""
+    certificate = services.by_code(code)
+    if certificate is None or certificate.user_id != current_user.id:
+        abort(404)
+    try:
+        services.request_reissue(certificate, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Your request is sent. An administrator checks it; the code stays the same."),
+            "success",
+        )
+    return redirect(url_for("certificates.mine"))
 
 
 @bp.get("/verify")
@@ -280,6 +302,35 @@ def _store(data: bytes) -> str:
         db.session.add(Blob(sha256=sha256, size=len(data), data=data))
         db.session.flush()  # before the row that refers to it
     return sha256
+
+
+@bp.get("/admin/certificates/reissues")
+@roles_required(Role.ADMIN)
+def reissues():
+    return render_template(
+        "certificates/reissues.html", requests=services.pending_reissues(), form=ConfirmForm()
+    )
+
+
+@bp.post("/admin/certificates/reissues/<int:request_id>/<any(approve, refuse):decision>")
+@roles_required(Role.ADMIN)
+def decide_reissue(request_id: int, decision: str):
+    reissue = db.session.get(ReissueRequest, request_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.decide_reissue(reissue, approve=decision == "approve", by_id=current_user.id)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("The certificate is reissued under the new name.")
+                if decision == "approve"
+                else _("The request is refused."),
+                "success",
+            )
+    return redirect(url_for("certificates.reissues"))
 
 
 @bp.get("/admin/certificates/images/<sha256>.png")
