@@ -173,6 +173,8 @@ class Config:
         # and how many days before expiry a learner may renew.
         self.CERTIFICATE_REMINDER_DAYS = _env_days("CERTIFICATE_REMINDER_DAYS", "60,30,7")
         self.RECERTIFICATION_WINDOW_DAYS = _env_int("RECERTIFICATION_WINDOW_DAYS", 90)
+        # Where managers' bulk exports are built and kept for a week (not a setting of its own).
+        self.EXPORT_DIR = str(Path(instance_path) / "exports")
 
         # Shown in the footer, the accessibility statement and the privacy notice.
         self.SITE_NAME = _env("SITE_NAME", "elearn")

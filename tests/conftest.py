@@ -108,8 +108,14 @@ def config_overrides(request) -> dict:
 
 
 @pytest.fixture
-def app(migrated_database, config_overrides):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": migrated_database, **config_overrides})
+def app(migrated_database, config_overrides, tmp_path):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": migrated_database,
+            "EXPORT_DIR": str(tmp_path / "exports"),
+            **config_overrides,
+        }
+    )
     app.test_client_class = Client
     yield app
     with app.app_context():

@@ -122,6 +122,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "signatory_id": 1,
         "request_id": 1,
         "decision": "approve",
+        "export_id": 1,
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

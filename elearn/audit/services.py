@@ -52,6 +52,7 @@ ACTIONS = {
     "certificate.reissue_requested": _l("Certificate reissue requested after a change of name"),
     "certificate.reissued": _l("Certificate reissued under a new name"),
     "certificate.reissue_refused": _l("Certificate reissue refused"),
+    "certificate.exported": _l("Certificates exported"),
     "certificate.issuer_updated": _l("Certificate issuer details changed"),
     "certificate.signatory_saved": _l("Certificate signatory added or changed"),
     "organisation.created": _l("Organisation added"),

@@ -6,7 +6,7 @@ import io
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import URL, InputRequired, Length, Optional, Regexp, ValidationError
 
 from elearn.forms import Form, from_the_list, normalise_name, options
@@ -158,3 +158,45 @@ for _code, _name in LANGUAGES.items():
             ],
         ),
     )
+
+
+class CertificateFilterForm(Form):
+    """Which certificates of an organisation to list or export (read from the query string)."""
+
+    class Meta:
+        csrf = False
+
+    course = SelectField(
+        _l("Course"),
+        validators=[Optional()],
+        **from_the_list(_l("Choose a course from the list.")),
+    )
+    since = DateField(
+        _l("Completed from (date)"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
+    until = DateField(
+        _l("Completed until (date, inclusive)"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
+
+
+class ExportForm(CertificateFilterForm):
+    """The same filter, posted with a CSRF token to start an export."""
+
+    class Meta:
+        csrf = True
+
+    submit = SubmitField(_l("Export the PDFs and the register (zip)"))
+
+
+def course_choices(form: CertificateFilterForm, courses) -> None:
+    form.course.choices = options([("", _l("Every course")), *courses])

@@ -77,6 +77,26 @@ class ReissueRequest(db.Model):
     certificate: Mapped[Certificate] = relationship()
 
 
+class CertificateExport(db.Model):
+    """A manager's bulk export, built a slice at a time (elearn/certificates/exports.py)."""
+
+    __tablename__ = "certificate_exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    filters: Mapped[dict] = mapped_column(JSON)
+    certificate_ids: Mapped[list] = mapped_column(JSON)  # fixed when asked for
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str] = mapped_column(String(2))
+    file_name: Mapped[str] = mapped_column(String(64))
+    working_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class CertificateReminder(db.Model):
     """One reminder of one threshold (days before expiry) for one certificate.
 

@@ -276,6 +276,9 @@ def purge(now: datetime | None = None) -> dict[str, int]:
     drafts_before = now - timedelta(hours=config["FORM_DRAFT_HOURS"])
     result = db.session.execute(delete(FormDraft).where(FormDraft.saved_at < drafts_before))
     removed["form_drafts"] = result.rowcount
+    from elearn.certificates.exports import purge_old
+
+    removed["certificate_exports"] = purge_old(now)
     removed["audit_events"] = _purge_audit_events(
         now - timedelta(days=config["AUDIT_RETENTION_DAYS"])
     )
