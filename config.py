@@ -63,6 +63,13 @@ def _env_days(name: str, default: str) -> tuple[int, ...]:
     return tuple(days)
 
 
+def _pem(value: str | None) -> str | None:
+    return value.replace("\\n", "\n") if value else value
+
+
+_TESTING_KEY: list[str] = []
+
+
 def normalise_database_url(url: str) -> str:
     """Point plain ``postgres://`` and ``postgresql://`` URLs at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -173,6 +180,10 @@ class Config:
         # and how many days before expiry a learner may renew.
         self.CERTIFICATE_REMINDER_DAYS = _env_days("CERTIFICATE_REMINDER_DAYS", "60,30,7")
         self.RECERTIFICATION_WINDOW_DAYS = _env_int("RECERTIFICATION_WINDOW_DAYS", 90)
+        # Open Badges credentials are signed with this Ed25519 key (PEM; "\n" may stand for the
+        # line breaks); keys retired from signing stay published so old credentials verify.
+        self.CREDENTIAL_SIGNING_KEY = _pem(_env("CREDENTIAL_SIGNING_KEY"))
+        self.CREDENTIAL_RETIRED_KEYS = _pem(_env("CREDENTIAL_RETIRED_KEYS")) or ""
         # Where managers' bulk exports are built and kept for a week (not a setting of its own).
         self.EXPORT_DIR = str(Path(instance_path) / "exports")
 
@@ -198,6 +209,10 @@ class DevelopmentConfig(Config):
             self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
         if not self.SECRET_KEY:
             self.SECRET_KEY = _instance_secret(Path(instance_path))
+        if not self.CREDENTIAL_SIGNING_KEY:
+            from elearn.certificates.keys import instance_key
+
+            self.CREDENTIAL_SIGNING_KEY = instance_key(Path(instance_path))
         self.BASE_URL = self.BASE_URL or "http://127.0.0.1:5000"
 
 
@@ -213,6 +228,12 @@ class TestingConfig(Config):
         url = _env("TEST_DATABASE_URL")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url) if url else "sqlite://"
         self.PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - cheap parameters for tests
+        if not self.CREDENTIAL_SIGNING_KEY:  # one key per test process, never written to disk
+            from elearn.certificates.keys import new_private_pem
+
+            if not _TESTING_KEY:
+                _TESTING_KEY.append(new_private_pem())
+            self.CREDENTIAL_SIGNING_KEY = _TESTING_KEY[0]
         self.MAIL_BACKEND = "locmem"
         self.RATELIMIT_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
@@ -250,6 +271,21 @@ class ProductionConfig(Config):
                 "BASE_URL: set the public https address of the platform, for example "
                 "https://learn.example.org; every emailed link is built from it"
             )
+        if not self.CREDENTIAL_SIGNING_KEY:
+            problems.append(
+                "CREDENTIAL_SIGNING_KEY: set the Ed25519 private key (PEM) that signs Open Badges "
+                "credentials; make one with: elearn certificates new-key"
+            )
+        else:
+            from elearn.certificates.keys import load_private
+
+            try:
+                load_private(self.CREDENTIAL_SIGNING_KEY)
+            except ValueError:
+                problems.append(
+                    "CREDENTIAL_SIGNING_KEY: this is not an Ed25519 private key in PEM form; make "
+                    "one with: elearn certificates new-key"
+                )
         if not self.MAIL_SERVER:
             problems.append(
                 "MAIL_SERVER: set the SMTP server that sends password-reset links "

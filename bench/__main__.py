@@ -70,6 +70,8 @@ def recreate_database(url: str) -> None:
 
 
 def environment(args) -> dict[str, str]:
+    from elearn.certificates.keys import new_private_pem
+
     return {
         **os.environ,
         "ELEARN_CONFIG": "production",
@@ -79,6 +81,7 @@ def environment(args) -> dict[str, str]:
         "MAIL_SERVER": "127.0.0.1",  # never reached: nothing in the benchmark sends mail
         "BASE_URL": f"https://127.0.0.1:{args.port}",
         "TRUSTED_PROXIES": "1",
+        "CREDENTIAL_SIGNING_KEY": new_private_pem(),
     }
 
 

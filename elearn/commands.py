@@ -165,5 +165,8 @@ def init_app(app) -> None:
     app.cli.add_command(translations_cli)
     app.cli.add_command(purge_command)
     app.cli.add_command(notify_command)
+    from elearn.certificates.commands import certificates_cli
+
+    app.cli.add_command(certificates_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(courses_cli)

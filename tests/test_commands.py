@@ -117,6 +117,9 @@ def test_start_refuses_production(monkeypatch, migrated_database):
     monkeypatch.setenv("DATABASE_URL", migrated_database)
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
     monkeypatch.setenv("BASE_URL", "https://learn.example.org")
+    from elearn.certificates.keys import new_private_pem
+
+    monkeypatch.setenv("CREDENTIAL_SIGNING_KEY", new_private_pem())
     # It refuses before touching the database.
     result = CliRunner().invoke(cli, ["start"])
     assert result.exit_code != 0

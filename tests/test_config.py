@@ -21,6 +21,8 @@ def clean_env(monkeypatch):
         "BASE_URL",
         "ELEARN_CONFIG",
         "REMEMBER_COOKIE_DAYS",
+        "CREDENTIAL_SIGNING_KEY",
+        "CREDENTIAL_RETIRED_KEYS",
     ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -34,6 +36,7 @@ def test_production_without_secrets_refuses_to_start_and_says_what_to_set(clean_
     assert "DATABASE_URL" in message
     assert "MAIL_SERVER" in message
     assert "BASE_URL" in message
+    assert "CREDENTIAL_SIGNING_KEY" in message
 
 
 @pytest.mark.parametrize("key", ["changeme", "secret", "dev", "short-key"])
@@ -45,7 +48,15 @@ def test_production_refuses_a_weak_secret_key(clean_env, tmp_path, key):
         config_for("production", tmp_path)
 
 
+def signing_key_in_one_line() -> str:
+    """How an operator may put the PEM key into one environment line."""
+    from elearn.certificates.keys import new_private_pem
+
+    return new_private_pem().replace("\n", "\\n")
+
+
 def test_production_starts_with_real_settings(clean_env, tmp_path):
+    clean_env.setenv("CREDENTIAL_SIGNING_KEY", signing_key_in_one_line())
     clean_env.setenv("SECRET_KEY", "k" * 40)
     clean_env.setenv("DATABASE_URL", "postgres://elearn@127.0.0.1/elearn")
     clean_env.setenv("MAIL_SERVER", "smtp.example.org")
@@ -55,6 +66,17 @@ def test_production_starts_with_real_settings(clean_env, tmp_path):
     assert isinstance(config, ProductionConfig)
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://elearn@127.0.0.1/elearn"
     assert config.SESSION_COOKIE_SECURE is True
+    assert config.CREDENTIAL_SIGNING_KEY.startswith("-----BEGIN PRIVATE KEY-----\n")
+
+
+def test_production_refuses_a_signing_key_that_is_not_ed25519(clean_env, tmp_path):
+    clean_env.setenv("SECRET_KEY", "k" * 40)
+    clean_env.setenv("DATABASE_URL", "postgres://elearn@127.0.0.1/elearn")
+    clean_env.setenv("MAIL_SERVER", "smtp.example.org")
+    clean_env.setenv("BASE_URL", "https://learn.example.org/")
+    clean_env.setenv("CREDENTIAL_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\nnonsense\n")
+    with pytest.raises(ConfigurationError, match="not an Ed25519 private key"):
+        config_for("production", tmp_path)
 
 
 def test_wsgi_entry_point_builds_production_and_refuses_without_secrets(clean_env):
@@ -73,6 +95,9 @@ def test_development_makes_its_own_secret_once_and_uses_sqlite_in_instance(clean
     assert len(first.SECRET_KEY) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert f"sqlite:///{tmp_path / 'elearn.sqlite3'}" == first.SQLALCHEMY_DATABASE_URI
+    # The credential signing key, too, is made once and kept private.
+    assert first.CREDENTIAL_SIGNING_KEY == second.CREDENTIAL_SIGNING_KEY
+    assert (tmp_path / "credential-signing-key.pem").stat().st_mode & 0o077 == 0
 
 
 def test_an_unknown_environment_name_is_refused(clean_env, tmp_path):

@@ -123,6 +123,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "request_id": 1,
         "decision": "approve",
         "export_id": 1,
+        "kid": "not-a-key",
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

@@ -100,6 +100,9 @@ def test_production_cookies_are_secure(migrated_database, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", migrated_database)
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
     monkeypatch.setenv("BASE_URL", "https://learn.example.org")
+    from elearn.certificates.keys import new_private_pem
+
+    monkeypatch.setenv("CREDENTIAL_SIGNING_KEY", new_private_pem())
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

@@ -148,6 +148,10 @@ class Certificate(db.Model):
     signatory_role: Mapped[dict | None] = mapped_column(JSON)
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     design: Mapped[str] = mapped_column(String(40), default="standard")
+    # Open Badges: the place in the revocation status list (random), and the salt of the
+    # holder's email hash.
+    status_index: Mapped[int] = mapped_column(Integer, unique=True)
+    holder_salt: Mapped[str] = mapped_column(String(32))
     # Status.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(40))

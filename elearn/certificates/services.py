@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import secrets
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from flask import current_app
 from flask_babel import force_locale, format_date, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from elearn.audit.services import record
@@ -84,10 +86,7 @@ def issue_for(
     signer = signatory(settings["signatory"])
     completed_on = local_day(completed_at)
     validity = settings.get("validity_months")
-    insert_once(
-        db.session,
-        Certificate,
-        ("enrolment_id", "round"),
+    values = dict(
         code=codes.new_code(),
         user_id=person.id,
         enrolment_id=enrolment.id,
@@ -111,7 +110,9 @@ def issue_for(
         signatory_role=dict(signer.role) if signer else None,
         signature_sha256=signer.signature_sha256 if signer else None,
         design=settings.get("design", "standard"),
+        holder_salt=secrets.token_hex(16),
     )
+    _insert_with_free_status_index(values)
     return db.session.scalar(
         select(Certificate).where(
             Certificate.enrolment_id == enrolment.id, Certificate.round == round_
@@ -266,6 +267,33 @@ def pending_reissues() -> list[ReissueRequest]:
             .options(selectinload(ReissueRequest.certificate))
         )
     )
+
+
+def _insert_with_free_status_index(values: dict) -> None:
+    """Insert the certificate (once per enrolment and round) at a random free place of the
+    revocation status list; two issues that pick the same place at once retry."""
+    from elearn.certificates.badges import STATUS_LIST_BITS
+
+    used = set(db.session.scalars(select(Certificate.status_index)))
+    if len(used) >= STATUS_LIST_BITS:
+        raise DomainError(_l("The certificate status list is full."))
+    for _ in range(10):
+        index = secrets.randbelow(STATUS_LIST_BITS)
+        if index in used:
+            continue
+        try:
+            with db.session.begin_nested():
+                insert_once(
+                    db.session,
+                    Certificate,
+                    ("enrolment_id", "round"),
+                    status_index=index,
+                    **values,
+                )
+            return
+        except IntegrityError:
+            used.add(index)
+    raise DomainError(_l("No free place in the certificate status list; try again."))
 
 
 def certificates_of(user) -> list[Certificate]:

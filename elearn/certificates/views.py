@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -24,7 +25,7 @@ from wtforms.validators import ValidationError
 from elearn.access import public, roles_required, signed_in
 from elearn.accounts.models import Role, User
 from elearn.audit.services import record
-from elearn.certificates import codes, exports, services
+from elearn.certificates import badges, codes, exports, keys, services
 from elearn.certificates.forms import (
     CertificateFilterForm,
     ExportForm,
@@ -89,6 +90,56 @@ def download(code: str):
     response = Response(data, mimetype="application/pdf")
     filename = f"certificate-{certificate.code}-{language}.pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/my-certificates/<code>.jwt")
+@signed_in
+def download_credential(code: str):
+    """The certificate as an Open Badges 3.0 credential (a signed VC-JWT), for a wallet."""
+    certificate = services.by_code(code)
+    if certificate is None or certificate.user_id != current_user.id:
+        abort(404)
+    if certificate.revoked_at is not None:
+        flash(_("This certificate was revoked, so it cannot be downloaded."), "error")
+        return redirect(url_for("certificates.mine"))
+    language = services.language_for(certificate, request.args.get("lang"))
+    token = badges.signed_credential(certificate, current_user.email, language)
+    response = Response(token, mimetype="application/vc+jwt")
+    filename = f"open-badge-{certificate.code}.jwt"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/credentials/issuer")
+@public
+def issuer_profile():
+    """The issuer's Open Badges profile."""
+    return jsonify(badges.issuer_profile())
+
+
+@bp.get("/credentials/keys")
+@public
+def public_keys():
+    """Every public key the platform signs or has signed credentials with (a JWK set)."""
+    return jsonify({"keys": keys.published_keys()})
+
+
+@bp.get("/credentials/keys/<kid>")
+@public
+def public_key(kid: str):
+    """One public key, by its id: where a credential's ``kid`` leads a verifier."""
+    found = next((key for key in keys.published_keys() if key["kid"] == kid), None)
+    return jsonify(found) if found else abort(404)
+
+
+@bp.get("/credentials/status/revocation")
+@public
+def status_list():
+    """The revocation status list (a signed credential): revoking a certificate shows here
+    at once, for credentials already downloaded too."""
+    response = Response(badges.status_list_credential(), mimetype="application/vc+jwt")
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -324,10 +375,12 @@ def reissues():
     )
 
 
-@bp.post("/admin/certificates/reissues/<int:request_id>/<any(approve, refuse):decision>")
+@bp.post("/admin/certificates/reissues/<int:request_id>/<decision>")
 @roles_required(Role.ADMIN)
 def decide_reissue(request_id: int, decision: str):
     reissue = db.session.get(ReissueRequest, request_id) or abort(404)
+    if decision not in ("approve", "refuse"):
+        abort(404)
     if ConfirmForm().validate_on_submit():
         try:
             services.decide_reissue(reissue, approve=decision == "approve", by_id=current_user.id)
