@@ -347,6 +347,13 @@ def test_a_learner_takes_a_course_from_enrolling_to_completion(app, live_server,
     page.get_by_role("link", name="My learning").click()
     assert "Test course" in page.locator("main").inner_text()
     axe.check(page)
+    # The certificate, at once, and its public page.
+    page.get_by_role("link", name="My certificates").click()
+    assert "Valid" in page.locator("main").inner_text()
+    axe.check(page)
+    page.get_by_role("link", name="Its public verification page").click()
+    assert "This certificate is valid." in page.locator("main").inner_text()
+    axe.check(page)
     assert axe.problems == [], "\n".join(axe.problems)
 
 
