@@ -32,7 +32,11 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
     thresholds = sorted(current_app.config["CERTIFICATE_REMINDER_DAYS"], reverse=True)
     window = current_app.config["RECERTIFICATION_WINDOW_DAYS"]
     certificates = db.session.scalars(
-        select(Certificate).where(
+        select(Certificate)
+        .join(User, User.id == Certificate.user_id)
+        .where(
+            User.erased_at.is_(None),
+            User.deactivated_at.is_(None),
             Certificate.revoked_at.is_(None),
             Certificate.superseded_by_id.is_(None),
             Certificate.expires_on.is_not(None),

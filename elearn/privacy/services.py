@@ -229,12 +229,19 @@ def erase_account(user: User, *, password: str) -> None:
         raise DomainError(
             _l("You are the only administrator. Make someone else an administrator first.")
         )
-    from elearn.certificates.models import Certificate
+    from elearn.certificates.models import Certificate, ReissueRequest
     from elearn.learning.models import Enrolment
     from elearn.quizzes.models import QuizAttempt
 
-    for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance, Certificate):
+    for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    # Certificates stay on record without the name, so that one already handed to an employer
+    # can still be checked; their page says the holder erased their data.
+    mine = select(Certificate.id).where(Certificate.user_id == user.id)
+    db.session.execute(delete(ReissueRequest).where(ReissueRequest.certificate_id.in_(mine)))
+    db.session.execute(
+        update(Certificate).where(Certificate.user_id == user.id).values(holder_name="")
+    )
     # Progress and scores stay, nameless, for the completion statistics; what the person
     # typed into quizzes goes.
     db.session.execute(

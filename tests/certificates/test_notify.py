@@ -137,3 +137,15 @@ def test_the_command_reports_what_it_did(app, expiring, outbox):
     with freeze_time(at(60)):
         result = runner.invoke(args=["notify"])
     assert result.exit_code == 0 and "sent: 1" in result.output
+
+
+def test_no_reminder_goes_to_an_erased_account(app, outbox, expiring, holder):
+    from elearn.accounts.models import User
+    from elearn.privacy.services import erase_account
+
+    with app.app_context():
+        erase_account(db.session.get(User, holder.id), password=holder.password)
+        db.session.commit()
+    outbox.clear()
+    assert run(app, 60) == {"sent": 0, "failed": 0, "skipped": 0}
+    assert outbox == []
