@@ -274,12 +274,12 @@ def _insert_with_free_status_index(values: dict) -> None:
     revocation status list; two issues that pick the same place at once retry."""
     from elearn.certificates.badges import STATUS_LIST_BITS
 
-    used = set(db.session.scalars(select(Certificate.status_index)))
-    if len(used) >= STATUS_LIST_BITS:
-        raise DomainError(_l("The certificate status list is full."))
-    for _ in range(10):
+    for _ in range(20):
         index = secrets.randbelow(STATUS_LIST_BITS)
-        if index in used:
+        taken = db.session.scalar(
+            select(Certificate.id).where(Certificate.status_index == index).limit(1)
+        )
+        if taken is not None:
             continue
         try:
             with db.session.begin_nested():
@@ -292,7 +292,7 @@ def _insert_with_free_status_index(values: dict) -> None:
                 )
             return
         except IntegrityError:
-            used.add(index)
+            continue  # another request took this place a moment ago
     raise DomainError(_l("No free place in the certificate status list; try again."))
 
 
