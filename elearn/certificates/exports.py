@@ -102,11 +102,11 @@ def path_of(export: CertificateExport) -> Path:
     return folder / export.file_name
 
 
-def build_slice(export: CertificateExport) -> None:
-    """Add the next PDFs (for about SLICE_SECONDS), and the register once all are in. Only
-    one request builds an export at a time (a lease); the others just show its progress."""
+def claim(export: CertificateExport) -> bool:
+    """Take the export's lease: only one request builds it at a time (a second tab just shows
+    the progress). The caller commits at once, so that other requests see the lease."""
     if export.ready_at is not None:
-        return
+        return False
     now = utcnow()
     claimed = db.session.execute(
         update(CertificateExport)
@@ -116,9 +116,12 @@ def build_slice(export: CertificateExport) -> None:
         )
         .values(working_until=now + LEASE)
     ).rowcount
-    db.session.commit()
-    if claimed != 1:
-        return
+    return claimed == 1
+
+
+def build_slice(export: CertificateExport) -> None:
+    """With the lease held: add the next PDFs (for about SLICE_SECONDS), and the register once
+    all are in; then release the lease."""
     db.session.refresh(export)
     path = path_of(export)
     ids = export.certificate_ids
@@ -139,7 +142,7 @@ def build_slice(export: CertificateExport) -> None:
             archive.writestr("register.csv", register(ids, export.language))
             export.ready_at = utcnow()
     export.working_until = None
-    db.session.commit()
+    db.session.flush()
 
 
 def _cell(value) -> str:

@@ -533,7 +533,12 @@ def export_status(organisation_id: int, export_id: int):
     """Builds the next slice of the export, then shows how far it is."""
     organisation = _managed_organisation(organisation_id)
     export = _export_or_404(organisation.id, export_id)
-    exports.build_slice(export)
+    if exports.claim(export):
+        # Two commits, on purpose: the lease must be visible to other requests before the
+        # slow part, and the slice's progress saved after it.
+        db.session.commit()
+        exports.build_slice(export)
+        db.session.commit()
     return render_template("certificates/export.html", organisation=organisation, export=export)
 
 

@@ -123,3 +123,21 @@ def test_an_export_by_course_leaves_other_courses_out(app, client, make, course)
     assert names == [f"certificates/{first.code}.pdf", "register.csv"]
     bad = client.post(f"/organisations/{school}/certificates/export", data={"course": "999"})
     assert bad.status_code == 302 and bad.headers["Location"].endswith("/certificates")
+
+
+def test_only_one_request_builds_an_export_at_a_time(app, make, course):
+    from elearn.certificates import exports
+
+    school = make.organisation()
+    graduate(app, make, school, "2026-03-10 09:00:00")
+    with app.app_context(), app.test_request_context():
+        export = exports.create(
+            school, course_id=None, start=None, end=None, language="en", by_id=None
+        )
+        db.session.commit()
+        assert exports.claim(export) is True
+        db.session.commit()
+        assert exports.claim(export) is False  # a second tab, while the first builds
+        exports.build_slice(export)
+        db.session.commit()
+        assert export.ready_at is not None and exports.claim(export) is False
