@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -128,7 +129,15 @@ def read_zip(source, limits: Limits = DEFAULT_LIMITS, origin: str = "package.zip
     problems = Collector()
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError):
+    # A damaged header can also claim a zip version or feature zipfile does not implement.
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        struct.error,
+    ):
         problems.add(N_("This file is not a zip archive, or it is damaged."), origin)
         problems.raise_if_any()
     with archive:
@@ -192,6 +201,8 @@ def read_zip(source, limits: Limits = DEFAULT_LIMITS, origin: str = "package.zip
                 OSError,
                 NotImplementedError,
                 RuntimeError,  # what zipfile raises for a member it believes encrypted
+                ValueError,  # a local header whose name is not valid UTF-8, among others
+                struct.error,
             ):
                 problems.add(N_("%(path)s is damaged in the archive."), path, path=path)
                 continue

@@ -136,3 +136,16 @@ def test_reading_never_writes_to_disk(tmp_path, monkeypatch):
     read_zip_bytes(zip_of(valid_files()))
     assert list(tmp_path.iterdir()) == []
     assert io
+
+
+def test_a_zip_claiming_a_version_we_cannot_read_is_a_damaged_package():
+    """Found by the fuzz test: a damaged central directory claiming zip version 6.4."""
+    import pytest
+
+    from elearn.content.problems import PackageError
+    from tests.content.helpers import read_zip_bytes, valid_files, zip_of
+
+    data = bytearray(zip_of(valid_files()))
+    data[4999 % len(data)] = ord("@")
+    with pytest.raises(PackageError, match="not a zip archive, or it is damaged"):
+        read_zip_bytes(bytes(data))
