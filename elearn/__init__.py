@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.accounts import bp as accounts_bp
     from elearn.accounts import profile_views, views  # noqa: F401 - they add routes to accounts_bp
     from elearn.audit.views import bp as audit_bp
+    from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
     from elearn.core.views import bp as core_bp
     from elearn.courses.views import bp as courses_bp

@@ -106,7 +106,7 @@ def status(enrolment: Enrolment, quiz: Quiz) -> Status:
     ).all()
     for attempt in attempts:
         expire_if_due(attempt)
-    from elearn.certificates.services import recertification_quiz
+    from elearn.certificates.renewal import recertification_quiz
 
     renewal = enrolment.round > 1 and quiz.key == recertification_quiz(enrolment.version)
     numbers = [a.number for a in attempts]
@@ -297,7 +297,7 @@ def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
     if attempt.passed:
         check_completion(attempt.enrolment)
         if attempt.round > 1:
-            from elearn.certificates.services import renew_after_pass
+            from elearn.certificates.renewal import renew_after_pass
 
             renew_after_pass(attempt)
     return True
