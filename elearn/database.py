@@ -52,7 +52,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def _insert_for(session):
+def insert_statement(session):
     """The INSERT construct of the session's database, which knows ON CONFLICT."""
     from sqlalchemy.dialects import postgresql, sqlite
 
@@ -69,7 +69,7 @@ def insert_once(session, model, unique: tuple[str, ...], **values) -> bool:
     """
     key = next(iter(model.__table__.primary_key.columns))
     statement = (
-        _insert_for(session)(model)
+        insert_statement(session)(model)
         .values(**values)
         .on_conflict_do_nothing(index_elements=unique)
         .returning(key)  # a row comes back only when this statement inserted one
@@ -80,7 +80,7 @@ def insert_once(session, model, unique: tuple[str, ...], **values) -> bool:
 def add_to_column(session, model, unique: tuple[str, ...], column: str, **values) -> None:
     """Insert a row, or add ``values[column]`` to the existing row's column, in one statement
     that concurrent requests cannot interleave (no lost update)."""
-    insert = _insert_for(session)(model).values(**values)
+    insert = insert_statement(session)(model).values(**values)
     target = model.__table__.c[column]
     statement = insert.on_conflict_do_update(
         index_elements=unique, set_={column: target + insert.excluded[column]}

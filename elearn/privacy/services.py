@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import selectinload
 
 from elearn.accounts.models import FormDraft, Role, RoleAssignment, User
 from elearn.audit.models import AuditEvent
@@ -131,7 +132,10 @@ def _learning_data(user: User) -> dict[str, object]:
     ).all()
     times = db.session.scalars(select(LessonTime).where(LessonTime.enrolment_id.in_(ids))).all()
     attempts = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.enrolment_id.in_(ids)).order_by(QuizAttempt.id)
+        select(QuizAttempt)
+        .where(QuizAttempt.enrolment_id.in_(ids))
+        .options(selectinload(QuizAttempt.answer_rows))
+        .order_by(QuizAttempt.id)
     ).all()
     certificates = db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
@@ -231,7 +235,7 @@ def erase_account(user: User, *, password: str) -> None:
         )
     from elearn.certificates.models import Certificate, ReissueRequest
     from elearn.learning.models import Enrolment
-    from elearn.quizzes.models import QuizAttempt
+    from elearn.quizzes.models import QuizAnswer, QuizAttempt
 
     for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance):
         db.session.execute(delete(model).where(model.user_id == user.id))
@@ -245,11 +249,15 @@ def erase_account(user: User, *, password: str) -> None:
     # Progress and scores stay, nameless, for the completion statistics; what the person
     # typed into quizzes goes.
     db.session.execute(
-        update(QuizAttempt)
-        .where(
-            QuizAttempt.enrolment_id.in_(select(Enrolment.id).where(Enrolment.user_id == user.id))
+        delete(QuizAnswer).where(
+            QuizAnswer.attempt_id.in_(
+                select(QuizAttempt.id).where(
+                    QuizAttempt.enrolment_id.in_(
+                        select(Enrolment.id).where(Enrolment.user_id == user.id)
+                    )
+                )
+            )
         )
-        .values(answers={})
     )
     user.role_assignments.clear()
     user.full_name = ""

@@ -38,12 +38,36 @@ class QuizAttempt(db.Model):
     # A top-up attempt: the results of unchanged questions carried from an earlier pass, by
     # question id; only the questions that changed are drawn.
     carried: Mapped[dict | None] = mapped_column(JSON)
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
     results: Mapped[dict | None] = mapped_column(JSON)
     score: Mapped[float | None] = mapped_column(Float)  # percent
     passed: Mapped[bool | None] = mapped_column()
 
     enrolment: Mapped[Enrolment] = relationship()
+    answer_rows: Mapped[list[QuizAnswer]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def answers(self) -> dict:
+        """The saved answers by question id (an answer cleared by the learner is absent)."""
+        return {row.question_key: row.value for row in self.answer_rows if row.value is not None}
+
+
+class QuizAnswer(db.Model):
+    """One saved answer of one attempt: a row per question, so that answers saved at the same
+    moment (two tabs, a retry, a double click) never overwrite each other, and a save is
+    accepted only while the attempt is open (see elearn/quizzes/services.py, save_answer)."""
+
+    __tablename__ = "quiz_answers"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[object | None] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answer_rows")
 
 
 class QuizAllowance(db.Model):

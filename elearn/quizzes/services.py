@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import JSON, String, literal, select, update
 
 from elearn.audit.services import record
 from elearn.courses.models import Quiz
-from elearn.database import insert_once, utcnow
+from elearn.database import UTCDateTime, insert_once, insert_statement, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
@@ -23,7 +23,7 @@ from elearn.learning.services import check_completion
 from elearn.quizzes.credit import pass_still_counts, top_up_plan
 from elearn.quizzes.draw import SYSTEM_RANDOM, BadAnswer, draw_attempt, parse_answer
 from elearn.quizzes.grading import grade
-from elearn.quizzes.models import QuizAllowance, QuizAttempt
+from elearn.quizzes.models import QuizAllowance, QuizAnswer, QuizAttempt
 
 # A grace period for the request in flight when time runs out.
 _GRACE = timedelta(seconds=5)
@@ -184,7 +184,6 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
         draw=draw,
         question_hashes={key: hashes.get(key, "") for key in counted},
         carried=carried,
-        answers={},
     )
     return db.session.scalar(
         select(QuizAttempt).where(
@@ -208,18 +207,23 @@ def time_is_up(attempt: QuizAttempt) -> bool:
 def save_answer(attempt: QuizAttempt, quiz: Quiz, index: int, form: dict) -> None:
     """Save the answer to the ``index``-th question of the attempt.
 
+    Each answer is its own row, written by one statement that also checks that the attempt
+    is still open and holds a share lock on it until the request commits: a save and the
+    grading can then never overlap (see ``submit_attempt``), and answers to different
+    questions saved at the same moment never overwrite each other.
+
     Raises DomainError for a submitted attempt, a question not in the attempt, or values the
     attempt never offered (a tampered form); nothing is saved then.
     """
     if attempt.submitted_at is not None:
-        raise DomainError(_l("This attempt has been submitted; its answers cannot change."))
+        raise DomainError(_SUBMITTED)
     if time_is_up(attempt):
         raise DomainError(_l("The time for this attempt is up; your saved answers were graded."))
     pairs = questions_of(attempt, quiz)
     if not 0 <= index < len(pairs):
         raise DomainError(_l("That question is not part of this attempt."))
     question, entry = pairs[index]
-    previous = attempt.answers.get(question["id"])
+    previous = answers_of(attempt.id).get(question["id"])
     try:
         answer = parse_answer(question, entry, form, previous)
     except BadAnswer:
@@ -228,13 +232,58 @@ def save_answer(attempt: QuizAttempt, quiz: Quiz, index: int, form: dict) -> Non
         ) from None
     if question["type"] == "scenario" and answer:
         _check_scenario_path(question, answer)
-    answers = dict(attempt.answers)
-    if answer is None:
-        answers.pop(question["id"], None)
-    else:
-        answers[question["id"]] = answer
-    attempt.answers = answers
-    db.session.flush()
+    if not _store_answer(attempt.id, question["id"], answer):
+        raise DomainError(_SUBMITTED)
+
+
+_SUBMITTED = _l("This attempt has been submitted; its answers cannot change.")
+
+
+def _store_answer(attempt_id: int, question_key: str, value) -> bool:
+    """Insert or replace one answer while the attempt is open; False if it is not.
+
+    INSERT ... SELECT FROM the open attempt ... FOR SHARE ... ON CONFLICT DO UPDATE: on
+    PostgreSQL the share lock makes a concurrent submission wait until this request commits
+    (so the grading reads this answer), and a save that comes after the submission finds
+    ``submitted_at`` set and inserts nothing. SQLite runs one writer at a time.
+    """
+    now = utcnow()
+    open_attempt = (
+        select(
+            QuizAttempt.id,
+            literal(question_key, String()),
+            literal(value, JSON()),
+            literal(now, UTCDateTime()),
+        )
+        .where(
+            QuizAttempt.id == attempt_id,
+            QuizAttempt.submitted_at.is_(None),
+            # The deadline too: an answer posted after the time ran out is not taken.
+            (QuizAttempt.deadline_at.is_(None)) | (QuizAttempt.deadline_at >= now - _GRACE),
+        )
+        .with_for_update(read=True)
+    )
+    statement = insert_statement(db.session)(QuizAnswer).from_select(
+        ["attempt_id", "question_key", "value", "saved_at"], open_attempt
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["attempt_id", "question_key"],
+        set_={"value": statement.excluded.value, "saved_at": statement.excluded.saved_at},
+    ).returning(QuizAnswer.attempt_id)
+    return db.session.execute(statement).first() is not None
+
+
+def answers_of(attempt_id: int) -> dict:
+    """The attempt's saved answers by question id, read from the database now."""
+    return {
+        key: value
+        for key, value in db.session.execute(
+            select(QuizAnswer.question_key, QuizAnswer.value).where(
+                QuizAnswer.attempt_id == attempt_id
+            )
+        )
+        if value is not None
+    }
 
 
 def _check_scenario_path(question: dict, path: list[str]) -> None:
@@ -277,10 +326,13 @@ def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
         return False
     attempt = db.session.get(QuizAttempt, attempt_id)
     db.session.refresh(attempt)
+    # The claim above waited for every save holding the attempt's share lock to commit, and
+    # no save can start now: these are the answers, all of them, for good.
+    answers = answers_of(attempt_id)
     results, total = {}, 0.0
     pairs = questions_of(attempt, quiz)
     for question, _entry in pairs:
-        result = grade(question, attempt.answers.get(question["id"]), attempt.language)
+        result = grade(question, answers.get(question["id"]), attempt.language)
         results[question["id"]] = {
             "score": result.score,
             "correct": result.correct,

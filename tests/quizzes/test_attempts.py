@@ -36,6 +36,39 @@ def attempt_row(app, attempt_id) -> QuizAttempt:
         return db.session.get(QuizAttempt, attempt_id)
 
 
+def saved_answers(app, attempt_id) -> dict:
+    with app.app_context():
+        return services.answers_of(attempt_id)
+
+
+def answer_form(question: dict, entry: dict, *, right: bool) -> dict:
+    """The form fields that answer one (non-scenario) question rightly or wrongly."""
+    form = {}
+    kind = question["type"]
+    if kind in ("single", "multiple"):
+        wanted = [o["id"] for o in question["options"] if o.get("correct") == right]
+        tokens = [t for t, i in entry["tokens"].items() if i in wanted]
+        form["answer"] = tokens if kind == "multiple" else tokens[:1]
+    elif kind == "true_false":
+        form["answer"] = "true" if question["answer"] == right else "false"
+    elif kind == "short_text":
+        form["answer"] = question["accepted"]["en"][0]["text"] if right else "wrong"
+    elif kind == "matching":
+        rights = {i: t for t, i in entry["rights"].items()}
+        for token, pair_id in entry["tokens"].items():
+            target = pair_id if right else next(p for p in rights if p != pair_id)
+            form[f"pair-{token}"] = rights[target]
+    elif kind == "ordering":
+        order = [item["id"] for item in question["items"]]
+        if not right:
+            order.reverse()
+        for token, item_id in entry["tokens"].items():
+            form[f"position-{token}"] = str(order.index(item_id) + 1)
+    elif kind == "numeric":
+        form["answer"] = str(question["answers"][0]["value"]).replace(".", ",") if right else "-1"
+    return form
+
+
 def answer_everything(client, app, attempt_id, *, right=True, quiz="final", base=QUIZ):
     """Answer each question of the attempt through its pages, rightly or wrongly."""
     attempt = attempt_row(app, attempt_id)
@@ -44,28 +77,7 @@ def answer_everything(client, app, attempt_id, *, right=True, quiz="final", base
         quiz_row = services.quiz_by_key(enrolment, quiz)
         pairs = services.questions_of(attempt, quiz_row)
     for number, (question, entry) in enumerate(pairs, start=1):
-        form = {}
-        kind = question["type"]
-        if kind in ("single", "multiple"):
-            wanted = [o["id"] for o in question["options"] if o.get("correct") == right]
-            tokens = [t for t, i in entry["tokens"].items() if i in wanted]
-            form["answer"] = tokens if kind == "multiple" else tokens[:1]
-        elif kind == "true_false":
-            form["answer"] = "true" if question["answer"] == right else "false"
-        elif kind == "short_text":
-            form["answer"] = question["accepted"]["en"][0]["text"] if right else "wrong"
-        elif kind == "matching":
-            rights = {i: t for t, i in entry["rights"].items()}
-            for token, pair_id in entry["tokens"].items():
-                target = pair_id if right else next(p for p in rights if p != pair_id)
-                form[f"pair-{token}"] = rights[target]
-        elif kind == "ordering":
-            order = [item["id"] for item in question["items"]]
-            if not right:
-                order.reverse()
-            for token, item_id in entry["tokens"].items():
-                form[f"position-{token}"] = str(order.index(item_id) + 1)
-        elif kind == "scenario":
+        if question["type"] == "scenario":
             tokens = {i: t for t, i in entry["tokens"].items()}
             steps = {step["id"]: step for step in question["steps"]}
             step_id = question["start"]
@@ -80,10 +92,7 @@ def answer_everything(client, app, attempt_id, *, right=True, quiz="final", base
                 )
                 step_id = choice.get("next")
             continue
-        elif kind == "numeric":
-            form["answer"] = (
-                str(question["answers"][0]["value"]).replace(".", ",") if right else "-1"
-            )
+        form = answer_form(question, entry, right=right)
         response = client.post(
             f"{base}/{quiz}/attempts/{attempt_id}/{number}", data={**form, "go": "next"}
         )
@@ -270,7 +279,7 @@ def test_a_tampered_form_changes_nothing(app, client, learner, course):
     )
     assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/1")
     assert "did not come from this attempt" in page_text(client.get(response.headers["Location"]))
-    assert attempt_row(app, attempt_id).answers == {}
+    assert saved_answers(app, attempt_id) == {}
 
 
 def test_a_question_not_in_the_attempt_is_404(client, learner, course):
@@ -317,10 +326,10 @@ def test_a_scenario_steps_through_its_branches(app, client, learner, course):
     assert "I listen calmly." in second and "The pupil goes on." in second and "And then?" in second
     client.post(page, data={"answer": token["refer"], "go": "stay"})
     assert "The case has ended." in page_text(client.get(page))
-    assert attempt_row(app, attempt_id).answers["scenario-q"] == ["listen", "refer"]
+    assert saved_answers(app, attempt_id)["scenario-q"] == ["listen", "refer"]
     # A choice from a step already passed is refused.
     client.post(page, data={"answer": token["promise"], "go": "stay"})
-    assert attempt_row(app, attempt_id).answers["scenario-q"] == ["listen", "refer"]
+    assert saved_answers(app, attempt_id)["scenario-q"] == ["listen", "refer"]
 
 
 def test_quizzes_need_an_enrolment(client, learner, course):
