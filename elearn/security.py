@@ -125,3 +125,22 @@ def set_security_headers(response):
     if current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def refuse_nul_characters() -> None:
+    """before_request, first of all: a NUL character in the address, the query or a form is
+    refused with 400 before anything reads it (PostgreSQL cannot store one in text, and no
+    person types one)."""
+    from flask import request
+
+    from elearn.core.errors import NulCharacter
+
+    if "\x00" in request.path:
+        raise NulCharacter()
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                raise NulCharacter()
+    for key, upload in request.files.items(multi=True):
+        if "\x00" in key or "\x00" in (upload.filename or ""):
+            raise NulCharacter()

@@ -28,12 +28,32 @@ _PLAIN_TAGS = {
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, line: int) -> None:
-        self.message, self.line = message, line
+    def __init__(self, message: str, line: int, **params) -> None:
+        self.message, self.line, self.params = message, line, params
+
+
+# Deeper than any manifest or quiz needs; a file nested thousands of levels deep would
+# otherwise exhaust Python's recursion limit while it is read.
+MAX_DEPTH = 40
 
 
 class _StrictLoader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(
+                    N_("The YAML is nested more than %(max)d levels deep."),
+                    self.peek_event().start_mark.line + 1,
+                    max=MAX_DEPTH,
+                )
+            return self._compose_checked(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _compose_checked(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise _Refused(N_("YAML aliases (*name) are not allowed."), event.start_mark.line + 1)
@@ -97,7 +117,7 @@ def load_yaml(text: str, file: str, problems: Collector) -> tuple[object, dict[P
             return None, {}
         return loader.construct_document(node), lines
     except _Refused as refused:
-        problems.add(refused.message, file, refused.line)
+        problems.add(refused.message, file, refused.line, **refused.params)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problems.add(

@@ -7,7 +7,7 @@ import logging
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from elearn.extensions import db
 
@@ -59,6 +59,18 @@ CSRF_MESSAGE = (
     ),
 )
 
+NUL_MESSAGE = (
+    _l("The request held a character that cannot be saved"),
+    _l(
+        "Something you entered, or the address, contains an invisible control character "
+        "(NUL). Type the text again instead of pasting it, then try again."
+    ),
+)
+
+
+class NulCharacter(BadRequest):
+    """A request carrying a NUL character, which no database column can hold."""
+
 
 def _render(code: int, title, message):
     return render_template("errors/error.html", code=code, title=title, message=message), code
@@ -80,6 +92,10 @@ def handle_csrf_error(error: CSRFError):
     return _render(400, *CSRF_MESSAGE)
 
 
+def handle_nul_character(error: NulCharacter):
+    return _render(400, *NUL_MESSAGE)
+
+
 def handle_server_error(error: InternalServerError):
     db.session.rollback()
     title, message = MESSAGES[500]
@@ -88,5 +104,6 @@ def handle_server_error(error: InternalServerError):
 
 def init_app(app) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(NulCharacter, handle_nul_character)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_error)
