@@ -20,13 +20,14 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from elearn.accounts.models import User
 from elearn.audit.services import record
 from elearn.certificates import services
 from elearn.certificates.models import Certificate, CertificateExport
 from elearn.database import utcnow
+from elearn.events import person_erased
 from elearn.extensions import db
 
 SLICE_SECONDS = 10.0  # well inside gunicorn's 30 s timeout
@@ -202,6 +203,41 @@ def register(ids: list[int], language: str) -> bytes:
             ]
         )
     return ("\ufeff" + output.getvalue()).encode("utf-8")
+
+
+@person_erased.connect
+def forget_erased_holder(_user, *, user_id: int, certificate_ids: list[int]) -> None:
+    """An erased person leaves every export: each one that holds a certificate of theirs
+    drops it and is built again, and its old zip (names and PDFs) is deleted once the erasure
+    commits. The manager sees it being rebuilt next time."""
+    if not certificate_ids:
+        return
+    gone = set(certificate_ids)
+    old_files = []
+    for export in db.session.scalars(select(CertificateExport)):
+        if not gone.intersection(export.certificate_ids):
+            continue
+        old_files.append(path_of(export))
+        export.certificate_ids = [i for i in export.certificate_ids if i not in gone]
+        export.done = 0
+        export.ready_at = None
+        export.working_until = None
+        export.file_name = f"{secrets.token_hex(16)}.zip"
+        record(
+            "certificate.export_rebuilt",
+            target_type="organisation",
+            target_id=export.organisation_id,
+            export=export.id,
+            reason="holder_erased",
+        )
+    if old_files:
+        db.session.flush()
+        event.listen(db.session(), "after_commit", lambda _s: _unlink(old_files), once=True)
+
+
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def purge_old(now) -> int:

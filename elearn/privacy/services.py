@@ -23,6 +23,7 @@ from elearn.audit.models import AuditEvent
 from elearn.audit.services import record
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
+from elearn.events import person_erased
 from elearn.extensions import db
 from elearn.mfa.models import RecoveryCode, SecondFactor
 from elearn.privacy import notice
@@ -242,6 +243,7 @@ def erase_account(user: User, *, password: str) -> None:
     # Certificates stay on record without the name, so that one already handed to an employer
     # can still be checked; their page says the holder erased their data.
     mine = select(Certificate.id).where(Certificate.user_id == user.id)
+    certificate_ids = list(db.session.scalars(mine))
     db.session.execute(delete(ReissueRequest).where(ReissueRequest.certificate_id.in_(mine)))
     db.session.execute(
         update(Certificate).where(Certificate.user_id == user.id).values(holder_name="")
@@ -270,6 +272,8 @@ def erase_account(user: User, *, password: str) -> None:
     user.session_generation += 1
     record("user.erased", actor_id=user.id, target_type="user", target_id=user.id)
     db.session.flush()
+    # Exports already made for managers still hold the name: they are rebuilt without it.
+    person_erased.send(user, user_id=user.id, certificate_ids=certificate_ids)
 
 
 def purge(now: datetime | None = None) -> dict[str, int]:

@@ -141,3 +141,47 @@ def test_only_one_request_builds_an_export_at_a_time(app, make, course):
         exports.build_slice(export)
         db.session.commit()
         assert export.ready_at is not None and exports.claim(export) is False
+
+
+def test_an_erased_holder_leaves_exports_made_before(app, client, make, course):
+    """A manager's zip made before someone erased their account no longer holds them: the
+    old file is deleted and the export is built again without their PDF and name."""
+    school = make.organisation(name="Liceul Teoretic Beiuș")
+    kept = graduate(app, make, school, "2026-03-10 09:00:00", full_name="Ana Mureșan")
+    with freeze_time("2026-03-11 09:00:00"):
+        leaving = make.user(organisation_id=school, full_name="Gyöngyi Szabó")
+        browser = app.test_client()
+        sign_in(browser, leaving)
+        complete_course(browser, app)
+    erased = certificate_of(app, leaving.id)
+    manager = make.user(roles=(Role.LEARNER, Role.MANAGER), organisation_id=school, language="en")
+    sign_in(client, manager)
+    data, status_url = run_export(app, client, school, {})
+    assert "Gyöngyi Szabó" in zipfile.ZipFile(io.BytesIO(data)).read("register.csv").decode()
+    with app.app_context():
+        from elearn.certificates import exports
+        from elearn.certificates.models import CertificateExport
+
+        old_file = exports.path_of(db.session.scalar(select(CertificateExport)))
+    assert old_file.exists()
+
+    browser = app.test_client()
+    sign_in(browser, leaving)
+    response = browser.post(
+        "/account/erase", data={"understood": "y", "password": leaving.password}
+    )
+    assert response.headers["Location"] == "/"
+    assert not old_file.exists()
+    for _ in range(20):
+        if "Download the zip" in page_text(client.get(status_url)):
+            break
+    with client.get(f"{status_url}/download") as download:
+        archive = zipfile.ZipFile(io.BytesIO(download.data))
+    register = archive.read("register.csv").decode("utf-8-sig")
+    assert "Gyöngyi Szabó" not in register and erased.code not in register
+    assert f"certificates/{erased.code}.pdf" not in archive.namelist()
+    assert f"certificates/{kept.code}.pdf" in archive.namelist() and "Ana Mureșan" in register
+    with app.app_context():
+        assert db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "certificate.export_rebuilt")
+        )

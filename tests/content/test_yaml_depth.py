@@ -42,8 +42,10 @@ def test_a_package_with_a_deeply_nested_manifest_reports_it():
 
 def test_ordinary_nesting_still_loads():
     problems = Collector()
-    text = "".join(f"{'  ' * level}k{level}:\n" for level in range(MAX_DEPTH - 2)) + "  " * (
-        MAX_DEPTH - 2
-    ) + "x: 1\n"
+    text = (
+        "".join(f"{'  ' * level}k{level}:\n" for level in range(MAX_DEPTH - 2))
+        + "  " * (MAX_DEPTH - 2)
+        + "x: 1\n"
+    )
     data, _lines = load_yaml(text, "ok.yaml", problems)
     assert problems.problems == [] and data is not None

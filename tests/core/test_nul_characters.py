@@ -30,9 +30,7 @@ def test_a_nul_in_the_address_or_query_is_a_clear_400(client, as_role, url):
 
 def test_a_nul_in_a_form_is_a_clear_400_and_changes_nothing(app, client, make):
     person = make.user(language="en")
-    response = client.post(
-        "/sign-in", data={"email": person.email + "\x00", "password": "x"}
-    )
+    response = client.post("/sign-in", data={"email": person.email + "\x00", "password": "x"})
     assert response.status_code == 400 and MESSAGE in page_text(response)
     response = client.post("/register", data={"full_name": "Ana\x00", "email": "a@example.org"})
     assert response.status_code == 400
