@@ -187,3 +187,34 @@ def test_start_prints_no_setup_link_once_an_administrator_exists(
     assert result.exit_code == 0, result.output
     assert "/setup/" not in result.output
     assert served and served[0][:2] == ("127.0.0.1", 5000)
+
+
+def test_the_import_command_in_the_operations_guide_imports_every_shipped_course(app, runner):
+    """docs/operations.md's example, run as written (it used to stop on courses/README.md)."""
+    import glob
+    import re
+    import shlex
+    from pathlib import Path
+
+    from elearn.courses.commands import package_paths
+    from elearn.courses.models import Course
+
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## Courses") :]
+    line = next(
+        line
+        for line in re.search(r"```sh\n(.*?)```", section, re.S).group(1).splitlines()
+        if "courses import" in line
+    )
+    words = shlex.split(line)
+    args = words[words.index("courses") :]
+    expanded = [  # as a shell would expand a glob
+        found
+        for word in args
+        for found in (sorted(glob.glob(str(root / word))) if "*" in word else [word])
+    ]
+    result = runner.invoke(args=expanded)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert len(db.session.scalars(select(Course)).all()) == len(package_paths([]))
