@@ -28,7 +28,7 @@ from elearn.organisations.models import Organisation
 from elearn.privacy.models import PrivacyAcceptance
 from elearn.privacy.notice import CURRENT_VERSION
 from elearn.quizzes.draw import draw_attempt
-from elearn.quizzes.models import QuizAttempt
+from elearn.quizzes.models import QuizAnswer, QuizAttempt
 from elearn.reference import COUNTIES, ORGANISATION_KINDS, PROFESSIONS
 from elearn.security import hash_password
 from elearn.text import fold
@@ -251,7 +251,16 @@ def generate(
             finished_ids.append(enrolment_id)
     _bulk(LessonCompletion, completions)
     _bulk(LessonTime, times)
+    answers_by_enrolment = {row["enrolment_id"]: row.pop("_answers") for row in attempts}
     _bulk(QuizAttempt, attempts)
+    answer_rows = [
+        {"attempt_id": attempt_id, "question_key": key, "value": value, "saved_at": now}
+        for enrolment_id, attempt_id in db.session.execute(
+            select(QuizAttempt.enrolment_id, QuizAttempt.id)
+        )
+        for key, value in answers_by_enrolment.get(enrolment_id, {}).items()
+    ]
+    _bulk(QuizAnswer, answer_rows)
     if finished_ids:
         for start in range(0, len(finished_ids), BATCH):
             chunk = finished_ids[start : start + BATCH]
@@ -295,8 +304,9 @@ def _attempt(enrolment_id, version, quiz, rng, when, *, submitted: bool) -> dict
     draw = draw_attempt(questions, quiz.settings.get("draw"), rng)
     by_id = {q["id"]: q for q in questions}
     language = version.languages[0]
-    answers = {entry["key"]: right_answer(by_id[entry["key"]], language) for entry in draw}
     row = {
+        # Taken out before the attempts are inserted: each answer is a row of quiz_answers.
+        "_answers": {entry["key"]: right_answer(by_id[entry["key"]], language) for entry in draw},
         "enrolment_id": enrolment_id,
         "version_id": version.id,
         "quiz_key": quiz.key,
@@ -306,7 +316,6 @@ def _attempt(enrolment_id, version, quiz, rng, when, *, submitted: bool) -> dict
         "started_at": when,
         "deadline_at": None,
         "draw": draw,
-        "answers": answers,
         "results": None,
         "score": None,
         "passed": None,

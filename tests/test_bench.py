@@ -83,4 +83,32 @@ def _drop_the_benchmark_database():
 
     base = DATABASE.rsplit("/", 1)[0]
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "elearn_bench_smoke" WITH (FORCE)')
+        for name in ("elearn_bench_smoke", "elearn_bench_kill_smoke"):
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_no_acknowledged_answer_is_lost_when_a_worker_is_killed(tmp_path):
+    """bench/kill.py, small: learners answer and submit while a gunicorn worker is SIGKILLed;
+    every acknowledged answer is stored, every grade matches its answers, no certificate is
+    issued twice, and only requests in flight on the killed worker fail."""
+    from bench.kill import main
+
+    base = DATABASE.rsplit("/", 1)[0]
+    output = tmp_path / "kill.json"
+    status = main(
+        [
+            "--learners=30",
+            "--duration=15",
+            "--spread=2",
+            "--workers=3",
+            "--port=8768",
+            f"--database-url={base}/elearn_bench_kill_smoke",
+            f"--redis-url={REDIS.rsplit('/', 1)[0]}/12",
+            f"--output={output}",
+        ]
+    )
+    report = json.loads(output.read_text())
+    assert status == 0, report["problems"]
+    assert report["killed_worker"] and report["workers_after"] == 3
+    assert report["graded"] > 0 and report["acknowledged_answers"] > 0
+    assert report["lost_answers"] == report["grades_not_matching_answers"] == 0
