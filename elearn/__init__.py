@@ -53,11 +53,11 @@ def register_extensions(app: Flask) -> None:
     from elearn.extensions import csrf, db, limiter, mail, migrate
     from elearn.security import refuse_nul_characters
 
-    # Before every other hook: nothing may read, keep or store a request holding a NUL.
-    app.before_request(refuse_nul_characters)
     db.init_app(app)
     # Before CSRFProtect reads the form: an uploaded package may be larger than other requests.
     app.before_request(_allow_package_uploads)
+    # Next, before every other hook: nothing may read, keep or store a request holding a NUL.
+    app.before_request(refuse_nul_characters)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)
