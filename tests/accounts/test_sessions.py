@@ -120,3 +120,33 @@ def test_a_cookie_from_before_server_side_sessions_signs_nobody_in(app, client, 
         session["_user_id"] = f"{person.id}:0"
         session["_fresh"] = True
     assert client.get("/account").status_code == 302
+
+
+def test_session_records_are_in_the_data_download_and_go_with_an_erasure(app, client, make):
+    import io
+    import json
+    import zipfile
+
+    person = make.user()
+    sign_in(client, person, remember=True)
+    archive = zipfile.ZipFile(io.BytesIO(client.post("/account/data/download").data))
+    [entry] = json.loads(archive.read("sessions.json"))
+    assert entry["kept_signed_in"] is True and entry["ended_at"] is None
+    response = client.post("/account/erase", data={"understood": "y", "password": person.password})
+    assert response.status_code == 302
+    assert records(app, person) == []
+
+
+def test_purge_removes_session_records_that_can_no_longer_sign_anyone_in(app, runner, make):
+    person = make.user()
+    with freeze_time("2026-11-01 10:00:00"):
+        stale = app.test_client()
+        sign_in(stale, person, remember=True)
+    ended, current = app.test_client(), app.test_client()
+    sign_in(ended, person)
+    ended.post("/sign-out")
+    sign_in(current, person)
+    result = runner.invoke(args=["purge"])
+    assert "sessions: 2 removed" in result.output
+    assert len(records(app, person)) == 1
+    assert current.get("/account").status_code == 200
