@@ -61,6 +61,10 @@ def attempt_for(email: str, user, *, cookie: str | None, address: str) -> Attemp
     )
 
 
+def is_known_device(email: str, cookie: str | None) -> bool:
+    return _device_id(cookie, email_fingerprint(email)) is not None
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=_DEVICE_SALT)
 

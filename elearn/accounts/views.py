@@ -145,9 +145,22 @@ def resend_confirmation():
     return redirect(url_for("accounts.profile"))
 
 
+def _known_device() -> bool:
+    """The browser holds a device cookie for the account typed in: it has its own limit, and
+    others' failures from the same (perhaps shared) address do not block it."""
+    return throttle.is_known_device(
+        request.form.get("email", ""), request.cookies.get(throttle.DEVICE_COOKIE)
+    )
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_limit("SIGNIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    _limit("SIGNIN_LIMIT_PER_ADDRESS"),
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=_known_device,
+)
 def sign_in():
     """Failed attempts are limited per address, and per account as docs/security-accounts.md
     says: never at the expense of the owner's own browsers."""

@@ -153,3 +153,18 @@ def test_signing_in_gives_a_signed_http_only_device_cookie(client, make):
     header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(DEVICE_COOKIE))
     assert "HttpOnly" in header and "SameSite=Lax" in header
     assert person.email not in header
+
+
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{"RATELIMIT_ENABLED": True, "SIGNIN_LIMIT_PER_ADDRESS": "3 per minute"}],
+    indirect=True,
+)
+def test_guessing_on_a_shared_network_does_not_block_the_owners_own_browser(app, make):
+    """A school shares one address: others' failures there slow unknown browsers only."""
+    person = make.user()
+    own = known_browser(app, person, ip="203.0.113.1")
+    for n in range(3):
+        attempt(app.test_client(), f"guess{n}@example.org", ip="203.0.113.1")
+    assert attempt(app.test_client(), person.email, person.password).status_code == 429
+    assert attempt(own, person.email, person.password, ip="203.0.113.1").status_code == 302
