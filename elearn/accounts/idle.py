@@ -93,6 +93,7 @@ def _end_idle_session(record):
     logout_user()
     session.clear()
     session["language"] = language
+    session["_remember"] = "clear"  # Flask-Login then deletes a "keep me signed in" cookie
     if request.method == "POST":
         session["draft_path"] = request.path
     minutes = current_app.config["IDLE_TIMEOUT_MINUTES"]

@@ -82,6 +82,7 @@ def end_session() -> None:
     logout_user()
     session.clear()
     session["language"] = language
+    session["_remember"] = "clear"  # Flask-Login then deletes a "keep me signed in" cookie
 
 
 def _next_url() -> str:

@@ -150,3 +150,10 @@ def test_purge_removes_session_records_that_can_no_longer_sign_anyone_in(app, ru
     assert "sessions: 2 removed" in result.output
     assert len(records(app, person)) == 1
     assert current.get("/account").status_code == 200
+
+
+def test_signing_out_deletes_the_keep_me_signed_in_cookie(client, make):
+    sign_in(client, make.user(), remember=True)
+    assert client.get_cookie("remember_token") is not None
+    client.post("/sign-out")
+    assert client.get_cookie("remember_token") is None
