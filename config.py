@@ -136,9 +136,13 @@ class Config:
         self.RATELIMIT_SWALLOW_ERRORS = True
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.RATELIMIT_KEY_PREFIX = "elearn"
-        self.SIGNIN_LIMIT_PER_ACCOUNT = _env(
-            "SIGNIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour"
+        # Failed sign-ins (docs/security-accounts.md): a browser that signed in to the account
+        # before has its own limit; failures from elsewhere never block it.
+        self.SIGNIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = _env(
+            "SIGNIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per minute; 30 per hour"
         )
+        self.SIGNIN_LIMIT_PER_ACCOUNT = _env("SIGNIN_LIMIT_PER_ACCOUNT", "100 per hour")
+        self.SIGNIN_LIMIT_PER_DEVICE = _env("SIGNIN_LIMIT_PER_DEVICE", "5 per minute; 30 per hour")
         self.SIGNIN_LIMIT_PER_ADDRESS = _env("SIGNIN_LIMIT_PER_ADDRESS", "150 per minute")
         self.REGISTER_LIMIT_PER_ADDRESS = _env("REGISTER_LIMIT_PER_ADDRESS", "60 per hour")
         self.RESET_LIMIT_PER_ACCOUNT = _env("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
@@ -159,6 +163,7 @@ class Config:
         self.MAIL_TIMEOUT = 30
         self.MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "elearn <no-reply@localhost>")
         self.MAIL_BACKEND = "smtp" if self.MAIL_SERVER else "console"
+        self.MAIL_AFTER_CLOSE = True
 
         # How many reverse proxies in front of the app may set X-Forwarded-For and -Proto.
         # 0 trusts none: the client address is the connection's, whatever headers say.
@@ -235,6 +240,9 @@ class TestingConfig(Config):
                 _TESTING_KEY.append(new_private_pem())
             self.CREDENTIAL_SIGNING_KEY = _TESTING_KEY[0]
         self.MAIL_BACKEND = "locmem"
+        # Servers send mail once the response has gone (WSGI close); the test client does not
+        # close responses, so in tests it goes as soon as the response is finished.
+        self.MAIL_AFTER_CLOSE = False
         self.RATELIMIT_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SERVER_NAME = None

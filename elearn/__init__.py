@@ -49,6 +49,7 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from elearn import i18n
+    from elearn import mail as deferred_mail
     from elearn.accounts import login
     from elearn.extensions import csrf, db, limiter, mail, migrate
     from elearn.security import refuse_nul_characters
@@ -62,6 +63,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     i18n.init_app(app)
     mail.init_app(app)
+    deferred_mail.init_app(app)  # messages go out after the response
     limiter.init_app(app)
     login.init_app(app)
 

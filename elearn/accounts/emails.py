@@ -47,6 +47,18 @@ def send_password_reset(user) -> None:
     )
 
 
+def send_sign_in_alert(user) -> None:
+    """Many wrong passwords for this account from unknown browsers: tell its owner, once."""
+    send_email(
+        to=user.email,
+        language=user.preferred_language,
+        subject=_l("Someone is trying to sign in to your account"),
+        template="sign_in_alert",
+        user=user,
+        reset=external_url("accounts.forgot_password"),
+    )
+
+
 def send_email_change(user, new_email: str, token: str) -> None:
     """Ask the new address to confirm, and tell the old one that a change was asked for."""
     send_email(

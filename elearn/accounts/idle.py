@@ -4,12 +4,16 @@ A session that stays idle longer than IDLE_TIMEOUT_MINUTES ends at the next requ
 request was a form being submitted, what the person typed (never a password or a token) is
 kept as a draft; after they sign in again, the same page opens with it filled in.
 
-"Keep me signed in" is for a computer one uses alone, so it is exempt.
+"Keep me signed in" is for a computer one uses alone, so it is exempt (up to
+REMEMBER_COOKIE_DAYS without activity). Whether a session was kept signed in is read from its
+server-side record (elearn/accounts/sessions.py), never from the names of the cookies a
+browser sends; the time of the last activity is kept there too, so a copy of an old cookie
+cannot pretend to be fresh.
 """
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
 from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -19,18 +23,15 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
 from elearn.accounts.models import FormDraft
+from elearn.accounts.sessions import end_session, mark_seen
+from elearn.database import utcnow
 from elearn.extensions import db
 
-# Refresh the timestamp in the session cookie at most this often (seconds).
-_TOUCH_EVERY = 30
+# Write the time of the last activity to the session record at most this often (seconds):
+# signed-in requests in between make no write.
+_TOUCH_EVERY = 60
 # Never kept in a draft.
 _SENSITIVE = ("password", "confirm", "csrf_token", "code", "token")
-
-
-def _remembered() -> bool:
-    return bool(session.get("remembered")) or (
-        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-    )
 
 
 def _keepable(name: str) -> bool:
@@ -61,23 +62,42 @@ def take_draft(user_id: int, path: str) -> MultiDict | None:
     return data
 
 
+def _idle_limit(remember: bool) -> timedelta:
+    if remember:
+        return current_app.config["REMEMBER_COOKIE_DURATION"]
+    return timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
+
+
 def enforce_idle_timeout():
     """before_request: end a session idle for too long, keeping a submitted form as a draft."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    now = time.time()
-    last = session.get("last_active")
+    record = current_user.session_record
+    now = utcnow()
+    idle = now - record.last_seen_at
+    if idle > _idle_limit(record.remember):
+        return _end_idle_session(record)
+    if idle.total_seconds() > _TOUCH_EVERY:
+        mark_seen(record, now)
+        db.session.commit()
+    return None
+
+
+def _end_idle_session(record):
+    user_id = current_user.id
+    end_session(record)
+    if request.method == "POST" and request.form:
+        save_draft(user_id, request.path, request.form)
+    db.session.commit()
+    language = current_user.preferred_language
+    logout_user()
+    session.clear()
+    session["language"] = language
+    session["_remember"] = "clear"  # Flask-Login then deletes a "keep me signed in" cookie
+    if request.method == "POST":
+        session["draft_path"] = request.path
     minutes = current_app.config["IDLE_TIMEOUT_MINUTES"]
-    if last is not None and now - last > minutes * 60 and not _remembered():
-        user_id = current_user.id
-        if request.method == "POST" and request.form:
-            save_draft(user_id, request.path, request.form)
-        language = current_user.preferred_language
-        logout_user()
-        session.clear()
-        session["language"] = language
-        if request.method == "POST":
-            session["draft_path"] = request.path
+    if not record.remember:
         flash(
             ngettext(
                 "You were signed out after %(num)d minute without activity. Sign in to go on.",
@@ -86,14 +106,11 @@ def enforce_idle_timeout():
             ),
             "info",
         )
-        view = current_app.view_functions.get(request.endpoint)
-        if getattr(getattr(view, "access", None), "kind", None) == "public":
-            return None  # a page for everyone: it simply opens signed out
-        target = request.path if request.method != "GET" else request.full_path.rstrip("?")
-        return redirect(url_for("accounts.sign_in", next=target), code=303)
-    if last is None or now - last > _TOUCH_EVERY:
-        session["last_active"] = now
-    return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(getattr(view, "access", None), "kind", None) == "public":
+        return None  # a page for everyone: it simply opens signed out
+    target = request.path if request.method != "GET" else request.full_path.rstrip("?")
+    return redirect(url_for("accounts.sign_in", next=target), code=303)
 
 
 def offer_draft():

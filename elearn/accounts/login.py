@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from elearn.accounts.models import User
+from elearn.accounts.models import User, UserSession
 from elearn.extensions import db, login_manager
 
 
@@ -21,20 +21,34 @@ def init_app(app) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Accept a session only if it carries the account's current session generation."""
-    identifier, _, generation = user_id.partition(":")
-    if not identifier.isdigit() or not generation.isdigit():
+    """Accept a session only if it carries the account's current session generation and
+    points at a server-side session record that has not been ended.
+
+    The session cookie and the "keep me signed in" cookie both carry this id, so both die
+    when the record ends (sign-out, idle timeout, password change). One query loads the
+    person, their roles and the record: every signed-in request makes it.
+    """
+    identifier, generation, record_id = [*user_id.split(":"), "", ""][:3]
+    if not identifier.isdigit() or not generation.isdigit() or not record_id:
         return None
-    # One query for the person, their organisation and their roles: every request makes it.
-    user = (
+    row = (
         db.session.execute(
-            select(User)
-            .where(User.id == int(identifier))
+            select(User, UserSession)
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(
+                User.id == int(identifier),
+                UserSession.id == record_id,
+                UserSession.revoked_at.is_(None),
+            )
             .options(joinedload(User.role_assignments))
         )
         .unique()
-        .scalar_one_or_none()
+        .first()
     )
-    if user is None or user.session_generation != int(generation) or not user.is_active:
+    if row is None:
         return None
+    user, record = row
+    if user.session_generation != int(generation) or not user.is_active:
+        return None
+    user.session_record = record
     return user

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elearn.database import UTCDateTime, utcnow
@@ -89,8 +89,15 @@ class User(UserMixin, db.Model):
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 
+    # The server-side record of the session this object was loaded for (elearn/accounts/login.py).
+    session_record = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_generation}"
+        """What the session cookie (and a "keep me signed in" cookie) carries: the account, its
+        session generation and the server-side session record, all three checked at every
+        request, so that ending the record on the server kills every copy of the cookie."""
+        record = self.session_record
+        return f"{self.id}:{self.session_generation}:{record.id if record else ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}>"
@@ -130,3 +137,33 @@ class FormDraft(db.Model):
     path: Mapped[str] = mapped_column(String(500))
     data: Mapped[dict] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UserSession(db.Model):
+    """One signed-in browser, as the server knows it.
+
+    The cookie only points here: signing out, an idle timeout, a password change or reset and
+    deactivation end the record, and a copy of the cookie made before then opens nothing.
+    "Keep me signed in" is a property of the record, never inferred from what a browser sends.
+    """
+
+    __tablename__ = "user_sessions"
+
+    # 256 random bits, URL-safe; the session cookie (signed) carries it.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Refreshed at most every minute or so, not at every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OneTimeClaim(db.Model):
+    """A thing that may happen once only, claimed by inserting its key (the primary key makes
+    a second, simultaneous claim fail): today, creating the first administrator."""
+
+    __tablename__ = "one_time_claims"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -51,9 +51,9 @@ def change_password():
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             # The new session generation signs out every other device; keep this one.
             start_session(current_user._get_current_object())
+            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)

@@ -13,9 +13,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from elearn.accounts.models import Role, RoleAssignment, User
+from elearn.accounts.models import OneTimeClaim, Role, RoleAssignment, User
+from elearn.accounts.sessions import end_all_sessions
 from elearn.audit.services import email_fingerprint, record
-from elearn.database import utcnow
+from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.organisations.services import change_membership
@@ -69,12 +70,15 @@ def register_user(
     registering: they answer the same whether or not the address has an account).
     """
     email = email.strip().lower()
+    # Hashed before the address is looked up: the answer takes as long whether or not the
+    # address has an account, so its timing does not tell.
+    password_hash = hash_password(password)
     if user_by_email(email) is not None:
         raise DomainError(_l("An account with this email address already exists."), field="email")
     user = User(
         email=email,
         full_name=full_name,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         profession=profession,
         county=county,
         preferred_language=preferred_language,
@@ -127,9 +131,14 @@ def record_sign_in(user: User) -> None:
 
 
 def set_password(user: User, new_password: str) -> None:
-    """Store a new password and end every session of this person."""
+    """Store a new password and end every session of this person.
+
+    The new session generation also starts the account's failed sign-in counters afresh
+    (elearn/accounts/throttle.py): a completed reset lifts any block on the account.
+    """
     user.password_hash = hash_password(new_password)
     user.session_generation += 1
+    end_all_sessions(user)
     record("user.password_changed", actor_id=user.id, target_type="user", target_id=user.id)
     db.session.flush()
 
@@ -291,3 +300,16 @@ def check_first_administrator_token(token: str) -> None:
         expired=_l("This setup link has expired. Run the start command again for a new one."),
         invalid=_l("This setup link is not valid."),
     )
+
+
+def claim_first_administrator() -> None:
+    """Take the one right to create the first administrator, in the current transaction.
+
+    The claim is a row with a fixed primary key: of several requests using the setup link at
+    the same moment, one inserts it and the others (which wait for it on PostgreSQL) insert
+    nothing and are refused; if the request that claimed it fails, its rollback frees the
+    claim. Raises TokenProblem when the claim is taken or an administrator exists.
+    """
+    taken = not insert_once(db.session, OneTimeClaim, ("key",), key="first-administrator")
+    if taken or administrators_exist():
+        raise TokenProblem(_l("An administrator already exists. Sign in instead."))

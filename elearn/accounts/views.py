@@ -6,10 +6,11 @@ import time
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from elearn.access import public, signed_in
-from elearn.accounts import bp, emails, services
+from elearn.accounts import bp, emails, services, sessions, throttle
 from elearn.accounts.forms import (
     ForgotPasswordForm,
     RegistrationForm,
@@ -63,14 +64,25 @@ def profile_fields(form) -> dict:
 
 
 def start_session(user: User, *, remember: bool = False) -> None:
-    """Sign ``user`` in on a fresh session, keeping only the language and a pending draft."""
+    """Sign ``user`` in on a fresh session, keeping only the language and a pending draft.
+
+    Opens the session's server-side record (flushed: the caller commits).
+    """
     kept = {key: session[key] for key in _KEPT_IN_SESSION if key in session}
     session.clear()
     session.update(kept)
-    session["last_active"] = time.time()
-    if remember:
-        session["remembered"] = True
+    user.session_record = sessions.open_session(user, remember=remember)
     login_user(user, remember=remember)
+
+
+def end_session() -> None:
+    """Sign the current person out here and on the server (the caller commits)."""
+    language = current_user.preferred_language
+    sessions.end_session(current_user.session_record)
+    logout_user()
+    session.clear()
+    session["language"] = language
+    session["_remember"] = "clear"  # Flask-Login then deletes a "keep me signed in" cookie
 
 
 def _next_url() -> str:
@@ -134,41 +146,81 @@ def resend_confirmation():
     return redirect(url_for("accounts.profile"))
 
 
+def _known_device() -> bool:
+    """The browser holds a device cookie for the account typed in: it has its own limit, and
+    others' failures from the same (perhaps shared) address do not block it."""
+    return throttle.is_known_device(
+        request.form.get("email", ""), request.cookies.get(throttle.DEVICE_COOKIE)
+    )
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(_limit("SIGNIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed)
 @limiter.limit(
-    _limit("SIGNIN_LIMIT_PER_ACCOUNT"), key_func=_email_key, methods=["POST"], deduct_when=_failed
+    _limit("SIGNIN_LIMIT_PER_ADDRESS"),
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=_known_device,
 )
 def sign_in():
+    """Failed attempts are limited per address, and per account as docs/security-accounts.md
+    says: never at the expense of the owner's own browsers."""
     if current_user.is_authenticated:
         return redirect(_next_url())
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
-            db.session.commit()  # the audit log keeps the failed attempt
-            form.form_errors.append(_("The email address or the password is not right."))
-        elif not user.is_active:
+        attempt = throttle.attempt_for(
+            form.email.data,
+            services.user_by_email(form.email.data),
+            cookie=request.cookies.get(throttle.DEVICE_COOKIE),
+            address=get_remote_address(),
+        )
+        if throttle.is_blocked(attempt):
             form.form_errors.append(
-                _("This account has been deactivated. Contact an administrator of the platform.")
+                _(
+                    "Too many attempts to sign in to this account from here. Wait a while and "
+                    "try again, or reset your password by email."
+                )
             )
-        elif has_second_factor(user):
-            session["pending_sign_in"] = {
-                "user": user.id,
-                "generation": user.session_generation,
-                "remember": form.remember.data,
-                "next": _next_url(),
-                "at": time.time(),
-            }
-            db.session.commit()
-            return redirect(url_for("accounts.second_factor"), code=303)
-        else:
-            services.record_sign_in(user)
-            db.session.commit()
-            start_session(user, remember=form.remember.data)
-            return redirect(_next_url())
+            return render_template("accounts/sign_in.html", form=form), 429
+        response = _password_step(form, attempt)
+        if response is not None:
+            return response
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _password_step(form, attempt):
+    """Check the password: a response when the person goes on, None to show the form again."""
+    user = services.authenticate(form.email.data, form.password.data)
+    if user is None:
+        if throttle.count_failure(attempt):
+            owner = services.user_by_email(form.email.data)
+            if owner is not None and owner.is_active:
+                emails.send_sign_in_alert(owner)
+        db.session.commit()  # the audit log keeps the failed attempt
+        form.form_errors.append(_("The email address or the password is not right."))
+        return None
+    if not user.is_active:
+        form.form_errors.append(
+            _("This account has been deactivated. Contact an administrator of the platform.")
+        )
+        return None
+    if has_second_factor(user):
+        session["pending_sign_in"] = {
+            "user": user.id,
+            "generation": user.session_generation,
+            "remember": form.remember.data,
+            "next": _next_url(),
+            "at": time.time(),
+        }
+        db.session.commit()
+        return redirect(url_for("accounts.second_factor"), code=303)
+    services.record_sign_in(user)
+    start_session(user, remember=form.remember.data)
+    db.session.commit()
+    response = redirect(_next_url())
+    throttle.give_device_cookie(response, user.email)
+    return response
 
 
 def _pending_user() -> User | None:
@@ -199,9 +251,11 @@ def second_factor():
         if verify(user, form.code.data):
             pending = session.pop("pending_sign_in")
             services.record_sign_in(user)
-            db.session.commit()
             start_session(user, remember=pending["remember"])
-            return redirect(pending["next"] if is_safe_redirect(pending["next"]) else "/")
+            db.session.commit()
+            response = redirect(pending["next"] if is_safe_redirect(pending["next"]) else "/")
+            throttle.give_device_cookie(response, user.email)
+            return response
         record("signin.second_factor_failed", target_type="user", target_id=user.id)
         db.session.commit()
         show_domain_error(form, DomainError(_("That code is not right."), field="code"))
@@ -211,10 +265,9 @@ def second_factor():
 @bp.post("/sign-out")
 @signed_in
 def sign_out():
-    language = current_user.preferred_language
-    logout_user()
-    session.clear()
-    session["language"] = language
+    """Ends the session on the server too: a copy of the cookies opens nothing afterwards."""
+    end_session()
+    db.session.commit()
     flash(_("You have signed out."), "success")
     return redirect(url_for("core.home"))
 
@@ -267,6 +320,7 @@ def create_first_administrator(token: str):
         form.preferred_language.data = current_language()
     if form.validate_on_submit():
         try:
+            services.claim_first_administrator()
             user = services.register_user(
                 email=form.email.data,
                 password=form.password.data,
@@ -275,12 +329,16 @@ def create_first_administrator(token: str):
                 email_confirmed=True,
                 **profile_fields(form),
             )
+        except TokenProblem as problem:
+            db.session.rollback()
+            return render_template("accounts/link_problem.html", message=problem.message), 400
         except DomainError as error:
+            db.session.rollback()  # frees the claim for a corrected form
             show_domain_error(form, error)
         else:
             accept_notice(user)
-            db.session.commit()
             start_session(user)
+            db.session.commit()
             flash(
                 _("You are the platform's first administrator. Now set up a second factor."),
                 "success",

@@ -15,7 +15,7 @@ import pyotp
 import segno
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select, update
 
 from elearn.accounts.models import Role, User
 from elearn.audit.services import record
@@ -127,6 +127,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 def renew_recovery_codes(user: User, code: str) -> list[str]:
     """Replace every recovery code, after a current authenticator code proves it is the person."""
     if not verify(user, code, allow_recovery=False):
+        record("signin.second_factor_failed", target_type="user", target_id=user.id)
         raise DomainError(_l("That code is not right."), field="code")
     codes = _new_recovery_codes(user)
     record(
@@ -139,8 +140,6 @@ def renew_recovery_codes(user: User, code: str) -> list[str]:
 
 
 def unused_recovery_codes(user: User) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.count(RecoveryCode.id)).where(
             RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
@@ -158,28 +157,53 @@ def verify(user: User, code: str, *, allow_recovery: bool = True) -> bool:
         return False
     step = _step_matching(factor, code)
     if step is not None:
-        if factor.last_used_step is not None and step <= factor.last_used_step:
-            return False
-        factor.last_used_step = step
-        db.session.flush()
-        return True
+        return _use_step(factor, step)
     if not allow_recovery:
         return False
     normalised = _normalise(code)
     if len(normalised) != _CODE_LENGTH:
         return False
-    recovery = db.session.scalar(
-        select(RecoveryCode).where(
+    used = _used_in_one_statement(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _hash(normalised),
             RecoveryCode.used_at.is_(None),
         )
+        .values(used_at=utcnow())
+        .returning(RecoveryCode.id)
     )
-    if recovery is None:
-        return False
-    recovery.used_at = utcnow()
-    record("signin.recovery_code_used", actor_id=user.id, target_type="user", target_id=user.id)
-    return True
+    if used:
+        record("signin.recovery_code_used", actor_id=user.id, target_type="user", target_id=user.id)
+    return used
+
+
+def _used_in_one_statement(statement) -> bool:
+    """Run a conditional UPDATE ... RETURNING: True if it changed a row.
+
+    Two requests with the same code at the same moment both run it; on PostgreSQL the second
+    waits for the first's row lock, then finds the condition false and changes nothing (on
+    SQLite writers take turns). RETURNING, not rowcount, decides: some drivers report rows
+    matched rather than changed.
+    """
+    changed = db.session.execute(statement.execution_options(synchronize_session=False))
+    return changed.first() is not None
+
+
+def _use_step(factor: SecondFactor, step: int) -> bool:
+    """Accept the code of ``step`` once: only if no code of that step or a later one was."""
+    used = _used_in_one_statement(
+        update(SecondFactor)
+        .where(
+            SecondFactor.id == factor.id,
+            or_(SecondFactor.last_used_step.is_(None), SecondFactor.last_used_step < step),
+        )
+        .values(last_used_step=step)
+        .returning(SecondFactor.id)
+    )
+    if used:
+        factor.last_used_step = step
+    return used
 
 
 def reset(user: User, *, by: User) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from elearn.access import signed_in
 from elearn.errors import DomainError
-from elearn.extensions import db
+from elearn.extensions import db, limiter
 from elearn.forms import show_domain_error
 from elearn.mfa import services
 from elearn.mfa.forms import CodeForm, StartForm
@@ -65,14 +65,27 @@ def confirm():
     )
 
 
+def _second_factor_key() -> str:
+    # The same counter as the second step of signing in (elearn/accounts/views.py).
+    return f"second-factor:{current_user.id}"
+
+
 @bp.post("/recovery-codes")
 @signed_in
+@limiter.limit(
+    lambda: current_app.config["SECOND_FACTOR_LIMIT"],
+    key_func=_second_factor_key,
+    deduct_when=lambda response: g.get("wrong_code", False),
+)
 def renew_codes():
+    """Wrong codes count against the person's second-factor limit, like signing in."""
     form = CodeForm()
     if form.validate_on_submit():
         try:
             codes = services.renew_recovery_codes(current_user, form.code.data)
         except DomainError as error:
+            g.wrong_code = True
+            db.session.commit()  # the audit log keeps the failed attempt
             show_domain_error(form, error)
         else:
             db.session.commit()

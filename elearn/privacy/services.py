@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
-from elearn.accounts.models import FormDraft, Role, RoleAssignment, User
+from elearn.accounts.models import FormDraft, Role, RoleAssignment, User, UserSession
 from elearn.audit.models import AuditEvent
 from elearn.audit.services import record
 from elearn.database import insert_once, utcnow
@@ -79,6 +79,9 @@ def personal_data(user: User) -> dict[str, object]:
     ).all()
     factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == user.id))
     drafts = db.session.scalars(select(FormDraft).where(FormDraft.user_id == user.id)).all()
+    sessions = db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.created_at)
+    ).all()
     return {
         **_learning_data(user),
         "account.json": {
@@ -114,6 +117,15 @@ def personal_data(user: User) -> dict[str, object]:
         ],
         "form_drafts.json": [
             {"page": d.path, "saved_at": _iso(d.saved_at), "fields": d.data} for d in drafts
+        ],
+        "sessions.json": [
+            {
+                "signed_in_at": _iso(s.created_at),
+                "last_active_at": _iso(s.last_seen_at),
+                "kept_signed_in": s.remember,
+                "ended_at": _iso(s.revoked_at),
+            }
+            for s in sessions
         ],
     }
 
@@ -238,7 +250,7 @@ def erase_account(user: User, *, password: str) -> None:
     from elearn.learning.models import Enrolment
     from elearn.quizzes.models import QuizAnswer, QuizAttempt
 
-    for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance):
+    for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance, UserSession):
         db.session.execute(delete(model).where(model.user_id == user.id))
     # Certificates stay on record without the name, so that one already handed to an employer
     # can still be checked; their page says the holder erased their data.
@@ -295,6 +307,14 @@ def purge(now: datetime | None = None) -> dict[str, int]:
     drafts_before = now - timedelta(hours=config["FORM_DRAFT_HOURS"])
     result = db.session.execute(delete(FormDraft).where(FormDraft.saved_at < drafts_before))
     removed["form_drafts"] = result.rowcount
+    # A session record is kept while it can still sign someone in, and no longer.
+    sessions_before = now - config["REMEMBER_COOKIE_DURATION"]
+    result = db.session.execute(
+        delete(UserSession).where(
+            UserSession.revoked_at.is_not(None) | (UserSession.last_seen_at < sessions_before)
+        )
+    )
+    removed["sessions"] = result.rowcount
     from elearn.certificates.exports import purge_old
 
     removed["certificate_exports"] = purge_old(now)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from elearn.accounts.models import Role, RoleAssignment, User
+from elearn.accounts.sessions import end_all_sessions
 from elearn.audit.services import record
 from elearn.database import utcnow
 from elearn.errors import DomainError
@@ -92,7 +93,13 @@ def set_roles(user: User, roles: set[Role], *, granted_by: User) -> None:
 
 
 def set_organisation(user: User, organisation_id: int | None, *, by: User) -> None:
-    """An administrator's placement of a person, confirmed at once."""
+    """An administrator's placement of a person in another organisation, confirmed at once.
+
+    Leaving the organisation as it was changes nothing: a pending request stays pending
+    (saving someone's roles must not confirm it; confirming is its own, explicit action).
+    """
+    if (organisation_id or None) == user.organisation_id:
+        return
     set_membership(user, organisation_id, by=by)
 
 
@@ -102,6 +109,7 @@ def deactivate(user: User, *, by: User) -> None:
     if user.deactivated_at is None:
         user.deactivated_at = utcnow()
         user.session_generation += 1
+        end_all_sessions(user)
         record("user.deactivated", actor_id=by.id, target_type="user", target_id=user.id)
     db.session.flush()
 

@@ -170,3 +170,52 @@ def test_a_wrong_setup_code_is_refused(app, client, make):
     with app.app_context():
         factor = db.session.scalar(select(SecondFactor).where(SecondFactor.user_id == person.id))
         assert factor.confirmed_at is None
+
+
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{"RATELIMIT_ENABLED": True, "SECOND_FACTOR_LIMIT": "3 per minute"}],
+    indirect=True,
+)
+def test_guessing_codes_on_the_recovery_codes_page_is_rate_limited(app, client, make):
+    person = make.user(second_factor=True)
+    sign_in(client, person)
+    url = "/account/second-factor/recovery-codes"
+    statuses = [client.post(url, data={"code": "111111"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    # The limit is used up: even a right code waits now.
+    assert client.post(url, data={"code": person.totp(app)}).status_code == 429
+    assert len(events(app, "signin.second_factor_failed")) == 3
+
+
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{"RATELIMIT_ENABLED": True, "SECOND_FACTOR_LIMIT": "3 per minute"}],
+    indirect=True,
+)
+def test_renewing_recovery_codes_with_a_right_code_does_not_use_up_the_limit(app, client, make):
+    person = make.user(second_factor=True)
+    sign_in(client, person)
+    url = "/account/second-factor/recovery-codes"
+    for _ in range(2):
+        assert client.post(url, data={"code": "111111"}).status_code == 200
+    response = client.post(url, data={"code": person.totp(app)})
+    assert 'class="recovery-codes"' in response.get_data(as_text=True)
+    # Two wrong codes so far, and the right one did not count: a third is still answered.
+    assert client.post(url, data={"code": "111111"}).status_code == 200
+    assert client.post(url, data={"code": "111111"}).status_code == 429
+
+
+def test_a_recovery_code_signs_in_once(app, make):
+    from elearn.accounts.models import User
+    from elearn.mfa import services
+
+    person = make.user(second_factor=True)
+    with app.app_context():
+        codes = services._new_recovery_codes(db.session.get(User, person.id))
+        db.session.commit()
+    first, second = app.test_client(), app.test_client()
+    for browser in (first, second):
+        password_step(browser, person)
+    assert first.post("/sign-in/code", data={"code": codes[3]}).status_code == 302
+    assert second.post("/sign-in/code", data={"code": codes[3]}).status_code == 200

@@ -197,3 +197,41 @@ def test_the_people_list_makes_the_same_number_of_queries_however_many_people(
     for _ in range(20):
         make.user(organisation_id=school, roles=(Role.LEARNER, Role.MANAGER))
     assert count_queries() == few
+
+
+def test_saving_roles_leaves_a_pending_membership_pending(app, client, make, as_role):
+    school = make.organisation()
+    person = make.user(organisation_id=school, membership_confirmed=False, full_name="Ana Pop")
+    as_role(Role.ADMIN, language="en")
+    page = client.get(f"/admin/people/{person.id}")
+    assert "the membership is pending until it is confirmed" in page_text(page)
+    response = client.post(
+        f"/admin/people/{person.id}",
+        data={"roles": ["learner", "trainer"], "organisation_id": str(school)},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        assert user.organisation_id == school
+        assert user.organisation_confirmed_at is None
+    assert roles_of(app, person.id) == {Role.LEARNER, Role.TRAINER}
+    # Confirming is its own action, offered on the same page.
+    assert "Confirm the membership of Ana Pop" in page_text(
+        client.get(f"/admin/people/{person.id}")
+    )
+    client.post(f"/organisations/{school}/people/{person.id}/confirm")
+    with app.app_context():
+        assert db.session.get(User, person.id).organisation_confirmed_at is not None
+
+
+def test_placing_someone_in_another_organisation_is_confirmed_at_once(app, client, make, as_role):
+    school, other = make.organisation(), make.organisation(name="Liceul Ady Endre")
+    person = make.user(organisation_id=school, membership_confirmed=False)
+    as_role(Role.ADMIN)
+    client.post(
+        f"/admin/people/{person.id}", data={"roles": ["learner"], "organisation_id": str(other)}
+    )
+    with app.app_context():
+        user = db.session.get(User, person.id)
+        assert user.organisation_id == other
+        assert user.organisation_confirmed_at is not None
