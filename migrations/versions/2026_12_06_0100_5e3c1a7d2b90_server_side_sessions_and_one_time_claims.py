@@ -1,7 +1,7 @@
 """Server-side session records, and one-time claims (the first-administrator link)
 
 Revision ID: 5e3c1a7d2b90
-Revises: b075d96d9ca2
+Revises: 5e1f0a7c2b9d
 Create Date: 2026-12-06 01:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e3c1a7d2b90'
-down_revision = 'b075d96d9ca2'
+down_revision = '5e1f0a7c2b9d'
 branch_labels = None
 depends_on = None
 
