@@ -144,12 +144,16 @@ def test_anyone_can_verify_a_certificate_without_signing_in(app, holder):
 
 def test_unknown_and_strange_codes_get_a_plain_not_found(app, client):
     visitor = app.test_client()
-    for code in ("0000000000000000Z", "<script>alert(1)<script>", "x" * 500, "ȘȚĂ", "%00", "-"):
+    for code in ("0000000000000000Z", "<script>alert(1)<script>", "x" * 500, "ȘȚĂ", "-"):
         response = visitor.get(f"/verify/{code}", headers={"Accept-Language": "en"})
         assert response.status_code == 404, code
         assert "No certificate with this code was found." in page_text(response)
         assert "<script>alert" not in response.get_data(as_text=True)
     assert visitor.get("/verify/a/b").status_code == 404
+    # A NUL character is refused before any page looks at it (tests/core/test_nul_characters.py).
+    response = visitor.get("/verify/%00", headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    assert "cannot be saved" in page_text(response)
     assert visitor.get("/verify", query_string={"code": "x" * 100}).status_code == 200
 
 
