@@ -58,6 +58,7 @@ ACTIONS = {
     "certificate.signatory_saved": _l("Certificate signatory added or changed"),
     "organisation.created": _l("Organisation added"),
     "organisation.updated": _l("Organisation changed"),
+    "organisation.moved": _l("Organisation moved in the tree"),
     "organisation.deleted": _l("Organisation deleted"),
 }
 

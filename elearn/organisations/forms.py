@@ -39,8 +39,21 @@ class OrganisationForm(Form):
         validators=[Optional()],
         **from_the_list(_l("Choose a county from the list.")),
     )
+    parent_id = SelectField(
+        _l("Part of"),
+        description=_l(
+            "The organisation above this one, if any: a county school inspectorate above its "
+            "schools, a county police inspectorate above its stations. Its managers see this "
+            "organisation's people and figures too."
+        ),
+        coerce=int,
+        **from_the_list(_l("Choose an organisation from the list.")),
+    )
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, parents: list[tuple[int, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.county.choices = options([("", _l("Not given")), *county_choices()])
+        self.parent_id.choices = [(0, _l("None: it is at the top")), *parents]
+        if self.parent_id.data is None:
+            self.parent_id.data = 0

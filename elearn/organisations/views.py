@@ -13,7 +13,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
 from elearn.learning.services import learning_overview
-from elearn.organisations import services
+from elearn.organisations import services, tree
 from elearn.organisations.forms import OrganisationForm
 from elearn.organisations.models import Organisation
 from elearn.quizzes import services as quizzes
@@ -34,21 +34,35 @@ def _fields(form: OrganisationForm) -> dict:
     return {"name": form.name.data, "kind": form.kind.data, "county": form.county.data}
 
 
+def _parents(excluding: Organisation | None = None) -> list[tuple[int, str]]:
+    """The tree as choices for "Part of", indented; never the organisation itself or one
+    below it (that would be a cycle)."""
+    below = {node.organisation.id for node in tree.tree(excluding.id)} if excluding else set()
+    return [
+        (node.organisation.id, "— " * node.depth + node.organisation.name)
+        for node in tree.tree()
+        if node.organisation.id not in below
+    ]
+
+
 @bp.get("/admin/organisations/")
 @roles_required(Role.ADMIN)
 def list_organisations():
-    rows = services.organisations_with_member_counts()
-    return render_template("organisations/list.html", rows=rows)
+    return render_template(
+        "organisations/list.html", nodes=tree.tree(), counts=services.member_counts()
+    )
 
 
 @bp.route("/admin/organisations/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def create_organisation():
-    form = OrganisationForm()
+    form = OrganisationForm(parents=_parents())
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(**_fields(form), by_id=current_user.id)
+            tree.set_parent(organisation, form.parent_id.data or None, by_id=current_user.id)
         except DomainError as error:
+            db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
@@ -61,11 +75,13 @@ def create_organisation():
 @roles_required(Role.ADMIN)
 def edit_organisation(organisation_id: int):
     organisation = _organisation_or_404(organisation_id)
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(obj=organisation, parents=_parents(excluding=organisation))
     if form.validate_on_submit():
         try:
             services.update_organisation(organisation, **_fields(form), by_id=current_user.id)
+            tree.set_parent(organisation, form.parent_id.data or None, by_id=current_user.id)
         except DomainError as error:
+            db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
@@ -112,12 +128,25 @@ def members(organisation_id: int):
     return render_template(
         "organisations/members.html",
         organisation=organisation,
+        lineage=_visible_lineage(organisation),
+        below=tree.tree(organisation.id)[1:],
+        counts=services.member_counts(),
         form=form,
         page=page,
         pending=pending,
         confirm_form=ConfirmForm(),
         role_labels=ROLE_LABELS,
     )
+
+
+def _visible_lineage(organisation: Organisation) -> list[Organisation]:
+    """The organisations above this one that the reader may open, for the breadcrumb."""
+    above = tree.lineage(organisation.id)[:-1]
+    if current_user.has_role(Role.ADMIN):
+        return above
+    ids = [item.id for item in above]
+    own = current_user.confirmed_organisation_id
+    return above[ids.index(own) :] if own in ids else []
 
 
 def _membership_action(organisation_id: int, user_id: int, action, message: str):
