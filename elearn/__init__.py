@@ -86,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.organisations.views import bp as organisations_bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.quizzes.views import bp as quizzes_bp
+    from elearn.reporting import bp as reporting_bp
+    from elearn.reporting import views as reporting_views  # noqa: F401 - routes on its bp
     from elearn.users.views import bp as users_bp
 
     for blueprint in (
@@ -99,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         courses_bp,
         learning_bp,
         quizzes_bp,
+        reporting_bp,
         certificates_bp,
     ):
         app.register_blueprint(blueprint)
