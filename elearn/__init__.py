@@ -83,7 +83,9 @@ def register_blueprints(app: Flask) -> None:
     from elearn.courses.views import bp as courses_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.mfa.views import bp as mfa_bp
-    from elearn.organisations.views import bp as organisations_bp
+    from elearn.organisations import bp as organisations_bp
+    from elearn.organisations import member_views as _members  # noqa: F401 - routes on its bp
+    from elearn.organisations import views as _organisations  # noqa: F401 - routes on its bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.quizzes.views import bp as quizzes_bp
     from elearn.reporting import bp as reporting_bp
