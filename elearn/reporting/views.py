@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from elearn.access import roles_required
 from elearn.accounts.models import Role, User
+from elearn.audit.services import record
 from elearn.certificates.models import Certificate
 from elearn.certificates.services import today
 from elearn.courses.models import Course, CourseVersion, VersionStatus
@@ -24,7 +25,7 @@ from elearn.organisations.services import can_manage
 from elearn.organisations.tree import tree
 from elearn.quizzes.models import QuizAttempt
 from elearn.reference import COUNTIES, PROFESSIONS
-from elearn.reporting import bp, figures
+from elearn.reporting import bp, exports, figures
 from elearn.reporting.forms import DashboardFilterForm
 from elearn.reporting.scope import Filters, enrolments
 
@@ -109,14 +110,7 @@ def dashboard(organisation_id: int):
     descending = request.args.get("order") == "desc"
     courses = figures.course_figures(filters, day)
     courses.sort(key=SORTABLE.get(sort, SORTABLE["course"]), reverse=descending)
-    report = figures.Dashboard(
-        members=figures.members(filters),
-        courses=courses,
-        by_organisation=figures.by_sub_organisation(filters),
-        by_profession=figures.by_dimension(filters, User.profession, PROFESSIONS),
-        by_county=figures.by_dimension(filters, User.county, COUNTIES),
-        by_month=figures.completions_by_month(filters),
-    )
+    report = _report(filters, courses)
     return render_template(
         "reporting/dashboard.html",
         organisation=organisation,
@@ -127,6 +121,17 @@ def dashboard(organisation_id: int):
         descending=descending,
         computed_at=utcnow(),
         expiring_days=figures.EXPIRING_DAYS,
+    )
+
+
+def _report(filters: Filters, courses=None) -> figures.Dashboard:
+    return figures.Dashboard(
+        members=figures.members(filters),
+        courses=courses if courses is not None else figures.course_figures(filters, today()),
+        by_organisation=figures.by_sub_organisation(filters),
+        by_profession=figures.by_dimension(filters, User.profession, PROFESSIONS),
+        by_county=figures.by_dimension(filters, User.county, COUNTIES),
+        by_month=figures.completions_by_month(filters),
     )
 
 
@@ -189,3 +194,45 @@ def _people_query(filters: Filters, status: str):
             )
         return query.where(scoped.c.id.in_(valid))
     return query
+
+
+@bp.get("/organisations/<int:organisation_id>/dashboard/export")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def export(organisation_id: int):
+    """A table of the dashboard, or its people (one row per enrolment), as CSV or XLSX;
+    audited before the file leaves."""
+    organisation = _managed_or_404(organisation_id)
+    _form, filters = _read_filters(organisation)
+    table = request.args.get("table", "people")
+    kind = request.args.get("format", "csv")
+    if filters is None or table not in exports.TABLES or kind not in ("csv", "xlsx"):
+        abort(404)
+    language = current_language()
+    record(
+        "report.exported",
+        actor_id=current_user.id,
+        target_type="organisation",
+        target_id=organisation.id,
+        table=table,
+        format=kind,
+        **filters.query_args(),
+    )
+    db.session.commit()
+    if table == "people":
+        header, rows = exports.people_header(), exports.people_rows(filters, today(), language)
+    else:
+        header, rows = exports.table_rows(_report(filters), table, language)
+    name = f"{table}-{organisation.id}-{today().isoformat()}.{kind}"
+    if kind == "csv":
+        return Response(
+            stream_with_context(exports.csv_chunks(header, rows)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    handle = exports.xlsx_file(header, rows, table)
+    return send_file(
+        handle,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=name,
+    )
