@@ -85,9 +85,13 @@ def register_blueprints(app: Flask) -> None:
     from elearn.courses.views import bp as courses_bp
     from elearn.learning.views import bp as learning_bp
     from elearn.mfa.views import bp as mfa_bp
-    from elearn.organisations.views import bp as organisations_bp
+    from elearn.organisations import bp as organisations_bp
+    from elearn.organisations import member_views as _members  # noqa: F401 - routes on its bp
+    from elearn.organisations import views as _organisations  # noqa: F401 - routes on its bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.quizzes.views import bp as quizzes_bp
+    from elearn.reporting import bp as reporting_bp
+    from elearn.reporting import views as reporting_views  # noqa: F401 - routes on its bp
     from elearn.users.views import bp as users_bp
 
     for blueprint in (
@@ -101,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
         courses_bp,
         learning_bp,
         quizzes_bp,
+        reporting_bp,
         certificates_bp,
     ):
         app.register_blueprint(blueprint)

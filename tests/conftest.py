@@ -95,6 +95,8 @@ def _empty_tables() -> None:
             connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
             connection.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
+            # The organisation tree refers to itself: loosen it before emptying it.
+            connection.execute(text("UPDATE organisations SET parent_id = NULL"))
             for name in reversed(tables):
                 connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our own table names
             connection.execute(text(SQLITE_NO_DELETE))

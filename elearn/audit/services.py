@@ -53,11 +53,13 @@ ACTIONS = {
     "certificate.reissued": _l("Certificate reissued under a new name"),
     "certificate.reissue_refused": _l("Certificate reissue refused"),
     "certificate.exported": _l("Certificates exported"),
+    "report.exported": _l("Report exported"),
     "certificate.export_rebuilt": _l("Certificate export rebuilt without an erased person"),
     "certificate.issuer_updated": _l("Certificate issuer details changed"),
     "certificate.signatory_saved": _l("Certificate signatory added or changed"),
     "organisation.created": _l("Organisation added"),
     "organisation.updated": _l("Organisation changed"),
+    "organisation.moved": _l("Organisation moved in the tree"),
     "organisation.deleted": _l("Organisation deleted"),
 }
 

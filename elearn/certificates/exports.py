@@ -29,11 +29,11 @@ from elearn.certificates.models import Certificate, CertificateExport
 from elearn.database import utcnow
 from elearn.events import person_erased
 from elearn.extensions import db
+from elearn.text import spreadsheet_cell as _cell
 
 SLICE_SECONDS = 10.0  # well inside gunicorn's 30 s timeout
 LEASE = timedelta(seconds=30)
 KEEP = timedelta(days=7)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def matching(organisation_id: int, course_id: int | None, start: date | None, end: date | None):
@@ -144,12 +144,6 @@ def build_slice(export: CertificateExport) -> None:
             export.ready_at = utcnow()
     export.working_until = None
     db.session.flush()
-
-
-def _cell(value) -> str:
-    """A value as a CSV cell that a spreadsheet will never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def register(ids: list[int], language: str) -> bytes:

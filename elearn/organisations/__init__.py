@@ -1,1 +1,5 @@
-"""Organisations and the people who belong to them."""
+"""Organisations, their tree, and the people who belong to them."""
+
+from flask import Blueprint
+
+bp = Blueprint("organisations", __name__)

@@ -11,6 +11,7 @@ from elearn.audit.services import record
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.organisations import tree
 from elearn.organisations.models import Organisation
 
 NO_ORGANISATION = 0
@@ -92,6 +93,10 @@ def delete_organisation(organisation: Organisation, *, by_id: int) -> None:
         raise DomainError(
             _l("This organisation still has members. Move them to another organisation first.")
         )
+    if db.session.scalar(select(Organisation.id).where(Organisation.parent_id == organisation.id)):
+        raise DomainError(
+            _l("Other organisations are placed below this one. Move them elsewhere first.")
+        )
     record(
         "organisation.deleted",
         actor_id=by_id,
@@ -103,14 +108,24 @@ def delete_organisation(organisation: Organisation, *, by_id: int) -> None:
     db.session.flush()
 
 
-def organisations_with_member_counts():
-    """Rows of (Organisation, member count), by name, in one query."""
-    return db.session.execute(
-        select(Organisation, func.count(User.id))
-        .outerjoin(User, User.organisation_id == Organisation.id)
-        .group_by(Organisation.id)
-        .order_by(Organisation.name)
-    ).all()
+def member_counts() -> dict[int, tuple[int, int]]:
+    """Organisation id -> (confirmed members, pending requests), counted exactly as the
+    members page lists them (active, not erased); one query."""
+    confirmed = User.organisation_confirmed_at.is_not(None)
+    rows = db.session.execute(
+        select(
+            User.organisation_id,
+            func.count(User.id).filter(confirmed),
+            func.count(User.id).filter(~confirmed),
+        )
+        .where(
+            User.organisation_id.is_not(None),
+            User.erased_at.is_(None),
+            User.deactivated_at.is_(None),
+        )
+        .group_by(User.organisation_id)
+    )
+    return {organisation_id: (members, pending) for organisation_id, members, pending in rows}
 
 
 # Memberships ---------------------------------------------------------------------------------
@@ -156,11 +171,14 @@ def set_membership(user, organisation_id: int | None, *, by) -> None:
 
 
 def can_manage(manager, organisation_id: int) -> bool:
-    """Administrators manage every organisation; a manager, only the one they are a confirmed
-    member of."""
+    """Administrators manage every organisation; a manager, the one they are a confirmed
+    member of and every organisation below it in the tree."""
     if manager.has_role(Role.ADMIN):
         return True
-    return manager.has_role(Role.MANAGER) and manager.confirmed_organisation_id == organisation_id
+    own = manager.confirmed_organisation_id
+    if not manager.has_role(Role.MANAGER) or own is None:
+        return False
+    return own == organisation_id or tree.is_within(organisation_id, own)
 
 
 def _check_may_act(member, organisation_id: int, *, by) -> None:

@@ -1,29 +1,20 @@
-"""Administrators manage organisations; managers see the people of their own."""
+"""Administrators manage organisations and arrange them in a tree."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from elearn.access import roles_required
-from elearn.accounts.models import Role, User
-from elearn.certificates.services import certificates_of, today
+from elearn.accounts.models import Role
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
-from elearn.learning.services import learning_overview
-from elearn.organisations import services
+from elearn.organisations import bp, services, tree
 from elearn.organisations.forms import OrganisationForm
 from elearn.organisations.models import Organisation
-from elearn.quizzes import services as quizzes
-from elearn.quizzes.forms import member_allowance_form
-from elearn.users.forms import ROLE_LABELS, ConfirmForm, PeopleSearchForm
-from elearn.users.services import members_query
-
-bp = Blueprint("organisations", __name__)
-
-PER_PAGE = 50
+from elearn.users.forms import ConfirmForm
 
 
 def _organisation_or_404(organisation_id: int) -> Organisation:
@@ -34,21 +25,35 @@ def _fields(form: OrganisationForm) -> dict:
     return {"name": form.name.data, "kind": form.kind.data, "county": form.county.data}
 
 
+def _parents(excluding: Organisation | None = None) -> list[tuple[int, str]]:
+    """The tree as choices for "Part of", indented; never the organisation itself or one
+    below it (that would be a cycle)."""
+    below = {node.organisation.id for node in tree.tree(excluding.id)} if excluding else set()
+    return [
+        (node.organisation.id, "— " * node.depth + node.organisation.name)
+        for node in tree.tree()
+        if node.organisation.id not in below
+    ]
+
+
 @bp.get("/admin/organisations/")
 @roles_required(Role.ADMIN)
 def list_organisations():
-    rows = services.organisations_with_member_counts()
-    return render_template("organisations/list.html", rows=rows)
+    return render_template(
+        "organisations/list.html", nodes=tree.tree(), counts=services.member_counts()
+    )
 
 
 @bp.route("/admin/organisations/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def create_organisation():
-    form = OrganisationForm()
+    form = OrganisationForm(parents=_parents())
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(**_fields(form), by_id=current_user.id)
+            tree.set_parent(organisation, form.parent_id.data or None, by_id=current_user.id)
         except DomainError as error:
+            db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
@@ -61,11 +66,13 @@ def create_organisation():
 @roles_required(Role.ADMIN)
 def edit_organisation(organisation_id: int):
     organisation = _organisation_or_404(organisation_id)
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(obj=organisation, parents=_parents(excluding=organisation))
     if form.validate_on_submit():
         try:
             services.update_organisation(organisation, **_fields(form), by_id=current_user.id)
+            tree.set_parent(organisation, form.parent_id.data or None, by_id=current_user.id)
         except DomainError as error:
+            db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
@@ -89,126 +96,3 @@ def delete_organisation(organisation_id: int):
     db.session.commit()
     flash(_("%(name)s has been deleted.", name=name), "success")
     return redirect(url_for("organisations.list_organisations"))
-
-
-def _managed_organisation_or_403(organisation_id: int) -> Organisation:
-    organisation = _organisation_or_404(organisation_id)
-    if not services.can_manage(current_user, organisation.id):
-        abort(403)
-    return organisation
-
-
-@bp.get("/organisations/<int:organisation_id>/people")
-@roles_required(Role.MANAGER, Role.ADMIN)
-def members(organisation_id: int):
-    """A manager sees the confirmed members of their own organisation and the requests to
-    join it; an administrator, of any organisation."""
-    organisation = _managed_organisation_or_403(organisation_id)
-    form = PeopleSearchForm(request.args)
-    form.validate()
-    confirmed = members_query(organisation.id, confirmed=True, search=form.q.data or "")
-    page = db.paginate(confirmed, per_page=PER_PAGE, error_out=False)
-    pending = db.session.scalars(members_query(organisation.id, confirmed=False).limit(100)).all()
-    return render_template(
-        "organisations/members.html",
-        organisation=organisation,
-        form=form,
-        page=page,
-        pending=pending,
-        confirm_form=ConfirmForm(),
-        role_labels=ROLE_LABELS,
-    )
-
-
-def _membership_action(organisation_id: int, user_id: int, action, message: str):
-    organisation = _organisation_or_404(organisation_id)
-    member = db.session.get(User, user_id) or abort(404)
-    try:
-        action(member, organisation.id, by=current_user)
-    except DomainError as error:
-        db.session.commit()  # the refusal is in the audit log
-        flash(str(error.message), "error")
-        abort(403)
-    db.session.commit()
-    flash(message % {"name": member.full_name}, "success")
-    return redirect(url_for("organisations.members", organisation_id=organisation.id))
-
-
-@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/confirm")
-@roles_required(Role.MANAGER, Role.ADMIN)
-def confirm_member(organisation_id: int, user_id: int):
-    return _membership_action(
-        organisation_id,
-        user_id,
-        services.confirm_membership,
-        _("%(name)s is now a confirmed member."),
-    )
-
-
-@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/remove")
-@roles_required(Role.MANAGER, Role.ADMIN)
-def remove_member(organisation_id: int, user_id: int):
-    return _membership_action(
-        organisation_id,
-        user_id,
-        services.reject_membership,
-        _("%(name)s is no longer linked to this organisation."),
-    )
-
-
-@bp.get("/organisations/<int:organisation_id>/people/<int:user_id>/learning")
-@roles_required(Role.MANAGER, Role.ADMIN)
-def member_learning(organisation_id: int, user_id: int):
-    """A confirmed member's courses, progress and quiz attempts, for their managers."""
-    organisation = _managed_organisation_or_403(organisation_id)
-    member = _confirmed_member_or_404(organisation, user_id)
-    return _render_member_learning(organisation, member)
-
-
-@bp.post("/organisations/<int:organisation_id>/people/<int:user_id>/allowance")
-@roles_required(Role.MANAGER, Role.ADMIN)
-def grant_allowance(organisation_id: int, user_id: int):
-    """Extra attempts or time (WCAG 2.2.1) on one of a member's quizzes."""
-    organisation = _managed_organisation_or_403(organisation_id)
-    member = _confirmed_member_or_404(organisation, user_id)
-    entries = learning_overview(member)
-    form = member_allowance_form([enrolment for enrolment, _progress in entries])
-    if not form.validate_on_submit():
-        return _render_member_learning(organisation, member, entries, form, 400)
-    enrolment_id, quiz_key = form.quiz.data.split("/", 1)
-    enrolment = next(e for e, _progress in entries if e.id == int(enrolment_id))
-    quizzes.grant_allowance(
-        enrolment,
-        quiz_key,
-        extra_attempts=form.extra_attempts.data,
-        extra_minutes=form.extra_minutes.data,
-        by_id=current_user.id,
-    )
-    db.session.commit()
-    flash(_("The extra attempts and time have been granted."), "success")
-    return redirect(
-        url_for("organisations.member_learning", organisation_id=organisation.id, user_id=member.id)
-    )
-
-
-def _render_member_learning(organisation, member, entries=None, form=None, status=200):
-    entries = learning_overview(member) if entries is None else entries
-    enrolments = [enrolment for enrolment, _progress in entries]
-    return render_template(
-        "organisations/member_learning.html",
-        organisation=organisation,
-        member=member,
-        entries=entries,
-        attempts=quizzes.attempts_of(enrolments),
-        allowances=quizzes.allowances_of(enrolments),
-        certificates=certificates_of(member),
-        today=today(),
-        form=form or member_allowance_form(enrolments),
-    ), status
-
-
-def _confirmed_member_or_404(organisation: Organisation, user_id: int) -> User:
-    member = db.session.get(User, user_id)
-    if member is None or member.confirmed_organisation_id != organisation.id:
-        abort(404)
-    return member

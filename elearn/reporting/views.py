@@ -1,0 +1,238 @@
+"""The completion dashboard of an organisation and everything below it, and the people
+behind each of its counts. Managers of the organisation (or of one above it) and
+administrators only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, abort, render_template, request, send_file, stream_with_context
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from elearn.access import roles_required
+from elearn.accounts.models import Role, User
+from elearn.audit.services import record
+from elearn.certificates.models import Certificate
+from elearn.certificates.services import today
+from elearn.courses.models import Course, CourseVersion, VersionStatus
+from elearn.database import utcnow
+from elearn.extensions import db
+from elearn.i18n import current_language
+from elearn.learning.models import LessonCompletion, LessonTime
+from elearn.organisations.models import Organisation
+from elearn.organisations.services import can_manage
+from elearn.organisations.tree import tree
+from elearn.quizzes.models import QuizAttempt
+from elearn.reference import COUNTIES, PROFESSIONS
+from elearn.reporting import bp, exports, figures
+from elearn.reporting.forms import DashboardFilterForm
+from elearn.reporting.scope import Filters, enrolments
+
+SORTABLE = {
+    "course": lambda row: str(row.title.get("en", "")).casefold(),
+    "enrolled": lambda row: row.enrolled,
+    "not_started": lambda row: row.not_started,
+    "in_progress": lambda row: row.in_progress,
+    "completed": lambda row: row.completed,
+    "rate": lambda row: row.completion_rate or 0.0,
+    "certificates": lambda row: row.valid_certificates,
+    "expiring": lambda row: row.expiring_certificates,
+    "days": lambda row: row.median_days_to_complete or 0.0,
+    "minutes": lambda row: row.median_minutes_spent or 0.0,
+    "score": lambda row: row.average_best_score or 0.0,
+}
+STATUSES = ("enrolled", "not_started", "in_progress", "completed", "certified", "expiring")
+PEOPLE_LIMIT = 500
+
+
+def _managed_or_404(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id) or abort(404)
+    if not can_manage(current_user, organisation.id):
+        abort(403)
+    return organisation
+
+
+def _course_choices() -> list[tuple[int, str]]:
+    """Every course with a published version, titled in its newest version's words."""
+    language = current_language()
+    newest = (
+        select(func.max(CourseVersion.id))
+        .where(CourseVersion.status != VersionStatus.DRAFT)
+        .group_by(CourseVersion.course_id)
+    )
+    rows = db.session.execute(
+        select(CourseVersion.course_id, CourseVersion.title).where(CourseVersion.id.in_(newest))
+    ).all()
+    return sorted(
+        (
+            (course_id, title.get(language) or next(iter(title.values()), ""))
+            for course_id, title in rows
+        ),
+        key=lambda pair: pair[1].casefold(),
+    )
+
+
+def _read_filters(organisation: Organisation):
+    """(form, Filters or None): None when the filters are not valid (the form says why)."""
+    nodes = tree(organisation.id)
+    form = DashboardFilterForm(
+        request.args,
+        organisations=[(n.organisation.id, "— " * n.depth + n.organisation.name) for n in nodes],
+        courses=_course_choices(),
+    )
+    if form.organisation.data is None:
+        form.organisation.data = organisation.id
+    if request.args and not form.validate():
+        return form, None
+    return form, Filters(
+        organisation_id=form.organisation.data or organisation.id,
+        course_id=form.course.data or None,
+        profession=form.profession.data or None,
+        county=form.county.data or None,
+        start=form.since.data,
+        end=form.until.data,
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>/dashboard")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def dashboard(organisation_id: int):
+    """Completion by course, with breakdowns and charts; every count links to its people."""
+    organisation = _managed_or_404(organisation_id)
+    form, filters = _read_filters(organisation)
+    if filters is None:
+        return render_template(
+            "reporting/dashboard.html", organisation=organisation, form=form, report=None
+        ), 400
+    day = today()
+    sort = request.args.get("sort", "course")
+    descending = request.args.get("order") == "desc"
+    courses = figures.course_figures(filters, day)
+    courses.sort(key=SORTABLE.get(sort, SORTABLE["course"]), reverse=descending)
+    report = _report(filters, courses)
+    return render_template(
+        "reporting/dashboard.html",
+        organisation=organisation,
+        form=form,
+        filters=filters,
+        report=report,
+        sort=sort,
+        descending=descending,
+        computed_at=utcnow(),
+        expiring_days=figures.EXPIRING_DAYS,
+    )
+
+
+def _report(filters: Filters, courses=None) -> figures.Dashboard:
+    return figures.Dashboard(
+        members=figures.members(filters),
+        courses=courses if courses is not None else figures.course_figures(filters, today()),
+        by_organisation=figures.by_sub_organisation(filters),
+        by_profession=figures.by_dimension(filters, User.profession, PROFESSIONS),
+        by_county=figures.by_dimension(filters, User.county, COUNTIES),
+        by_month=figures.completions_by_month(filters),
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>/dashboard/people")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def people(organisation_id: int):
+    """The people behind one count of the dashboard, each linked to their learning page."""
+    organisation = _managed_or_404(organisation_id)
+    _form, filters = _read_filters(organisation)
+    status = request.args.get("status", "enrolled")
+    if filters is None or status not in STATUSES or not filters.course_id:
+        abort(404)
+    course = db.session.get(Course, filters.course_id) or abort(404)
+    rows = db.session.execute(_people_query(filters, status).limit(PEOPLE_LIMIT + 1)).all()
+    return render_template(
+        "reporting/people.html",
+        organisation=organisation,
+        course=course,
+        title=dict(_course_choices()).get(course.id, course.slug),
+        status=status,
+        filters=filters,
+        rows=rows[:PEOPLE_LIMIT],
+        more=len(rows) > PEOPLE_LIMIT,
+    )
+
+
+def _people_query(filters: Filters, status: str):
+    """(User, Organisation, Enrolment) of the counted people in ``status`` on the course,
+    by name; the same definitions as the dashboard's counts (elearn/reporting/figures.py)."""
+    scoped = enrolments(filters).subquery()
+    query = (
+        select(User, Organisation, scoped.c.enrolled_at, scoped.c.completed_at)
+        .join(scoped, scoped.c.user_id == User.id)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .order_by(User.search_key, User.id)
+    )
+    started = (
+        scoped.c.id.in_(select(LessonCompletion.enrolment_id))
+        | scoped.c.id.in_(select(LessonTime.enrolment_id).where(LessonTime.seconds > 0))
+        | scoped.c.id.in_(select(QuizAttempt.enrolment_id))
+    )
+    done = scoped.c.completed_at.is_not(None)
+    if status == "completed":
+        return query.where(done)
+    if status == "not_started":
+        return query.where(~done, ~started)
+    if status == "in_progress":
+        return query.where(~done, started)
+    if status in ("certified", "expiring"):
+        day = today()
+        valid = select(Certificate.enrolment_id).where(
+            Certificate.revoked_at.is_(None),
+            Certificate.superseded_by_id.is_(None),
+            (Certificate.expires_on.is_(None)) | (Certificate.expires_on >= day),
+        )
+        if status == "expiring":
+            valid = valid.where(
+                Certificate.expires_on.is_not(None),
+                Certificate.expires_on <= day + timedelta(days=figures.EXPIRING_DAYS),
+            )
+        return query.where(scoped.c.id.in_(valid))
+    return query
+
+
+@bp.get("/organisations/<int:organisation_id>/dashboard/export")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def export(organisation_id: int):
+    """A table of the dashboard, or its people (one row per enrolment), as CSV or XLSX;
+    audited before the file leaves."""
+    organisation = _managed_or_404(organisation_id)
+    _form, filters = _read_filters(organisation)
+    table = request.args.get("table", "people")
+    kind = request.args.get("format", "csv")
+    if filters is None or table not in exports.TABLES or kind not in ("csv", "xlsx"):
+        abort(404)
+    language = current_language()
+    record(
+        "report.exported",
+        actor_id=current_user.id,
+        target_type="organisation",
+        target_id=organisation.id,
+        table=table,
+        format=kind,
+        **filters.query_args(),
+    )
+    db.session.commit()
+    if table == "people":
+        header, rows = exports.people_header(), exports.people_rows(filters, today(), language)
+    else:
+        header, rows = exports.table_rows(_report(filters), table, language)
+    name = f"{table}-{organisation.id}-{today().isoformat()}.{kind}"
+    if kind == "csv":
+        return Response(
+            stream_with_context(exports.csv_chunks(header, rows)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    handle = exports.xlsx_file(header, rows, table)
+    return send_file(
+        handle,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=name,
+    )
