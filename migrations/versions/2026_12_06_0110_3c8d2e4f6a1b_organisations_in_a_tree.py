@@ -1,7 +1,7 @@
 """Organisations in a tree: each may have a parent; existing organisations become roots
 
 Revision ID: 3c8d2e4f6a1b
-Revises: 5e1f0a7c2b9d
+Revises: 5e3c1a7d2b90
 Create Date: 2026-12-06 01:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c8d2e4f6a1b'
-down_revision = '5e1f0a7c2b9d'
+down_revision = '5e3c1a7d2b90'
 branch_labels = None
 depends_on = None
 
