@@ -36,8 +36,8 @@ class FormReader(HTMLParser):
         if self.done:
             return
         if tag == "form" and attrs.get("method", "").lower() == "post" and not self.in_form:
-            if "language" in attrs.get("action", ""):
-                return  # the language switcher in the header
+            if any(word in attrs.get("action", "") for word in ("language", "sign-out")):
+                return  # the language switcher and the sign-out button in the header
             self.in_form, self.action = True, attrs.get("action") or None
         elif not self.in_form:
             return
