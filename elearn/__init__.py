@@ -48,11 +48,12 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from elearn import i18n
+    from elearn import i18n, storage
     from elearn.accounts import login
     from elearn.extensions import csrf, db, limiter, mail, migrate
 
     db.init_app(app)
+    storage.init_app(app)
     # Before CSRFProtect reads the form: an uploaded package may be larger than other requests.
     app.before_request(_allow_package_uploads)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

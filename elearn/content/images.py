@@ -7,6 +7,10 @@ unchanged, so every image is decoded and written anew: only the pixels, the ICC 
 and PNG transparency are carried over. The EXIF orientation is applied first, so that a photo
 taken sideways is not shown sideways once its EXIF is gone. A second, independent reader then
 walks the output and refuses it if any EXIF, XMP, IPTC, text or comment container is left.
+
+An image that a strict reader finds to be nothing but pixels already (no metadata container
+anywhere, not a byte after its end) is kept as it is: decoding and encoding a JPEG again is not
+lossless, and a package exported and imported again must keep the same content and hashes.
 """
 
 from __future__ import annotations
@@ -39,7 +43,14 @@ def clean_image(data: bytes, suffix: str) -> bytes:
             with Image.open(io.BytesIO(data)) as image:
                 if image.format != expected:
                     raise ImageRefused("unreadable")
-                output = _reencode(image, expected, data)
+                image.load()
+                orientation = image.getexif().get(0x0112, 1)
+                if orientation in (0, 1) and is_bare(data, suffix):
+                    # Already nothing but pixels (our own output, exported and imported
+                    # again): kept as it is, so that cleaning twice changes nothing.
+                    output = data
+                else:
+                    output = _reencode(image, expected, data)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRefused("too-large") from None
         except ImageRefused:
@@ -82,6 +93,95 @@ def _reencode(image: Image.Image, fmt: str, data: bytes) -> bytes:
 
 def _icc(kept: dict) -> dict:
     return {"icc_profile": kept["icc_profile"]} if kept.get("icc_profile") else {}
+
+
+# Already bare? --------------------------------------------------------------------------------
+
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_JPEG_TABLES = _SOF | {0xC4, 0xDB, 0xDD}  # frames, Huffman and quantisation tables, restarts
+_PNG_BARE = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"iCCP", b"gAMA", b"cHRM", b"sRGB"}
+_PNG_BARE |= {b"sBIT", b"bKGD", b"pHYs"}
+_WEBP_BARE = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ICCP"}
+
+
+def is_bare(data: bytes, suffix: str) -> bool:
+    """True only when every byte of the file is structure or pixels (strict: any doubt is no)."""
+    try:
+        if FORMATS[suffix] == "JPEG":
+            return _jpeg_is_bare(data)
+        if FORMATS[suffix] == "PNG":
+            return _png_is_bare(data)
+        return _webp_is_bare(data)
+    except (IndexError, struct.error, ValueError):
+        return False
+
+
+def _jpeg_is_bare(data: bytes) -> bool:
+    if data[:2] != b"\xff\xd8":
+        return False
+    i, end = 2, len(data)
+    while i + 2 <= end:
+        if data[i] != 0xFF:
+            return False
+        marker = data[i + 1]
+        if marker == 0xD9:
+            return i + 2 == end
+        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
+        payload = data[i + 4 : i + 2 + length]
+        if marker == 0xDA:
+            i = _after_scan(data, i + 2 + length)
+            continue
+        if marker == 0xE0:
+            if not payload.startswith(b"JFIF\x00"):
+                return False
+        elif marker in (0xE2, 0xEE):
+            if not _harmless_app(marker, payload):
+                return False
+        elif marker not in _JPEG_TABLES:
+            return False
+        i += 2 + length
+    return False
+
+
+def _after_scan(data: bytes, i: int) -> int:
+    """Where the marker after a scan's entropy-coded data starts."""
+    while True:
+        i = data.index(b"\xff", i)
+        following = data[i + 1]
+        if following == 0 or 0xD0 <= following <= 0xD7:  # stuffed byte or restart marker
+            i += 2
+            continue
+        return i
+
+
+def _png_is_bare(data: bytes) -> bool:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return False
+    i = 8
+    while i + 12 <= len(data):
+        length = struct.unpack(">I", data[i : i + 4])[0]
+        kind = data[i + 4 : i + 8]
+        if kind not in _PNG_BARE:
+            return False
+        i += 12 + length
+        if kind == b"IEND":
+            return i == len(data)
+    return False
+
+
+def _webp_is_bare(data: bytes) -> bool:
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        return False
+    if struct.unpack("<I", data[4:8])[0] + 8 != len(data):
+        return False
+    end = 12
+    for kind, start, stop in _riff_chunks(data):
+        if kind not in _WEBP_BARE or stop > len(data):
+            return False
+        if kind == b"VP8X" and data[start] & 0x0E:  # EXIF, XMP or animation announced
+            return False
+        end = stop + ((stop - start) & 1)
+    return end == len(data)
 
 
 # The independent check ---------------------------------------------------------------------

@@ -3,9 +3,6 @@ everyone can fetch a course's media."""
 
 from __future__ import annotations
 
-import io
-from pathlib import PurePosixPath
-
 from flask import (
     Blueprint,
     Response,
@@ -14,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import force_locale, gettext
@@ -28,6 +24,7 @@ from elearn.accounts.models import Role, RoleAssignment, User
 from elearn.content.loader import load_package
 from elearn.content.problems import N_, PackageError
 from elearn.content.source import read_zip
+from elearn.courses import media as media_files
 from elearn.courses import services
 from elearn.courses.enrolments import learner_counts
 from elearn.courses.forms import (
@@ -38,7 +35,7 @@ from elearn.courses.forms import (
     review_date_field,
     reviewer_field,
 )
-from elearn.courses.models import Blob, Course, CourseVersion, PackageFile, VersionStatus
+from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import options, show_domain_error
@@ -315,28 +312,21 @@ def preview_quiz(version_id: int, key: str):
 @bp.get("/media/<sha256>/<name>")
 @public
 def media(sha256: str, name: str):
-    """A file of a course's media, addressed by its content: cached for good by browsers."""
+    """A course's media file, by its content's hash and its name, streamed a range at a time.
+
+    Files of published and withdrawn versions are public and cached for good; a file only in
+    drafts is shown to those who may preview the draft, and cached by nobody.
+    """
     if len(sha256) != 64 or not all(ch in "0123456789abcdef" for ch in sha256):
         abort(404)
-    file = db.session.scalar(
-        select(PackageFile)
-        .where(PackageFile.sha256 == sha256, PackageFile.is_media.is_(True))
-        .limit(1)
+    found = media_files.find_media(
+        sha256,
+        name,
+        lambda version: current_user.is_authenticated and can_manage(current_user, version.course),
     )
-    if file is None or PurePosixPath(file.path).name != name:
+    if found is None:
         abort(404)
-    blob = db.session.get(Blob, sha256)
-    response = send_file(
-        io.BytesIO(blob.data),
-        mimetype=file.mime_type,
-        download_name=name,
-        as_attachment=name.lower().endswith(".pdf"),
-        max_age=31536000,
-        conditional=True,
-        etag=sha256,
-    )
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return media_files.media_response(found, name)
 
 
 STATUS_LABELS = {

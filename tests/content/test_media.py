@@ -265,3 +265,19 @@ def test_the_valid_package_media_leave_clean():
         if path.startswith("media/") and not path.endswith((".md", ".vtt", ".pdf")):
             assert_clean(data)
             assert b"GPS" not in data, path
+
+
+@pytest.mark.parametrize(
+    ("suffix", "params"),
+    [(".jpg", {"exif": mf.exif_with_gps()}), (".png", {}), (".webp", {"quality": 80})],
+)
+def test_cleaning_twice_changes_nothing_so_an_exported_package_imports_the_same(suffix, params):
+    image = Image.new("RGB", (9, 7), (200, 30, 60))
+    image.putpixel((3, 3), (0, 255, 0))
+    source = io.BytesIO()
+    image.save(source, {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}[suffix], **params)
+    once, problems = strip(source.getvalue(), suffix)
+    assert problems == []
+    twice, problems = strip(once, suffix)
+    assert problems == [] and twice == once
+    assert strip(once + b"ELEARN-COMMENT", suffix)[0] != once + b"ELEARN-COMMENT"
