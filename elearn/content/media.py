@@ -9,6 +9,7 @@ message naming it: nothing is stored unchecked.
 from __future__ import annotations
 
 import hashlib
+import struct
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -109,7 +110,8 @@ def strip_metadata(path: str, data: bytes, suffix: str, problems: Collector) -> 
         return data
     try:
         return cleaner(data)
-    except Refused:
+    except (Refused, IndexError, ValueError, OverflowError, struct.error):
+        # A damaged file the walkers stumble on is refused like one they understand to be bad.
         problems.add(REFUSED_UNCHECKED, path, path=path)
         return None
 

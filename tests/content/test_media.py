@@ -281,3 +281,32 @@ def test_cleaning_twice_changes_nothing_so_an_exported_package_imports_the_same(
     twice, problems = strip(once, suffix)
     assert problems == [] and twice == once
     assert strip(once + b"ELEARN-COMMENT", suffix)[0] != once + b"ELEARN-COMMENT"
+
+
+@st.composite
+def damaged_recordings(draw):
+    suffix = draw(st.sampled_from([".mp4", ".webm", ".mp3", ".m4a", ".ogg"]))
+    data = {
+        ".mp4": lambda: mf.mp4()[0],
+        ".m4a": lambda: mf.mp4(brand=b"M4A ")[0],
+        ".webm": lambda: mf.webm(unknown_sizes=draw(st.booleans()))[0],
+        ".mp3": lambda: mf.mp3()[0],
+        ".ogg": lambda: b"OggS" + bytes(60),
+    }[suffix]()
+    data = bytearray(data)
+    for _ in range(draw(st.integers(1, 6))):
+        position = draw(st.integers(0, len(data) - 1))
+        data[position] = draw(st.integers(0, 255))
+    cut = draw(st.integers(1, len(data)))
+    return suffix, bytes(data[:cut])
+
+
+@settings(max_examples=300, deadline=None)
+@given(damaged_recordings())
+def test_damaged_audio_and_video_are_cleaned_or_refused_never_an_exception(case):
+    suffix, data = case
+    out, problems = strip(data, suffix)
+    if out is None:
+        assert problems
+    else:
+        assert_clean(out)
