@@ -189,3 +189,33 @@ def test_export_reads_the_files_from_the_storage(app, runner, tmp_path, long_aud
 
     with zipfile.ZipFile(target) as archive:
         assert archive.read("media/talk.mp3") == data
+
+
+def test_rerender_all_cleans_media_stored_before_the_current_cleaning(app, client, runner):
+    files = valid_files()
+    version_id = import_files(app, files, publish=True)
+    original = files["media/photo.jpg"]  # with its GPS position, as the old stripper kept it
+    old_sha = hashlib.sha256(original).hexdigest()
+    with app.app_context():
+        from elearn.courses.media import store_blob
+
+        version = db.session.get(CourseVersion, version_id)
+        photo = next(f for f in version.files if f.path == "media/photo.jpg")
+        clean_sha = photo.sha256
+        store_blob(original, old_sha)
+        photo.sha256 = old_sha
+        for lesson in version.lessons:
+            lesson.html = {k: v.replace(clean_sha, old_sha) for k, v in lesson.html.items()}
+        db.session.commit()
+    assert b"ELEARN-MAKE" in client.get(f"/media/{old_sha}/photo.jpg").data
+    result = runner.invoke(args=["courses", "rerender", "--all"])
+    assert result.exit_code == 0, result.output
+    assert client.get(f"/media/{old_sha}/photo.jpg").status_code == 404
+    with app.app_context():
+        version = db.session.get(CourseVersion, version_id)
+        photo = next(f for f in version.files if f.path == "media/photo.jpg")
+        assert photo.sha256 == clean_sha
+        html = " ".join(v for lesson in version.lessons for v in lesson.html.values())
+        assert clean_sha in html and old_sha not in html
+    served = client.get(f"/media/{clean_sha}/photo.jpg")
+    assert served.status_code == 200 and b"ELEARN-MAKE" not in served.data
