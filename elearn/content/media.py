@@ -15,7 +15,14 @@ from pathlib import PurePosixPath
 
 from elearn.content.images import ImageRefused, clean_image
 from elearn.content.problems import N_, Collector
-from elearn.content.recordings import Refused, clean_mp3, clean_mp4, clean_ogg, clean_webm
+from elearn.content.recordings import (
+    Refused,
+    clean_mp3,
+    clean_mp4,
+    clean_ogg,
+    clean_pdf,
+    clean_webm,
+)
 from elearn.content.schema import Manifest
 from elearn.content.yamlfile import line_of
 
@@ -89,6 +96,7 @@ _RECORDING_CLEANERS = {
     ".webm": clean_webm,
     ".mp3": clean_mp3,
     ".ogg": clean_ogg,
+    ".pdf": clean_pdf,
 }
 
 

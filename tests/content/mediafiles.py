@@ -225,3 +225,26 @@ def mp3() -> tuple[bytes, bytes]:
     id3v1 = b"TAG" + b"ELEARN-COMMENT".ljust(30, b"\x00") + b"ELEARN-ARTIST".ljust(30, b"\x00")
     id3v1 += bytes(128 - len(id3v1))
     return id3v2 + frames + ape + id3v1, frames
+
+
+# PDF ------------------------------------------------------------------------------------------
+
+
+def pdf(*, photo: bytes | None = None) -> bytes:
+    """A one-page handout whose document information and XMP name its author."""
+    from fpdf import FPDF
+
+    document = FPDF()
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text="Worksheet")
+    if photo is not None:
+        document.image(io.BytesIO(photo), x=10, y=20, w=20)
+    document.set_author("ELEARN-ARTIST")
+    document.set_creator("ELEARN-MAKE")
+    document.set_title("Worksheet from the shelter")
+    document.set_xmp_metadata(
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>'
+    )
+    return bytes(document.output())

@@ -310,3 +310,29 @@ def test_damaged_audio_and_video_are_cleaned_or_refused_never_an_exception(case)
         assert problems
     else:
         assert_clean(out)
+
+
+def test_a_pdf_handout_loses_its_author_and_xmp_and_keeps_its_pages():
+    from pypdf import PdfReader
+
+    data = mf.pdf()
+    assert b"ELEARN-ARTIST" in data and b"xmpmeta" in data
+    out, problems = strip(data, ".pdf")
+    assert problems == []
+    assert_clean(out)
+    reader = PdfReader(io.BytesIO(out))
+    assert reader.metadata is None and reader.xmp_metadata is None
+    assert reader.pages[0].extract_text() == "Worksheet"
+    assert strip(out, ".pdf")[0] == out  # cleaning twice changes nothing
+
+
+def test_a_pdf_with_a_geotagged_photo_inside_or_damaged_is_refused():
+    photo = mf.jpeg((8, 8), exif=mf.exif_with_gps())
+    data = mf.pdf(photo=photo)
+    out, problems = strip(data, ".pdf", "media/handout")
+    assert out is None
+    assert problems == [
+        "media/handout.pdf could not be checked for location data; "
+        "export it again without metadata."
+    ]
+    assert strip(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", ".pdf")[0] is None
