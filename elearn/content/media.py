@@ -13,16 +13,11 @@ import struct
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from elearn.content.audio import clean_mp3, clean_ogg
+from elearn.content.handouts import clean_pdf
 from elearn.content.images import ImageRefused, clean_image
 from elearn.content.problems import N_, Collector
-from elearn.content.recordings import (
-    Refused,
-    clean_mp3,
-    clean_mp4,
-    clean_ogg,
-    clean_pdf,
-    clean_webm,
-)
+from elearn.content.recordings import Refused, clean_mp4, clean_webm
 from elearn.content.schema import Manifest
 from elearn.content.yamlfile import line_of
 

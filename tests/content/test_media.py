@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from elearn.content.audio import clean_mp3
 from elearn.content.media import strip_metadata
 from elearn.content.problems import Collector
-from elearn.content.recordings import Refused, clean_mp3, clean_mp4, clean_webm, verify_mp4
+from elearn.content.recordings import Refused, clean_mp4, clean_webm, verify_mp4
 from tests.content import mediafiles as mf
 from tests.content.helpers import load, read_zip_bytes, valid_files, zip_of
 
