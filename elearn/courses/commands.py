@@ -202,6 +202,20 @@ def rerender_command(every_version: bool) -> None:
     )
     db.session.commit()
     click.echo(f"{count} version(s) rendered again with the current contacts directory.")
+    _forget_unused_files()
+
+
+def _forget_unused_files() -> None:
+    """Delete the copies that cleaner ones replaced: a location must not stay on the disk."""
+    from elearn.courses import media
+    from elearn.storage import storage
+
+    for sha256 in media.unused_blobs():
+        key = media.delete_blob(sha256)
+        db.session.commit()  # the row first: a file is never missing under a row
+        if key:
+            storage().delete(key)
+        click.echo(f"{sha256}: no longer used, deleted")
 
 
 @courses_cli.command("move-media")

@@ -123,6 +123,36 @@ def media_response(found: Found, name: str) -> Response:
     return response
 
 
+def _referenced_elsewhere(query, *, but: str = ""):
+    """``query`` on Blob narrowed to files no table other than ``but`` points at: by a
+    foreign key, or by a plain ``*sha256`` column (issued certificates keep their logo's)."""
+    for table in db.metadata.tables.values():
+        if table.name in ("blobs", but):
+            continue
+        for column in table.columns:
+            points = any(key.column.table.name == "blobs" for key in column.foreign_keys)
+            if points or column.name.endswith("sha256"):
+                used = select(column).where(column.isnot(None))
+                query = query.where(Blob.sha256.not_in(used))
+    return query
+
+
+def unused_blobs() -> list[str]:
+    """Course files in the storage that nothing points at any more (a copy replaced by a
+    cleaner one). Rows with their bytes in the database belong to older code: left alone."""
+    query = select(Blob.sha256).where(Blob.storage_key.isnot(None))
+    return list(db.session.scalars(_referenced_elsewhere(query)))
+
+
+def delete_blob(sha256: str) -> str | None:
+    """Forget one unused file; returns its storage key, to delete once this is committed."""
+    blob = db.session.get(Blob, sha256)
+    key = blob.storage_key
+    db.session.delete(blob)
+    db.session.flush()
+    return key
+
+
 def blobs_to_move() -> list[str]:
     """The course files whose bytes are still in the database (rows from before the storage).
 
@@ -132,11 +162,7 @@ def blobs_to_move() -> list[str]:
     query = select(Blob.sha256).where(
         Blob.storage_key.is_(None), Blob.sha256.in_(select(PackageFile.sha256))
     )
-    for table in db.metadata.tables.values():
-        for key in table.foreign_keys:
-            if key.column.table.name == "blobs" and table.name != "package_files":
-                used = select(key.parent).where(key.parent.isnot(None))
-                query = query.where(Blob.sha256.not_in(used))
+    query = _referenced_elsewhere(query, but="package_files")
     return list(db.session.scalars(query.order_by(Blob.sha256)))
 
 

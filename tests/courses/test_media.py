@@ -14,7 +14,7 @@ from elearn.courses import services
 from elearn.courses.models import Blob, CourseVersion, PackageFile
 from elearn.extensions import db
 from elearn.reference import PROFESSIONS
-from elearn.storage import read_all
+from elearn.storage import blob_key, read_all
 from tests.content import mediafiles as mf
 from tests.content.helpers import edit, valid_files
 
@@ -219,3 +219,8 @@ def test_rerender_all_cleans_media_stored_before_the_current_cleaning(app, clien
         assert clean_sha in html and old_sha not in html
     served = client.get(f"/media/{clean_sha}/photo.jpg")
     assert served.status_code == 200 and b"ELEARN-MAKE" not in served.data
+    # The copy with the location is gone from the database and the storage.
+    assert f"{old_sha}: no longer used, deleted" in result.output
+    with app.app_context():
+        assert db.session.get(Blob, old_sha) is None
+    assert not app.extensions["media_storage"].exists(blob_key(old_sha))
