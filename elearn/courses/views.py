@@ -3,6 +3,8 @@ everyone can fetch a course's media."""
 
 from __future__ import annotations
 
+import tempfile
+
 from flask import (
     Blueprint,
     Response,
@@ -18,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wsgi import wrap_file
 
 from elearn.access import public, roles_required
 from elearn.accounts.models import Role, RoleAssignment, User
@@ -280,11 +283,19 @@ def transfer(course_id: int):
 def export(version_id: int):
     version = _version_or_404(version_id)
     name = f"{version.course.slug}-{version.label}.zip"
-    return Response(
-        services.export_zip(version),
+    # Built on disk past 8 MB, so that a course with long videos does not fill the worker.
+    target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent below
+    services.export_zip(version, target)
+    size = target.tell()
+    target.seek(0)
+    response = Response(
+        wrap_file(request.environ, target),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        direct_passthrough=True,
     )
+    response.content_length = size
+    return response
 
 
 @bp.get("/manage/courses/versions/<int:version_id>/lessons/<key>")
