@@ -284,12 +284,17 @@ def export(version_id: int):
     version = _version_or_404(version_id)
     name = f"{version.course.slug}-{version.label}.zip"
     # Built on disk past 8 MB, so that a course with long videos does not fill the worker.
-    target = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - sent below
+    limit = 8 * 1024 * 1024
+    target = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed or sent below
     services.export_zip(version, target)
     size = target.tell()
     target.seek(0)
+    body = wrap_file(request.environ, target)
+    if size <= limit:  # small: already in memory, and nothing is left open
+        body = target.read()
+        target.close()
     response = Response(
-        wrap_file(request.environ, target),
+        body,
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
         direct_passthrough=True,

@@ -224,3 +224,22 @@ def test_rerender_all_cleans_media_stored_before_the_current_cleaning(app, clien
     with app.app_context():
         assert db.session.get(Blob, old_sha) is None
     assert not app.extensions["media_storage"].exists(blob_key(old_sha))
+
+
+@pytest.mark.parametrize("frames", [2_000, 21_000])  # 0.8 MB in memory, 8.8 MB on disk
+def test_a_manager_downloads_the_export_built_from_the_storage(app, client, as_role, make, frames):
+    import io
+    import zipfile
+
+    organisation = make.organisation()
+    files = valid_files()
+    files["media/talk.mp3"] = mf.mp3_frames(frames)
+    version_id = import_files(app, files, publish=False, organisation_id=organisation)
+    as_role(Role.TRAINER, organisation_id=organisation)
+    with client.get(f"/manage/courses/versions/{version_id}/export") as response:
+        data = response.data  # closing the response closes (and deletes) the file on disk
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="test-course-1.0.0.zip"'
+    assert int(response.headers["Content-Length"]) == len(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("media/talk.mp3") == files["media/talk.mp3"]
