@@ -37,7 +37,10 @@ def clean_image(data: bytes, suffix: str) -> bytes:
     """``data`` decoded and encoded again without metadata. Raises ImageRefused."""
     expected = FORMATS[suffix]
     with warnings.catch_warnings():
-        # Above Image.MAX_IMAGE_PIXELS Pillow only warns; a package is refused either way.
+        # Pillow warns about damaged EXIF (which is thrown away here anyway): the same answer
+        # whatever the warning filters. Above Image.MAX_IMAGE_PIXELS it only warns too; a
+        # package is refused then.
+        warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data)) as image:

@@ -106,6 +106,16 @@ def test_a_decompression_bomb_is_a_package_problem(monkeypatch):
     ]
 
 
+def test_a_jpeg_with_damaged_exif_is_cleaned_not_an_exception():
+    """Found by the package fuzz test: Pillow warns about EXIF that claims more than it has."""
+    segments, scan = mf.jpeg_segments(mf.jpeg())
+    exif = mf.exif_with_gps()
+    damaged = mf.app1_exif(exif[: len(exif) // 2])
+    out, problems = strip(b"\xff\xd8" + damaged + b"".join(segments) + scan, ".jpg")
+    assert problems == []
+    assert_clean(out)
+
+
 APP_SEGMENTS = st.sampled_from(
     [
         mf.app1_exif(mf.exif_with_gps()),
