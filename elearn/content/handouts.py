@@ -9,7 +9,8 @@ from elearn.content.recordings import Refused
 # PDF ------------------------------------------------------------------------------------------
 
 
-PDF_MARKERS = (b"xmpmeta", b"/Author", b"/Creator", b"/Producer", b"/Title")
+# Names that only document information uses (outlines have a /Title too: not a marker).
+PDF_MARKERS = (b"xmpmeta", b"/Author", b"/Creator", b"/Producer", b"/Subject", b"/Keywords")
 
 
 def clean_pdf(data: bytes) -> bytes:
@@ -28,8 +29,8 @@ def clean_pdf(data: bytes) -> bytes:
         if reader.is_encrypted:
             raise Refused("encrypted PDF")
         _check_pdf_images(reader)
-        if _pdf_is_bare(reader):
-            return data
+        if _pdf_is_bare(reader) and not any(marker in data for marker in PDF_MARKERS):
+            return data  # nothing to remove, not even an orphaned information dictionary
         writer = PdfWriter(clone_from=reader)
         writer.metadata = None
         for holder in (writer.root_object, *writer.pages):

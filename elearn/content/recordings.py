@@ -126,9 +126,19 @@ def _verify_mp4_level(data: bytes, start: int, end: int, parent: bytes, depth: i
 EBML_HEADER, SEGMENT, CLUSTER, VOID, CRC32 = 0x1A45DFA3, 0x18538067, 0x1F43B675, 0xEC, 0xBF
 SEEK_HEAD, INFO, TRACKS, CUES = 0x114D9B74, 0x1549A966, 0x1654AE6B, 0x1C53BB6B
 TAGS, ATTACHMENTS, CHAPTERS = 0x1254C367, 0x1941A469, 0x1043A770
-TRACK_ENTRY, TRACK_NAME = 0xAE, 0x536E
-# Info: Title, MuxingApp, WritingApp, DateUTC, SegmentFilename, Prev/NextFilename.
-INFO_DROP = {0x7BA9, 0x4D80, 0x5741, 0x4461, 0x7384, 0x3C83AB, 0x3E83BB}
+TRACK_ENTRY = 0xAE
+# What Info and a TrackEntry may keep; everything else there (the title, the writing and muxing
+# application, the date, file names, a track's name, anything unknown) becomes Void.
+# Each kept element with the largest size it may have (None: any), so that no text hides in
+# the data of an element that claims to be a number.
+ANY = None
+INFO_KEEP = {0x2AD7B1: 8, 0x4489: 8, 0x73A4: 16, VOID: ANY, CRC32: 4}
+TRACK_KEEP = {
+    0xD7: 8, 0x73C5: 8, 0x83: 8, 0xB9: 8, 0x88: 8, 0x55AA: 8, 0x9C: 8, 0x6DE7: 8, 0x6DF8: 8,
+    0x23E383: 8, 0x23314F: 8, 0x55EE: 8, 0x22B59C: 16, 0x22B59D: 35, 0x86: 32, 0x63A2: ANY,
+    0x56AA: 8, 0x56BB: 8, 0xE0: ANY, 0xE1: ANY, 0x6D80: ANY, 0x41E4: ANY, 0xE2: ANY, 0xAA: 8,
+    0x55AB: 8, 0x55AC: 8, 0x55AD: 8, 0x55AE: 8, 0x55AF: 8, VOID: ANY, CRC32: 4,
+}  # fmt: skip
 SEGMENT_KEEP = {SEEK_HEAD, INFO, TRACKS, CLUSTER, CUES, VOID, CRC32}
 SEGMENT_DROP = {TAGS, ATTACHMENTS, CHAPTERS}
 CLUSTER_CHILDREN = {0xE7, 0x5854, 0xA7, 0xAB, 0xA3, 0xA0, 0xAF, VOID, CRC32}
@@ -219,7 +229,7 @@ def _walk_webm(buf, *, clean: bool) -> None:
                 raise Refused("tags left")
             _void(buf, i, stop)
         elif ident == INFO:
-            _drop_children(buf, data, stop, INFO_DROP, clean)
+            _keep_children(buf, data, stop, INFO_KEEP, clean)
         elif ident == TRACKS:
             _clean_tracks(buf, data, stop, clean)
         elif ident not in SEGMENT_KEEP:
@@ -247,25 +257,29 @@ def _skip_cluster(buf, data: int, size: int, unknown: bool, end: int) -> int:
     return end
 
 
-def _drop_children(buf, start: int, end: int, drop: set[int], clean: bool) -> None:
+def _keep_children(buf, start: int, end: int, keep: dict, clean: bool) -> None:
+    """Void every child not in ``keep``; when verifying, refuse one (an empty Void passes)."""
     i = start
     while i < end:
         ident, data, size, unknown = _element(buf, i, end)
         if unknown:
             raise Refused("unknown size")
-        if ident in drop:
+        if ident in keep and keep[ident] is not None and size > keep[ident]:
+            raise Refused("element too large for its kind")
+        if ident not in keep:
             if not clean:
                 raise Refused("identifying element left")
             _void(buf, i, data + size)
+        elif ident == VOID and not clean and buf[data : data + size].count(0) != size:
+            raise Refused("void not empty")
         i = data + size
 
 
 def _clean_tracks(buf, start: int, end: int, clean: bool) -> None:
+    _keep_children(buf, start, end, {TRACK_ENTRY: ANY, VOID: ANY, CRC32: 4}, clean)
     i = start
     while i < end:
-        ident, data, size, unknown = _element(buf, i, end)
-        if unknown:
-            raise Refused("unknown size")
+        ident, data, size, _unknown = _element(buf, i, end)
         if ident == TRACK_ENTRY:
-            _drop_children(buf, data, data + size, {TRACK_NAME}, clean)
+            _keep_children(buf, data, data + size, TRACK_KEEP, clean)
         i = data + size

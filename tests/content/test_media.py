@@ -347,3 +347,13 @@ def test_a_pdf_with_a_geotagged_photo_inside_or_damaged_is_refused():
         "export it again without metadata."
     ]
     assert strip(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", ".pdf")[0] is None
+
+
+def test_webm_text_hidden_in_an_element_that_claims_to_be_a_number_is_refused():
+    """Found by fuzzing: a timestamp scale whose size swallows the title after it."""
+    data, _block = mf.webm(unknown_sizes=True)
+    scale = data.index(b"\x2a\xd7\xb1") + 3
+    assert data[scale] == 0x01  # an 8-byte size; 0xD0 is a 1-byte size of 80
+    hidden = data[:scale] + b"\xd0" + data[scale + 1 :]
+    out, problems = strip(hidden, ".webm")
+    assert out is None and problems
