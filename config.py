@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def _pem(value: str | None) -> str | None:
 
 
 _TESTING_KEY: list[str] = []
+_TESTING_MEDIA: list[str] = []
 
 
 def normalise_database_url(url: str) -> str:
@@ -192,6 +194,23 @@ class Config:
         # Where managers' bulk exports are built and kept for a week (not a setting of its own).
         self.EXPORT_DIR = str(Path(instance_path) / "exports")
 
+        # Where the bytes of course files (media above all) live; the database keeps an index.
+        # "local": a folder; "s3": an S3-compatible bucket (needs the s3 extra, boto3).
+        self.MEDIA_STORAGE = _env("MEDIA_STORAGE", "local")
+        if self.MEDIA_STORAGE not in ("local", "s3"):
+            raise ConfigurationError(
+                f"MEDIA_STORAGE must be local or s3, not {self.MEDIA_STORAGE!r}."
+            )
+        self.MEDIA_STORAGE_PATH = _env("MEDIA_STORAGE_PATH", str(Path(instance_path) / "media"))
+        self.MEDIA_S3_BUCKET = _env("MEDIA_S3_BUCKET")
+        self.MEDIA_S3_PREFIX = _env("MEDIA_S3_PREFIX", "")
+        self.MEDIA_S3_ENDPOINT_URL = _env("MEDIA_S3_ENDPOINT_URL")
+        self.MEDIA_S3_REGION = _env("MEDIA_S3_REGION")
+        self.MEDIA_S3_ACCESS_KEY_ID = _env("MEDIA_S3_ACCESS_KEY_ID")
+        self.MEDIA_S3_SECRET_ACCESS_KEY = _env("MEDIA_S3_SECRET_ACCESS_KEY")
+        if self.MEDIA_STORAGE == "s3" and not self.MEDIA_S3_BUCKET:
+            raise ConfigurationError("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET.")
+
         # Shown in the footer, the accessibility statement and the privacy notice.
         self.SITE_NAME = _env("SITE_NAME", "elearn")
         self.CONTACT_EMAIL = _env("CONTACT_EMAIL", "contact@example.org")
@@ -243,6 +262,10 @@ class TestingConfig(Config):
         # Servers send mail once the response has gone (WSGI close); the test client does not
         # close responses, so in tests it goes as soon as the response is finished.
         self.MAIL_AFTER_CLOSE = False
+        if not _env("MEDIA_STORAGE_PATH"):  # the app fixture gives each test its own folder
+            if not _TESTING_MEDIA:
+                _TESTING_MEDIA.append(tempfile.mkdtemp(prefix="elearn-test-media-"))
+            self.MEDIA_STORAGE_PATH = _TESTING_MEDIA[0]
         self.RATELIMIT_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.SERVER_NAME = None

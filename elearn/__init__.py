@@ -48,13 +48,14 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from elearn import i18n
+    from elearn import i18n, storage
     from elearn import mail as deferred_mail
     from elearn.accounts import login
     from elearn.extensions import csrf, db, limiter, mail, migrate
     from elearn.security import refuse_nul_characters
 
     db.init_app(app)
+    storage.init_app(app)
     # Before CSRFProtect reads the form: an uploaded package may be larger than other requests.
     app.before_request(_allow_package_uploads)
     # Next, before every other hook: nothing may read, keep or store a request holding a NUL.

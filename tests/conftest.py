@@ -115,6 +115,7 @@ def app(migrated_database, config_overrides, tmp_path):
         {
             "SQLALCHEMY_DATABASE_URI": migrated_database,
             "EXPORT_DIR": str(tmp_path / "exports"),
+            "MEDIA_STORAGE_PATH": str(tmp_path / "media"),
             **config_overrides,
         }
     )

@@ -1,9 +1,9 @@
-"""Media checks, and removing location and camera metadata from images without re-encoding.
+"""Media checks: each declared file is what its name says, and leaves without metadata.
 
-A photo taken in a shelter can carry the shelter's GPS position in its EXIF block. The image
-data itself is kept byte for byte (no quality is lost); only the metadata containers are
-dropped: JPEG APP1/APP13 segments (EXIF, XMP, IPTC), PNG text and eXIf chunks, WebP EXIF and
-XMP chunks. Pillow could do this only by re-encoding, which loses quality.
+A photo taken in a shelter can carry the shelter's GPS position; a phone video, where it was
+shot and on which phone. Every image, audio and video file is cleaned on import (images in
+elearn/content/images.py, audio and video in elearn/content/recordings.py) or refused with a
+message naming it: nothing is stored unchecked.
 """
 
 from __future__ import annotations
@@ -13,7 +13,11 @@ import struct
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from elearn.content.audio import clean_mp3, clean_ogg
+from elearn.content.handouts import clean_pdf
+from elearn.content.images import ImageRefused, clean_image
 from elearn.content.problems import N_, Collector
+from elearn.content.recordings import Refused, clean_mp4, clean_webm
 from elearn.content.schema import Manifest
 from elearn.content.yamlfile import line_of
 
@@ -72,70 +76,47 @@ def check_signature(path: str, data: bytes, suffix: str, problems: Collector) ->
     return ok
 
 
-def strip_metadata(data: bytes, suffix: str) -> bytes:
-    """The image without its metadata; other files unchanged."""
-    if suffix in (".jpg", ".jpeg"):
-        return _strip_jpeg(data)
-    if suffix == ".png":
-        return _strip_png(data)
-    if suffix == ".webp":
-        return _strip_webp(data)
-    return data
+REFUSED_UNCHECKED = N_(
+    "%(path)s could not be checked for location data; export it again without metadata."
+)
+REFUSED_IMAGE = {
+    "unreadable": N_("%(path)s is not an image that can be read: it is damaged or not a %(type)s."),
+    "too-large": N_("%(path)s has too many pixels to be read safely; make the image smaller."),
+    "animated": N_("%(path)s is an animated image; use a video (MP4 or WebM) instead."),
+    "metadata": REFUSED_UNCHECKED,
+}
+_RECORDING_CLEANERS = {
+    ".mp4": clean_mp4,
+    ".m4a": clean_mp4,
+    ".webm": clean_webm,
+    ".mp3": clean_mp3,
+    ".ogg": clean_ogg,
+    ".pdf": clean_pdf,
+}
 
 
-def _strip_jpeg(data: bytes) -> bytes:
-    out = bytearray(data[:2])
-    i = 2
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            return bytes(data)  # not a layout we understand: leave it to be refused elsewhere
-        marker = data[i + 1]
-        if marker == 0xDA:  # start of scan: the image data follows, copy the rest as it is
-            out += data[i:]
-            return bytes(out)
-        length = struct.unpack(">H", data[i + 2 : i + 4])[0]
-        segment = data[i : i + 2 + length]
-        # APP1 (EXIF, XMP), APP13 (IPTC) and COM (comments) go; everything else stays.
-        if marker not in (0xE1, 0xED, 0xFE):
-            out += segment
-        i += 2 + length
-    return bytes(out)
+def strip_metadata(path: str, data: bytes, suffix: str, problems: Collector) -> bytes | None:
+    """The media file without location or identifying metadata, or None and a problem.
 
-
-_PNG_DROP = {b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"tIME"}
-
-
-def _strip_png(data: bytes) -> bytes:
-    out = bytearray(data[:8])
-    i = 8
-    while i + 8 <= len(data):
-        length = struct.unpack(">I", data[i : i + 4])[0]
-        kind = data[i + 4 : i + 8]
-        chunk = data[i : i + 12 + length]
-        if kind not in _PNG_DROP:
-            out += chunk
-        i += 12 + length
-        if kind == b"IEND":
-            break
-    return bytes(out)
-
-
-def _strip_webp(data: bytes) -> bytes:
-    body = bytearray()
-    i = 12
-    while i + 8 <= len(data):
-        kind = data[i : i + 4]
-        length = struct.unpack("<I", data[i + 4 : i + 8])[0]
-        padded = length + (length & 1)
-        chunk = data[i : i + 8 + padded]
-        if kind not in (b"EXIF", b"XMP "):
-            if kind == b"VP8X":  # the extended header: clear its EXIF and XMP flags
-                chunk = bytearray(chunk)
-                chunk[8] &= ~0x0C & 0xFF
-                chunk = bytes(chunk)
-            body += chunk
-        i += 8 + padded
-    return b"RIFF" + struct.pack("<I", len(body) + 4) + b"WEBP" + bytes(body)
+    Images are decoded and encoded again (elearn/content/images.py); audio and video
+    containers are cleaned in place (elearn/content/recordings.py); captions, transcripts and
+    handouts pass unchanged. A file that cannot be checked is refused, never stored as it is.
+    """
+    if suffix in IMAGE_TYPES:
+        try:
+            return clean_image(data, suffix)
+        except ImageRefused as refusal:
+            problems.add(REFUSED_IMAGE[refusal.reason], path, path=path, type=suffix)
+            return None
+    cleaner = _RECORDING_CLEANERS.get(suffix)
+    if cleaner is None:
+        return data
+    try:
+        return cleaner(data)
+    except (Refused, IndexError, ValueError, OverflowError, struct.error):
+        # A damaged file the walkers stumble on is refused like one they understand to be bad.
+        problems.add(REFUSED_UNCHECKED, path, path=path)
+        return None
 
 
 def check_webvtt(path: str, text: str, problems: Collector) -> None:
@@ -169,7 +150,10 @@ class MediaChecks:
             self.used.add(path)
             if not check_signature(path, self.files[path], suffix, self.problems):
                 continue
-            self.files[path] = strip_metadata(self.files[path], suffix)
+            cleaned = strip_metadata(path, self.files[path], suffix, self.problems)
+            if cleaned is None:
+                continue
+            self.files[path] = cleaned
             self._media_needs(entry, suffix, manifest.languages, line)
             data = self.files[path]
             found[path] = MediaFile(

@@ -72,6 +72,13 @@ def _clean_path(name: str, problems: Collector, origin: str) -> str | None:
 
 def _check_type(path: str, size: int, limits: Limits, problems: Collector) -> bool:
     suffix = PurePosixPath(path).suffix.lower()
+    if suffix == ".mov":
+        problems.add(
+            N_("%(path)s is a QuickTime .mov file; export it as MP4 (H.264) and add that."),
+            path,
+            path=path,
+        )
+        return False
     if suffix not in ALLOWED_TYPES:
         problems.add(
             N_("%(path)s: files of type '%(type)s' are not allowed in a package."),

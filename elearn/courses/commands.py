@@ -162,7 +162,8 @@ def export_command(course: str, label: str | None, output: str) -> None:
     versions = [v for v in found.versions if label is None or v.label == label]
     if not versions:
         raise click.ClickException(f"{course} has no version {label!r}")
-    Path(output).write_bytes(services.export_zip(versions[-1]))
+    with Path(output).open("wb") as target:
+        services.export_zip(versions[-1], target)
     click.echo(f"Wrote {course} {versions[-1].label} to {output}")
 
 
@@ -187,13 +188,49 @@ def list_command() -> None:
 
 
 @courses_cli.command("rerender")
-def rerender_command() -> None:
+@click.option(
+    "--all",
+    "every_version",
+    is_flag=True,
+    help="Every version, to clean media stored before the current metadata cleaning.",
+)
+def rerender_command(every_version: bool) -> None:
     """Render lessons again after the contacts directory changed (run after upgrading)."""
     count = services.rerender_stale_lessons(
-        lambda files: load_package(PackageFiles("stored", files), professions=set(PROFESSIONS))
+        lambda files: load_package(PackageFiles("stored", files), professions=set(PROFESSIONS)),
+        every_version=every_version,
     )
     db.session.commit()
     click.echo(f"{count} version(s) rendered again with the current contacts directory.")
+    _forget_unused_files()
+
+
+def _forget_unused_files() -> None:
+    """Delete the copies that cleaner ones replaced: a location must not stay on the disk."""
+    from elearn.courses import media
+    from elearn.storage import storage
+
+    for sha256 in media.unused_blobs():
+        key = media.delete_blob(sha256)
+        db.session.commit()  # the row first: a file is never missing under a row
+        if key:
+            storage().delete(key)
+        click.echo(f"{sha256}: no longer used, deleted")
+
+
+@courses_cli.command("move-media")
+def move_media_command() -> None:
+    """Move course files kept in the database (before the media storage) into the storage."""
+    from elearn.courses import media
+
+    moved = 0
+    for sha256 in media.blobs_to_move():
+        size = media.move_blob_to_storage(sha256)
+        db.session.commit()  # one file per transaction: a long run can stop and start again
+        db.session.expunge_all()
+        moved += 1
+        click.echo(f"{sha256}: {size} bytes moved")
+    click.echo(f"{moved} file(s) moved into the media storage.")
 
 
 @courses_cli.command("schema")

@@ -117,13 +117,19 @@ class CourseVersion(db.Model):
 
 
 class Blob(db.Model):
-    """A file's bytes, stored once however many versions use it (addressed by its SHA-256)."""
+    """A file stored once however many versions use it, addressed by its SHA-256.
+
+    The bytes live in the media storage (elearn/storage/) under ``storage_key``. Rows made
+    before that kept them in ``data``; they stay readable until `elearn courses move-media`
+    moves them. ``data`` is deferred so that looking a file up never loads its bytes.
+    """
 
     __tablename__ = "blobs"
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class PackageFile(db.Model):

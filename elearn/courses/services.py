@@ -21,6 +21,7 @@ from elearn.audit.services import record
 from elearn.content.loader import Package
 from elearn.content.media import MIME_TYPES
 from elearn.courses.enrolments import move_learners
+from elearn.courses.media import blob_bytes, blob_chunks, store_blob
 from elearn.courses.models import (
     Blob,
     Course,
@@ -45,11 +46,6 @@ class ImportResult:
 
 def course_by_slug(slug: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.slug == slug))
-
-
-def _store_blob(data: bytes, sha256: str) -> None:
-    if db.session.get(Blob, sha256) is None:
-        db.session.add(Blob(sha256=sha256, size=len(data), data=data))
 
 
 def import_package(
@@ -121,7 +117,7 @@ def import_package(
     )
     for path, data in sorted(package.files.items()):
         sha = hashlib.sha256(data).hexdigest()
-        _store_blob(data, sha)
+        store_blob(data, sha)
         suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
         version.files.append(
             PackageFile(
@@ -274,40 +270,64 @@ def transfer_course(course: Course, organisation_id: int | None, *, by_id: int) 
     db.session.flush()
 
 
-def export_zip(version: CourseVersion) -> bytes:
-    """The version's package, exactly as imported, as a zip."""
-    buffer = io.BytesIO()
+def export_zip(version: CourseVersion, target=None) -> bytes | None:
+    """The version's package, exactly as imported, as a zip.
+
+    Written to ``target`` (a binary file) a chunk at a time when one is given, else returned.
+    """
+    buffer = target if target is not None else io.BytesIO()
+    blobs = _blobs(version)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, data in sorted(stored_files(version).items()):
-            info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
+        for file in sorted(version.files, key=lambda f: f.path):
+            info = zipfile.ZipInfo(file.path, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return buffer.getvalue()
+            blob = blobs[file.sha256]
+            with archive.open(info, "w", force_zip64=blob.size > 2**31) as member:
+                for chunk in blob_chunks(blob, 0, blob.size):
+                    member.write(chunk)
+    return buffer.getvalue() if target is None else None
 
 
-def stored_files(version: CourseVersion) -> dict[str, bytes]:
-    """The version's package files, from the database."""
-    blobs = {
-        blob.sha256: blob.data
+def _blobs(version: CourseVersion) -> dict[str, Blob]:
+    return {
+        blob.sha256: blob
         for blob in db.session.scalars(
             select(Blob).where(Blob.sha256.in_([f.sha256 for f in version.files]))
         )
     }
-    return {file.path: blobs[file.sha256] for file in version.files}
 
 
-def rerender_stale_lessons(load) -> int:
+def stored_files(version: CourseVersion) -> dict[str, bytes]:
+    """The version's package files, from the media storage (or the database, for old rows)."""
+    blobs = _blobs(version)
+    return {file.path: blob_bytes(blobs[file.sha256]) for file in version.files}
+
+
+def rerender_stale_lessons(load, *, every_version: bool = False) -> int:
     """Render again the lessons of every version made with an older contacts directory, so
     that a corrected help number reaches every course. ``load(files)`` loads a package.
-    Returns how many versions were refreshed. The content itself, and its hashes, stay."""
+    Returns how many versions were refreshed.
+
+    Loading cleans the media again: a file whose bytes change (one stored before the current
+    metadata cleaning, still carrying a location) is stored anew and the version points at
+    the clean copy, so that the lessons' media URLs (hash and name) match the files served.
+    The old URL of such a file stops working, on purpose. ``every_version`` re-cleans every
+    version, not only those with an older contacts directory (after upgrading the cleaner).
+    """
     from elearn.content.contacts import load_directory
 
     _directory, current = load_directory()
     refreshed = 0
-    for version in db.session.scalars(
-        select(CourseVersion).where(CourseVersion.contacts_hash != current)
-    ):
+    query = select(CourseVersion)
+    if not every_version:
+        query = query.where(CourseVersion.contacts_hash != current)
+    for version in db.session.scalars(query).all():
         package = load(stored_files(version))
+        for file in version.files:
+            sha = hashlib.sha256(package.files[file.path]).hexdigest()
+            if sha != file.sha256:
+                store_blob(package.files[file.path], sha)
+                file.sha256 = sha
         texts = {lesson.id: lesson.texts for lesson in package.lessons}
         for lesson in version.lessons:
             lesson.html = {language: text.html for language, text in texts[lesson.key].items()}

@@ -3,8 +3,7 @@ everyone can fetch a course's media."""
 
 from __future__ import annotations
 
-import io
-from pathlib import PurePosixPath
+import tempfile
 
 from flask import (
     Blueprint,
@@ -14,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import force_locale, gettext
@@ -22,12 +20,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wsgi import wrap_file
 
 from elearn.access import public, roles_required
 from elearn.accounts.models import Role, RoleAssignment, User
 from elearn.content.loader import load_package
 from elearn.content.problems import N_, PackageError
 from elearn.content.source import read_zip
+from elearn.courses import media as media_files
 from elearn.courses import services
 from elearn.courses.enrolments import learner_counts
 from elearn.courses.forms import (
@@ -38,7 +38,7 @@ from elearn.courses.forms import (
     review_date_field,
     reviewer_field,
 )
-from elearn.courses.models import Blob, Course, CourseVersion, PackageFile, VersionStatus
+from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import options, show_domain_error
@@ -283,11 +283,24 @@ def transfer(course_id: int):
 def export(version_id: int):
     version = _version_or_404(version_id)
     name = f"{version.course.slug}-{version.label}.zip"
-    return Response(
-        services.export_zip(version),
+    # Built on disk past 8 MB, so that a course with long videos does not fill the worker.
+    limit = 8 * 1024 * 1024
+    target = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed or sent below
+    services.export_zip(version, target)
+    size = target.tell()
+    target.seek(0)
+    body = wrap_file(request.environ, target)
+    if size <= limit:  # small: already in memory, and nothing is left open
+        body = target.read()
+        target.close()
+    response = Response(
+        body,
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        direct_passthrough=True,
     )
+    response.content_length = size
+    return response
 
 
 @bp.get("/manage/courses/versions/<int:version_id>/lessons/<key>")
@@ -315,28 +328,21 @@ def preview_quiz(version_id: int, key: str):
 @bp.get("/media/<sha256>/<name>")
 @public
 def media(sha256: str, name: str):
-    """A file of a course's media, addressed by its content: cached for good by browsers."""
+    """A course's media file, by its content's hash and its name, streamed a range at a time.
+
+    Files of published and withdrawn versions are public and cached for good; a file only in
+    drafts is shown to those who may preview the draft, and cached by nobody.
+    """
     if len(sha256) != 64 or not all(ch in "0123456789abcdef" for ch in sha256):
         abort(404)
-    file = db.session.scalar(
-        select(PackageFile)
-        .where(PackageFile.sha256 == sha256, PackageFile.is_media.is_(True))
-        .limit(1)
+    found = media_files.find_media(
+        sha256,
+        name,
+        lambda version: current_user.is_authenticated and can_manage(current_user, version.course),
     )
-    if file is None or PurePosixPath(file.path).name != name:
+    if found is None:
         abort(404)
-    blob = db.session.get(Blob, sha256)
-    response = send_file(
-        io.BytesIO(blob.data),
-        mimetype=file.mime_type,
-        download_name=name,
-        as_attachment=name.lower().endswith(".pdf"),
-        max_age=31536000,
-        conditional=True,
-        etag=sha256,
-    )
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return media_files.media_response(found, name)
 
 
 STATUS_LABELS = {

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from elearn.accounts.models import Role
+from elearn.courses import services
 from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
@@ -232,6 +233,9 @@ def test_media_is_served_by_its_hash_and_cached_for_good(app, client, trainer):
     upload(client, valid_files())
     with app.app_context():
         version = db.session.scalar(select(CourseVersion))
+        # Media of drafts are for the people who may preview them (tests/courses/test_media.py).
+        services.publish_version(version, by_id=None, reviews={})
+        db.session.commit()
         image = next(f for f in version.files if f.path == "media/diagram.png")
         handout = next(f for f in version.files if f.path == "media/handout.pdf")
         lesson_file = next(f for f in version.files if f.path == "lessons/welcome.en.md")
