@@ -31,6 +31,7 @@ from elearn.certificates.models import (
     Signatory,
 )
 from elearn.certificates.views import bp
+from elearn.courses.media import blob_bytes
 from elearn.courses.models import Blob
 from elearn.database import utcnow
 from elearn.errors import DomainError
@@ -183,4 +184,4 @@ def image(sha256: str):
     blob = db.session.get(Blob, sha256) if used else None
     if blob is None:
         abort(404)
-    return Response(blob.data, mimetype="image/png")
+    return Response(blob_bytes(blob), mimetype="image/png")

@@ -23,6 +23,7 @@ from elearn.certificates.models import (
     RevocationReason,
     Signatory,
 )
+from elearn.courses.media import blob_bytes
 from elearn.courses.models import Blob
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
@@ -312,7 +313,9 @@ def _blob(sha256: str | None) -> bytes | None:
     if not sha256:
         return None
     blob = db.session.get(Blob, sha256)
-    return blob.data if blob else None
+    # The bytes may live in the media storage: a course file with the same content was
+    # stored there first (elearn/courses/media.py).
+    return blob_bytes(blob) if blob else None
 
 
 def pdf_bytes(certificate: Certificate, language: str) -> bytes:

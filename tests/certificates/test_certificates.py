@@ -303,3 +303,41 @@ def test_today_is_the_platforms_day(app):
     with app.app_context(), freeze_time("2026-11-29 23:30:00"):
         assert services.today() == date(2026, 11, 30)  # already the 30th in Bucharest
         assert services.today() - timedelta(days=1) == date(2026, 11, 29)
+
+
+def test_a_logo_kept_in_the_media_storage_still_shows(app, client, make):
+    """Bytes in the media storage rather than the database (a course file with the same
+    content, or `elearn courses move-media`): the preview and the PDF read them from there."""
+    import io as io_
+
+    from elearn.certificates.models import Issuer
+    from elearn.courses.media import blob_key
+    from elearn.courses.models import Blob
+    from elearn.storage import storage
+
+    sign_in(client, make.user(roles=(Role.LEARNER, Role.ADMIN), second_factor=True))
+    saved = client.post(
+        "/admin/certificates",
+        data={
+            "name": "Asociația Exemplu Oradea",
+            "url": "https://example.org",
+            "email": "contact@example.org",
+            "colour": "#224466",
+            "logo": (io.BytesIO(PNG_1PX), "logo.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302, page_text(saved)
+    with app.app_context():
+        sha256 = db.session.scalar(select(Issuer.logo_sha256))
+        blob = db.session.get(Blob, sha256)
+        logo, key = blob.data, blob_key(sha256)
+        storage().put(key, io_.BytesIO(logo))
+        blob.data, blob.storage_key = None, key
+        db.session.commit()
+    with client.get(f"/admin/certificates/images/{sha256}.png") as preview:
+        assert preview.status_code == 200 and preview.data == logo
+    with app.app_context():
+        from elearn.certificates.services import _blob
+
+        assert _blob(sha256) == logo
