@@ -64,9 +64,15 @@ def read_form(page: str) -> FormReader:
     return reader
 
 
-def answer_form(reader: FormReader) -> dict[str, list[str]]:
-    """Fill a question form as a hurried learner would: the first choice everywhere."""
+def first(options: list[str]) -> str:
+    return options[0]
+
+
+def answer_form(reader: FormReader, pick=first) -> dict[str, list[str]]:
+    """Fill a question form: ``pick`` chooses among each field's options (by default the
+    first, as a hurried learner would; ``random.choice`` for a guessing one)."""
     form: dict[str, list[str]] = {}
+    choices: dict[str, list[str]] = {}
     for field_ in reader.inputs:
         name, kind = field_.get("name"), field_.get("type", "text")
         if not name:
@@ -74,15 +80,18 @@ def answer_form(reader: FormReader) -> dict[str, list[str]]:
         if kind == "hidden":
             form[name] = [field_.get("value", "")]
         elif kind in ("radio", "checkbox"):
-            form.setdefault(name, [field_.get("value", "")])
+            choices.setdefault(name, []).append(field_.get("value", ""))
         elif kind == "text":
-            form[name] = ["112"]
+            form[name] = [pick(["112", "119", "da", "7"])]
+    for name, values in choices.items():
+        form[name] = [pick(values)]
     positions = [name for name in reader.selects if name.startswith("position-")]
-    for place, name in enumerate(positions, start=1):
-        form[name] = [str(place)]
+    places = [str(place) for place in range(1, len(positions) + 1)]
+    for name in positions:
+        form[name] = [places.pop(0) if pick is first else pick(places)]
     for name, values in reader.selects.items():
         if not name.startswith("position-"):
-            form[name] = [next((v for v in values if v), "")]
+            form[name] = [pick([v for v in values if v] or [""])]
     go = [value for key, value in reader.buttons if key == "go"]
     if go:
         form["go"] = ["stay" if "stay" in go else "next" if "next" in go else "review"]

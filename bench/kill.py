@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.burst import Learner, _token, read_form
+from bench.burst import Learner, _token, answer_form, read_form
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,28 +153,7 @@ class Stubborn(Learner):
 
     def _answer(self, page: str) -> dict[str, list[str]]:
         """A random answer, as a learner guessing would give."""
-        reader = read_form(page)
-        form: dict[str, list[str]] = {}
-        choices: dict[str, list[str]] = {}
-        for field_ in reader.inputs:
-            name, kind = field_.get("name"), field_.get("type", "text")
-            if not name:
-                continue
-            if kind == "hidden":
-                form[name] = [field_.get("value", "")]
-            elif kind in ("radio", "checkbox"):
-                choices.setdefault(name, []).append(field_.get("value", ""))
-            elif kind == "text":
-                form[name] = [self.rng.choice(["112", "119", "da", "7"])]
-        for name, values in choices.items():
-            form[name] = [self.rng.choice(values)]
-        for name, values in reader.selects.items():
-            real = [v for v in values if v]
-            form[name] = [self.rng.choice(real)] if real else [""]
-        go = [value for key, value in reader.buttons if key == "go"]
-        if go:
-            form["go"] = ["stay" if "stay" in go else "next" if "next" in go else "review"]
-        return form
+        return answer_form(read_form(page), self.rng.choice)
 
 
 def _workers(master: int) -> list[int]:

@@ -218,23 +218,28 @@ def test_a_learner_cannot_download_another_learners_certificate(app, client, mak
     assert display(certificate.code) not in page_text(client.get("/my-certificates"))
 
 
-def test_the_issuer_and_signatory_an_administrator_sets_appear_on_new_certificates(
-    app, client, make, course
-):
-    admin = make.user(roles=(Role.LEARNER, Role.ADMIN), language="en", second_factor=True)
-    sign_in(client, admin)
-    saved = client.post(
+def save_issuer(client, **fields):
+    """Post the issuer's details with a logo, as an administrator does."""
+    return client.post(
         "/admin/certificates",
         data={
             "name": "Asociația Exemplu Oradea",
             "url": "https://example.org",
             "email": "contact@example.org",
             "colour": "#224466",
-            "accreditation_ro": "Program acreditat (exemplu)",
             "logo": (io.BytesIO(PNG_1PX), "logo.png"),
+            **fields,
         },
         content_type="multipart/form-data",
     )
+
+
+def test_the_issuer_and_signatory_an_administrator_sets_appear_on_new_certificates(
+    app, client, make, course
+):
+    admin = make.user(roles=(Role.LEARNER, Role.ADMIN), language="en", second_factor=True)
+    sign_in(client, admin)
+    saved = save_issuer(client, accreditation_ro="Program acreditat (exemplu)")
     assert saved.status_code == 302, page_text(saved)
     added = client.post(
         "/admin/certificates/signatories/new",
@@ -316,17 +321,7 @@ def test_a_logo_kept_in_the_media_storage_still_shows(app, client, make):
     from elearn.storage import storage
 
     sign_in(client, make.user(roles=(Role.LEARNER, Role.ADMIN), second_factor=True))
-    saved = client.post(
-        "/admin/certificates",
-        data={
-            "name": "Asociația Exemplu Oradea",
-            "url": "https://example.org",
-            "email": "contact@example.org",
-            "colour": "#224466",
-            "logo": (io.BytesIO(PNG_1PX), "logo.png"),
-        },
-        content_type="multipart/form-data",
-    )
+    saved = save_issuer(client)
     assert saved.status_code == 302, page_text(saved)
     with app.app_context():
         sha256 = db.session.scalar(select(Issuer.logo_sha256))
