@@ -45,9 +45,9 @@ def test_the_dashboard_reads_well_on_a_phone_and_a_desktop(
     browser,
     axe,
     make,
-    county,
+    county,  # noqa: F811 - the fixture imported above
     language,
-    width,  # noqa: F811
+    width,
 ):
     manager = make.user(
         roles=(Role.LEARNER, Role.MANAGER), organisation_id=county["isj"], language=language
