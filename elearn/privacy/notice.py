@@ -6,5 +6,6 @@ shown it at their next sign-in and asked to accept it.
 """
 
 # Oldest first; the last is the one in force.
-VERSIONS = ("2026-11-29",)
+# 2026-12-06: session records on the server and the device cookie (issue 10).
+VERSIONS = ("2026-11-29", "2026-12-06")
 CURRENT_VERSION = VERSIONS[-1]

@@ -38,11 +38,12 @@ def test_an_unknown_notice_version_is_404(client):
 
 def test_a_new_notice_version_is_shown_at_the_next_sign_in(app, client, make, monkeypatch):
     person = make.user(language="en")
+    accepted = notice.CURRENT_VERSION
     monkeypatch.setattr(notice, "CURRENT_VERSION", "2099-01-01")
-    monkeypatch.setattr(notice, "VERSIONS", ("2026-11-29", "2099-01-01"))
+    monkeypatch.setattr(notice, "VERSIONS", (*notice.VERSIONS, "2099-01-01"))
     monkeypatch.setattr(
         "elearn.privacy.views._notice_template",
-        lambda version: "privacy/notices/2026-11-29.en.html",
+        lambda version: f"privacy/notices/{accepted}.en.html",
     )
     sign_in(client, person)
     response = client.get("/account")
@@ -54,7 +55,7 @@ def test_a_new_notice_version_is_shown_at_the_next_sign_in(app, client, make, mo
     assert client.get("/account").status_code == 200
     with app.app_context():
         versions = set(db.session.scalars(select(PrivacyAcceptance.version)))
-    assert versions == {"2026-11-29", "2099-01-01"}
+    assert versions == {accepted, "2099-01-01"}
 
 
 def test_a_person_sees_and_downloads_everything_held_about_them(app, client, make):
@@ -75,7 +76,10 @@ def test_a_person_sees_and_downloads_everything_held_about_them(app, client, mak
     } <= set(archive.namelist())
     account = json.loads(archive.read("account.json"))
     assert account["full_name"] == NAME and account["email"] == person.email
-    assert json.loads(archive.read("privacy_notice_acceptances.json"))[0]["version"] == "2026-11-29"
+    assert (
+        json.loads(archive.read("privacy_notice_acceptances.json"))[0]["version"]
+        == notice.CURRENT_VERSION
+    )
     with app.app_context():
         assert db.session.scalar(
             select(AuditEvent.action).where(AuditEvent.action == "user.data_exported")
