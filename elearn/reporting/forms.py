@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, ValidationError
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional
 
 from elearn.forms import Form, county_choices, from_the_list, options
 from elearn.reference import PROFESSIONS
@@ -57,6 +57,30 @@ class DashboardFilterForm(Form):
         self.county.choices = options([("", _l("Every county")), *county_choices()])
         if self.course.data is None:
             self.course.data = 0
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date must not be before the start date."))
+
+
+class PeriodForm(Form):
+    """The donor report's period (query string)."""
+
+    class Meta:
+        csrf = False
+
+    since = DateField(
+        _l("From (date)"),
+        validators=[DataRequired(_l("Enter the first day of the period."))],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
+    until = DateField(
+        _l("Until (date, inclusive)"),
+        validators=[DataRequired(_l("Enter the last day of the period."))],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
 
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:

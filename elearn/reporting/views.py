@@ -46,7 +46,7 @@ STATUSES = ("enrolled", "not_started", "in_progress", "completed", "certified", 
 PEOPLE_LIMIT = 500
 
 
-def _managed_or_404(organisation_id: int) -> Organisation:
+def managed_or_404(organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     if not can_manage(current_user, organisation.id):
         abort(403)
@@ -99,7 +99,7 @@ def _read_filters(organisation: Organisation):
 @roles_required(Role.MANAGER, Role.ADMIN)
 def dashboard(organisation_id: int):
     """Completion by course, with breakdowns and charts; every count links to its people."""
-    organisation = _managed_or_404(organisation_id)
+    organisation = managed_or_404(organisation_id)
     form, filters = _read_filters(organisation)
     if filters is None:
         return render_template(
@@ -139,7 +139,7 @@ def _report(filters: Filters, courses=None) -> figures.Dashboard:
 @roles_required(Role.MANAGER, Role.ADMIN)
 def people(organisation_id: int):
     """The people behind one count of the dashboard, each linked to their learning page."""
-    organisation = _managed_or_404(organisation_id)
+    organisation = managed_or_404(organisation_id)
     _form, filters = _read_filters(organisation)
     status = request.args.get("status", "enrolled")
     if filters is None or status not in STATUSES or not filters.course_id:
@@ -201,7 +201,7 @@ def _people_query(filters: Filters, status: str):
 def export(organisation_id: int):
     """A table of the dashboard, or its people (one row per enrolment), as CSV or XLSX;
     audited before the file leaves."""
-    organisation = _managed_or_404(organisation_id)
+    organisation = managed_or_404(organisation_id)
     _form, filters = _read_filters(organisation)
     table = request.args.get("table", "people")
     kind = request.args.get("format", "csv")
