@@ -28,4 +28,5 @@ def session_cookies(app, user_ids: list[int]) -> dict[int, tuple[str, str]]:
             g.pop("csrf_token", None)  # g outlives this request: the app context is shared
             token = generate_csrf()
             cookies[user_id] = (serializer.dumps(dict(session)), token)
+    db.session.commit()  # the sessions' records on the server, without which no cookie works
     return cookies

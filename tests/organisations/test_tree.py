@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from elearn.accounts.models import Role
 from elearn.audit.models import AuditEvent
+from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.organisations import tree
 from elearn.organisations.models import Organisation
@@ -95,12 +96,12 @@ def test_a_cycle_is_refused_and_changes_nothing(app, client, county, as_role):
     )
     assert response.status_code == 200
     assert "Choose an organisation from the list." in page_text(response)
-    with app.app_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         isj = db.session.get(Organisation, county["isj"])
         assert isj.parent_id is None and isj.name == "Inspectoratul Școlar Județean Bihor"
-        with pytest.raises(Exception, match="cannot be placed under itself"):
+        with pytest.raises(DomainError, match="cannot be placed under itself"):
             tree.set_parent(isj, county["kindergarten"], by_id=None)
-        with pytest.raises(Exception, match="cannot be placed under itself"):
+        with pytest.raises(DomainError, match="cannot be placed under itself"):
             tree.set_parent(isj, isj.id, by_id=None)
 
 
@@ -108,7 +109,8 @@ def test_the_tree_has_a_depth_limit(app, make):
     chain = [make.organisation(name=f"Nivel {level}") for level in range(tree.MAX_DEPTH + 2)]
     for parent, child in itertools.pairwise(chain[:-1]):
         place(app, child, parent)
-    with app.app_context(), pytest.raises(Exception, match="at most"):
+    english = app.test_request_context(headers={"Accept-Language": "en"})
+    with english, pytest.raises(DomainError, match="at most 9 levels"):
         tree.set_parent(db.session.get(Organisation, chain[-1]), chain[-2], by_id=None)
 
 
