@@ -66,6 +66,9 @@ class QuizAnswer(db.Model):
     question_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[object | None] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set once, when the attempt is graded: what this answer earned (for item analysis).
+    score: Mapped[float | None] = mapped_column(Float)
+    correct: Mapped[bool | None] = mapped_column()
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answer_rows")
 

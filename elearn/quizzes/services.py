@@ -339,6 +339,19 @@ def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
             "parts": result.parts,
         }
         total += result.score
+    # Each stored answer keeps what it earned, so that reports count by question in SQL.
+    graded = [
+        {
+            "attempt_id": attempt_id,
+            "question_key": key,
+            "score": r["score"],
+            "correct": r["correct"],
+        }
+        for key, r in results.items()
+        if key in answers
+    ]
+    if graded:
+        db.session.execute(update(QuizAnswer), graded)
     carried = attempt.carried or {}
     total += sum(result["score"] for result in carried.values())
     counted = len(pairs) + len(carried)
