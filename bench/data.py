@@ -23,6 +23,7 @@ from elearn.courses.models import CourseVersion
 from elearn.courses.services import import_package
 from elearn.database import utcnow
 from elearn.extensions import db
+from elearn.learning import summary
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.organisations.models import Organisation
 from elearn.privacy.models import PrivacyAcceptance
@@ -279,6 +280,7 @@ def generate(
             )
         ).all()
     )
+    summary.recount()  # the enrolments' summaries of the rows inserted in bulk above
     db.session.commit()
 
     generated.readers = reader_ids

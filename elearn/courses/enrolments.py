@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select, update
 
 from elearn.courses.models import CourseVersion
 from elearn.extensions import db
+from elearn.learning import summary
 from elearn.learning.models import Enrolment, LessonCompletion
 
 
@@ -29,6 +30,7 @@ def _drop_changed_lessons(enrolment_ids: list[int], new: CourseVersion) -> None:
     lost = [row.id for row in completions if (row.lesson_key, row.content_hash) not in kept]
     if lost:
         db.session.execute(delete(LessonCompletion).where(LessonCompletion.id.in_(lost)))
+        summary.recount(enrolment_ids)
         _forget_loaded_enrolments(enrolment_ids)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.courses.models import Course, CourseVersion
@@ -37,6 +37,12 @@ class Enrolment(db.Model):
     # 1 for the first certification; 2, 3...: each renewal, which the quiz attempts of that
     # round count towards.
     round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A summary of the enrolment's own rows, kept in step by the statements that write them
+    # (elearn/learning/summary.py), so that reports aggregate enrolments alone.
+    lessons_completed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    seconds_on_lessons: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    quiz_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    best_score: Mapped[float | None] = mapped_column(Float)
 
     course: Mapped[Course] = relationship()
     version: Mapped[CourseVersion] = relationship(foreign_keys=[version_id])

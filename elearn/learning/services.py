@@ -17,6 +17,7 @@ from elearn.courses.models import Course, CourseVersion, Lesson, VersionStatus
 from elearn.database import add_to_column, insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.learning import summary
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 
 # Time on one lesson counts at most this long between two page views: a tab left open over
@@ -327,6 +328,7 @@ def _count_time(enrolment: Enrolment, now: datetime) -> None:
         lesson_key=enrolment.last_lesson_key,
         seconds=seconds,
     )
+    summary.add(enrolment.id, seconds_on_lessons=seconds)
 
 
 def open_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) -> None:
@@ -354,7 +356,7 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]
         _count_time(enrolment, now)
         enrolment.last_opened_at = now
     db.session.flush()
-    if not insert_once(
+    if insert_once(
         db.session,
         LessonCompletion,
         ("enrolment_id", "lesson_key"),
@@ -363,6 +365,8 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]
         content_hash=lesson.content_hash,
         completed_at=now,
     ):
+        summary.add(enrolment.id, lessons_completed=1)
+    else:
         # Completed before, perhaps in words that have changed since: now it counts again.
         db.session.execute(
             update(LessonCompletion)

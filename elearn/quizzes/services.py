@@ -18,6 +18,7 @@ from elearn.courses.models import Quiz
 from elearn.database import UTCDateTime, insert_once, insert_statement, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.learning import summary
 from elearn.learning.models import Enrolment
 from elearn.learning.services import check_completion
 from elearn.quizzes.credit import pass_still_counts, top_up_plan
@@ -168,7 +169,7 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
     number = current.next_number
     # A double click on "Start" sends two requests: the second finds the number taken and
     # returns the attempt the first one drew.
-    insert_once(
+    inserted = insert_once(
         db.session,
         QuizAttempt,
         ("enrolment_id", "quiz_key", "number"),
@@ -185,6 +186,8 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
         question_hashes={key: hashes.get(key, "") for key in counted},
         carried=carried,
     )
+    if inserted:
+        summary.add(enrolment.id, quiz_attempts=1)
     return db.session.scalar(
         select(QuizAttempt).where(
             QuizAttempt.enrolment_id == enrolment.id,
@@ -359,6 +362,7 @@ def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
     attempt.score = round(100 * total / counted, 1) if counted else 0.0
     attempt.passed = attempt.score >= pass_mark
     db.session.flush()
+    summary.record_score(attempt.enrolment_id, attempt.score)
     if attempt.passed:
         check_completion(attempt.enrolment)
         if attempt.round > 1:

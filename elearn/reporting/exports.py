@@ -24,9 +24,7 @@ from elearn.accounts.models import User
 from elearn.certificates.models import Certificate
 from elearn.courses.models import CourseVersion, Lesson
 from elearn.extensions import db
-from elearn.learning.models import LessonCompletion, LessonTime
 from elearn.organisations.tree import tree
-from elearn.quizzes.models import QuizAttempt
 from elearn.reference import COUNTIES, PROFESSIONS
 from elearn.reporting.scope import Filters, enrolments
 from elearn.text import spreadsheet_cell
@@ -76,25 +74,10 @@ def people_rows(filters: Filters, today: date, language: str) -> Iterator[list]:
     as dates, numbers as numbers); read in batches of BATCH rows."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     scoped = enrolments(filters).subquery()
-    lessons = (
-        select(LessonCompletion.enrolment_id, func.count().label("done"))
-        .group_by(LessonCompletion.enrolment_id)
-        .subquery()
-    )
     required = (
         select(Lesson.version_id, func.count().label("required"))
         .where(Lesson.required.is_(True))
         .group_by(Lesson.version_id)
-        .subquery()
-    )
-    spent = (
-        select(LessonTime.enrolment_id, func.sum(LessonTime.seconds).label("seconds"))
-        .group_by(LessonTime.enrolment_id)
-        .subquery()
-    )
-    best = (
-        select(QuizAttempt.enrolment_id, func.max(QuizAttempt.score).label("best"))
-        .group_by(QuizAttempt.enrolment_id)
         .subquery()
     )
     current = (
@@ -113,18 +96,16 @@ def people_rows(filters: Filters, today: date, language: str) -> Iterator[list]:
             CourseVersion.label,
             scoped.c.enrolled_at,
             scoped.c.completed_at,
-            lessons.c.done,
+            scoped.c.lessons_completed.label("done"),
             required.c.required,
-            best.c.best,
-            spent.c.seconds,
+            scoped.c.best_score.label("best"),
+            scoped.c.seconds_on_lessons.label("seconds"),
+            scoped.c.quiz_attempts.label("attempts"),
             Certificate,
         )
         .join(scoped, scoped.c.user_id == User.id)
         .join(CourseVersion, CourseVersion.id == scoped.c.version_id)
-        .outerjoin(lessons, lessons.c.enrolment_id == scoped.c.id)
         .outerjoin(required, required.c.version_id == scoped.c.version_id)
-        .outerjoin(spent, spent.c.enrolment_id == scoped.c.id)
-        .outerjoin(best, best.c.enrolment_id == scoped.c.id)
         .outerjoin(
             Certificate,
             (Certificate.enrolment_id == scoped.c.id) & Certificate.id.in_(current),
@@ -140,7 +121,7 @@ def people_rows(filters: Filters, today: date, language: str) -> Iterator[list]:
         "superseded": _("replaced by a newer certificate"),
     }
     for row in db.session.execute(query):
-        started = bool(row.done) or bool(row.seconds) or row.best is not None
+        started = bool(row.done or row.seconds or row.attempts)
         if row.completed_at is not None:
             status = _("completed")
         elif started:

@@ -15,10 +15,9 @@ from elearn.accounts.models import User
 from elearn.certificates.models import Certificate
 from elearn.courses.models import CourseVersion
 from elearn.extensions import db
-from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
+from elearn.learning.models import Enrolment
 from elearn.organisations.models import Organisation
 from elearn.organisations.tree import tree
-from elearn.quizzes.models import QuizAttempt
 from elearn.reporting.scope import Filters, enrolments, people
 
 EXPIRING_DAYS = 60
@@ -102,50 +101,29 @@ def _medians(values) -> dict:
     return {group: value for group, value in rows}
 
 
+def started(enrolment) -> ColumnElement:
+    """Any trace of learning: a lesson completed, time on a lesson, a quiz attempt (from the
+    enrolment's own summary, elearn/learning/summary.py)."""
+    return or_(
+        enrolment.lessons_completed > 0,
+        enrolment.seconds_on_lessons > 0,
+        enrolment.quiz_attempts > 0,
+    )
+
+
 def course_figures(filters: Filters, today: date) -> list[CourseFigures]:
-    """One row per course any counted person is enrolled on; five queries in all."""
+    """One row per course any counted person is enrolled on; five queries in all, each over
+    the counted enrolments alone."""
     scoped = enrolments(filters).subquery()
-    lessons = (
-        select(LessonCompletion.enrolment_id, func.count().label("done"))
-        .where(LessonCompletion.enrolment_id.in_(select(scoped.c.id)))
-        .group_by(LessonCompletion.enrolment_id)
-        .subquery()
-    )
-    time_spent = (
-        select(LessonTime.enrolment_id, func.sum(LessonTime.seconds).label("seconds"))
-        .where(LessonTime.enrolment_id.in_(select(scoped.c.id)))
-        .group_by(LessonTime.enrolment_id)
-        .subquery()
-    )
-    attempts = (
-        select(
-            QuizAttempt.enrolment_id,
-            func.count().label("attempts"),
-            func.max(QuizAttempt.score).label("best"),
-        )
-        .where(QuizAttempt.enrolment_id.in_(select(scoped.c.id)))
-        .group_by(QuizAttempt.enrolment_id)
-        .subquery()
-    )
-    started = or_(
-        lessons.c.done.is_not(None),
-        func.coalesce(time_spent.c.seconds, 0) > 0,
-        attempts.c.attempts.is_not(None),
-    )
     completed = scoped.c.completed_at.is_not(None)
     rows = db.session.execute(
         select(
             scoped.c.course_id,
             func.count(),
             func.count(scoped.c.completed_at),
-            func.sum(case((and_(~completed, ~started), 1), else_=0)),
-            func.avg(attempts.c.best),
-        )
-        .select_from(scoped)
-        .outerjoin(lessons, lessons.c.enrolment_id == scoped.c.id)
-        .outerjoin(time_spent, time_spent.c.enrolment_id == scoped.c.id)
-        .outerjoin(attempts, attempts.c.enrolment_id == scoped.c.id)
-        .group_by(scoped.c.course_id)
+            func.sum(case((and_(~completed, ~started(scoped.c)), 1), else_=0)),
+            func.avg(scoped.c.best_score),
+        ).group_by(scoped.c.course_id)
     ).all()
     titles = _titles([row[0] for row in rows])
     figures = {}
@@ -169,9 +147,10 @@ def course_figures(filters: Filters, today: date) -> list[CourseFigures]:
         .subquery()
     )
     minutes = _medians(
-        select(scoped.c.course_id.label("group"), (time_spent.c.seconds / 60.0).label("value"))
-        .join(time_spent, time_spent.c.enrolment_id == scoped.c.id)
-        .where(time_spent.c.seconds > 0)
+        select(
+            scoped.c.course_id.label("group"), (scoped.c.seconds_on_lessons / 60.0).label("value")
+        )
+        .where(scoped.c.seconds_on_lessons > 0)
         .subquery()
     )
     for course_id, row in figures.items():

@@ -19,11 +19,9 @@ from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.i18n import current_language
-from elearn.learning.models import LessonCompletion, LessonTime
 from elearn.organisations.models import Organisation
 from elearn.organisations.services import can_manage
 from elearn.organisations.tree import tree
-from elearn.quizzes.models import QuizAttempt
 from elearn.reference import COUNTIES, PROFESSIONS
 from elearn.reporting import bp, exports, figures
 from elearn.reporting.forms import DashboardFilterForm
@@ -168,11 +166,7 @@ def _people_query(filters: Filters, status: str):
         .join(Organisation, Organisation.id == User.organisation_id)
         .order_by(User.search_key, User.id)
     )
-    started = (
-        scoped.c.id.in_(select(LessonCompletion.enrolment_id))
-        | scoped.c.id.in_(select(LessonTime.enrolment_id).where(LessonTime.seconds > 0))
-        | scoped.c.id.in_(select(QuizAttempt.enrolment_id))
-    )
+    started = figures.started(scoped.c)
     done = scoped.c.completed_at.is_not(None)
     if status == "completed":
         return query.where(done)

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from elearn.accounts.models import Role, User
 from elearn.database import utcnow
 from elearn.extensions import db
+from elearn.learning import summary
 from elearn.learning.models import Enrolment, LessonTime
 from elearn.organisations import tree
 from elearn.organisations.models import Organisation
@@ -43,6 +44,8 @@ def shift_enrolment(app, person, *, days_before_completion: int, seconds: int):
             db.session.add(
                 LessonTime(enrolment_id=enrolment.id, lesson_key=key, seconds=seconds // 2)
             )
+        db.session.flush()
+        summary.recount([enrolment.id])  # rows written here directly: count them again
         db.session.commit()
 
 

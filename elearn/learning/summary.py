@@ -1,0 +1,57 @@
+"""Each enrolment's summary of its own rows: lessons completed, seconds on lessons, quiz
+attempts started and the best score. Kept in step by one atomic UPDATE beside each statement
+that writes those rows (no lost update between parallel requests), and recounted from the
+rows where rows are removed in bulk; reports then aggregate enrolments alone
+(docs/performance.md)."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, or_, select, update
+
+from elearn.extensions import db
+from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
+
+
+def add(enrolment_id: int, **amounts: int) -> None:
+    """Add to the counters named (lessons_completed, seconds_on_lessons, quiz_attempts)."""
+    values = {name: getattr(Enrolment, name) + amount for name, amount in amounts.items()}
+    db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_score(enrolment_id: int, score: float) -> None:
+    """Keep the best graded score."""
+    best = Enrolment.best_score
+    db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .values(best_score=case((or_(best.is_(None), best < score), score), else_=best))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def recount(enrolment_ids=None) -> None:
+    """Count the summaries again from the rows (after a bulk removal, or for generated data);
+    ``enrolment_ids`` None means every enrolment."""
+    # Quizzes build on learning, not the reverse: their table, not their model.
+    attempts = db.metadata.tables["quiz_attempts"]
+    mine = Enrolment.id
+    statement = update(Enrolment).values(
+        lessons_completed=select(func.count())
+        .where(LessonCompletion.enrolment_id == mine)
+        .scalar_subquery(),
+        seconds_on_lessons=select(func.coalesce(func.sum(LessonTime.seconds), 0))
+        .where(LessonTime.enrolment_id == mine)
+        .scalar_subquery(),
+        quiz_attempts=select(func.count()).where(attempts.c.enrolment_id == mine).scalar_subquery(),
+        best_score=select(func.max(attempts.c.score))
+        .where(attempts.c.enrolment_id == mine)
+        .scalar_subquery(),
+    )
+    if enrolment_ids is not None:
+        statement = statement.where(Enrolment.id.in_(list(enrolment_ids)))
+    db.session.execute(statement.execution_options(synchronize_session=False))
