@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from elearn.core.errors import NulCharacter
 from elearn.text import fold
 
 PASSWORD_MAX_LENGTH = 256
@@ -131,10 +132,6 @@ def refuse_nul_characters() -> None:
     """before_request, first of all: a NUL character in the address, the query or a form is
     refused with 400 before anything reads it (PostgreSQL cannot store one in text, and no
     person types one)."""
-    from flask import request
-
-    from elearn.core.errors import NulCharacter
-
     if "\x00" in request.path:
         raise NulCharacter()
     for values in (request.args, request.form):

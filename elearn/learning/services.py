@@ -418,32 +418,3 @@ def learning_overview(user) -> list[tuple[Enrolment, Progress]]:
     ).all()
     progresses = progress_of(list(enrolments))
     return [(enrolment, progresses[enrolment.id]) for enrolment in enrolments]
-
-
-@dataclass
-class LearningSummary:
-    enrolled: int
-    completed: int
-    last_activity: datetime | None
-
-
-def summaries_of(user_ids: list[int]) -> dict[int, LearningSummary]:
-    """Courses enrolled and completed, and the last activity, for each person; one query.
-
-    The last activity is when they last opened a lesson of any course (else when they
-    completed or enrolled), the latest over their courses.
-    """
-    if not user_ids:
-        return {}
-    latest = func.max(
-        func.coalesce(Enrolment.last_opened_at, Enrolment.completed_at, Enrolment.enrolled_at)
-    )
-    rows = db.session.execute(
-        select(Enrolment.user_id, func.count(), func.count(Enrolment.completed_at), latest)
-        .where(Enrolment.user_id.in_(user_ids))
-        .group_by(Enrolment.user_id)
-    )
-    return {
-        user_id: LearningSummary(enrolled, completed, last)
-        for user_id, enrolled, completed, last in rows
-    }

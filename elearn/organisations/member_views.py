@@ -13,7 +13,8 @@ from elearn.accounts.models import Role, User
 from elearn.certificates.services import certificates_of, today
 from elearn.errors import DomainError
 from elearn.extensions import db
-from elearn.learning.services import learning_overview, summaries_of
+from elearn.learning.services import learning_overview
+from elearn.learning.summary import summaries_of
 from elearn.organisations import bp, services, tree
 from elearn.organisations.forms import MembersFilterForm, RequestsForm
 from elearn.organisations.models import Organisation

@@ -13,7 +13,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning.services import course_and_enrolment
-from elearn.quizzes import services
+from elearn.quizzes import answers, services
 from elearn.quizzes.models import QuizAttempt
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses/<slug>/quizzes/<key>")
@@ -94,7 +94,7 @@ def _language(enrolment) -> str:
 
 def _closed(attempt, slug, key):
     """An attempt that is submitted, or whose time ran out (then graded now), shows its result."""
-    if attempt.submitted_at is None and services.time_is_up(attempt):
+    if attempt.submitted_at is None and answers.time_is_up(attempt):
         services.expire_if_due(attempt)
         db.session.commit()
         flash(_("The time was up: your saved answers have been graded."), "info")
@@ -114,12 +114,12 @@ def question(slug: str, key: str, attempt_id: int, number: int):
     closed = _closed(attempt, slug, key)
     if closed:
         return closed
-    pairs = services.questions_of(attempt, quiz)
+    pairs = answers.questions_of(attempt, quiz)
     if not 1 <= number <= len(pairs):
         abort(404)
     if request.method == "POST":
         try:
-            services.save_answer(attempt, quiz, number - 1, request.form.to_dict(flat=False))
+            answers.save_answer(attempt, quiz, number - 1, request.form.to_dict(flat=False))
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -143,7 +143,7 @@ def question(slug: str, key: str, attempt_id: int, number: int):
         )
     question_data, entry = pairs[number - 1]
     taken, step = (
-        services.scenario_position(question_data, attempt.answers.get(question_data["id"]))
+        answers.scenario_position(question_data, attempt.answers.get(question_data["id"]))
         if question_data["type"] == "scenario"
         else ([], None)
     )
@@ -174,7 +174,7 @@ def review(slug: str, key: str, attempt_id: int):
     closed = _closed(attempt, slug, key)
     if closed:
         return closed
-    pairs = services.questions_of(attempt, quiz)
+    pairs = answers.questions_of(attempt, quiz)
     return render_template(
         "quizzes/review.html",
         course=course,
@@ -218,7 +218,7 @@ def result(slug: str, key: str, attempt_id: int):
         quiz=quiz,
         attempt=attempt,
         status=status,
-        pairs=services.questions_of(attempt, quiz),
+        pairs=answers.questions_of(attempt, quiz),
         language=attempt.language,
         reveal=reveal,
         completed=enrolment.completed_at is not None,

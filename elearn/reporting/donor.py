@@ -20,7 +20,7 @@ from elearn.certificates.models import Certificate
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
 from elearn.reference import COUNTIES, PROFESSIONS
-from elearn.reporting.figures import _month, _titles
+from elearn.reporting.figures import course_titles, month_of
 from elearn.reporting.scope import Filters, people
 
 SMALLEST_SHOWN = 5
@@ -120,8 +120,8 @@ def donor_report(organisation_id: int, start: date, end: date, language: str) ->
         ).all()
 
     courses = grouped(done.c.course_id)
-    titles = _titles([course_id for course_id, _count in courses])
-    month = _month(done.c.completed_at)
+    titles = course_titles([course_id for course_id, _count in courses])
+    month = month_of(done.c.completed_at)
     return DonorReport(
         start=start,
         end=end,

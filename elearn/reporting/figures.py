@@ -73,7 +73,7 @@ def _days_between(start: ColumnElement, end: ColumnElement) -> ColumnElement:
     return func.julianday(end) - func.julianday(start)
 
 
-def _month(column: ColumnElement) -> ColumnElement:
+def month_of(column: ColumnElement) -> ColumnElement:
     """'YYYY-MM' of a timestamp (UTC), on PostgreSQL and SQLite."""
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_char(column, "YYYY-MM")
@@ -125,7 +125,7 @@ def course_figures(filters: Filters, today: date) -> list[CourseFigures]:
             func.avg(scoped.c.best_score),
         ).group_by(scoped.c.course_id)
     ).all()
-    titles = _titles([row[0] for row in rows])
+    titles = course_titles([row[0] for row in rows])
     figures = {}
     for course_id, enrolled, done, not_started, best in rows:
         figures[course_id] = CourseFigures(
@@ -161,7 +161,7 @@ def course_figures(filters: Filters, today: date) -> list[CourseFigures]:
     return sorted(figures.values(), key=lambda row: str(row.title.get("en", row.course_id)))
 
 
-def _titles(course_ids: list[int]) -> dict[int, dict]:
+def course_titles(course_ids: list[int]) -> dict[int, dict]:
     """Each course's title by language, from its newest version (one query)."""
     if not course_ids:
         return {}
@@ -258,7 +258,7 @@ def by_dimension(filters: Filters, column: ColumnElement, labels: dict) -> list[
 def completions_by_month(filters: Filters, months: int = 12) -> list[tuple[str, int]]:
     """Completions per calendar month (UTC) over the last ``months`` months with any."""
     scoped = enrolments(filters).subquery()
-    month = _month(scoped.c.completed_at)
+    month = month_of(scoped.c.completed_at)
     rows = db.session.execute(
         select(month, func.count())
         .where(scoped.c.completed_at.is_not(None))

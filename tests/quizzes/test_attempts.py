@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
-from elearn.quizzes import services
+from elearn.quizzes import answers, services
 from elearn.quizzes.models import QuizAttempt
 from tests.conftest import page_text, sign_in
 
@@ -38,7 +38,7 @@ def attempt_row(app, attempt_id) -> QuizAttempt:
 
 def saved_answers(app, attempt_id) -> dict:
     with app.app_context():
-        return services.answers_of(attempt_id)
+        return answers.answers_of(attempt_id)
 
 
 def answer_form(question: dict, entry: dict, *, right: bool) -> dict:
@@ -75,7 +75,7 @@ def answer_everything(client, app, attempt_id, *, right=True, quiz="final", base
     with app.app_context():
         enrolment = db.session.get(Enrolment, attempt.enrolment_id)
         quiz_row = services.quiz_by_key(enrolment, quiz)
-        pairs = services.questions_of(attempt, quiz_row)
+        pairs = answers.questions_of(attempt, quiz_row)
     for number, (question, entry) in enumerate(pairs, start=1):
         if question["type"] == "scenario":
             tokens = {i: t for t, i in entry["tokens"].items()}

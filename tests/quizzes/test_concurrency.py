@@ -16,7 +16,7 @@ import pytest
 
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
-from elearn.quizzes import services
+from elearn.quizzes import answers, services
 from elearn.quizzes.grading import grade
 from elearn.quizzes.models import QuizAttempt
 from tests.conftest import sign_in
@@ -64,9 +64,7 @@ def questions(app, attempt_id):
         quiz = services.quiz_by_key(db.session.get(Enrolment, attempt.enrolment_id), QUIZ_KEY)
         return [
             (number, question, entry)
-            for number, (question, entry) in enumerate(
-                services.questions_of(attempt, quiz), start=1
-            )
+            for number, (question, entry) in enumerate(answers.questions_of(attempt, quiz), start=1)
             if question["type"] != "scenario"
         ]
 
@@ -74,7 +72,7 @@ def questions(app, attempt_id):
 def stored(app, attempt_id) -> tuple[QuizAttempt, dict]:
     with app.app_context():
         attempt = db.session.get(QuizAttempt, attempt_id)
-        return attempt, services.answers_of(attempt_id)
+        return attempt, answers.answers_of(attempt_id)
 
 
 def save(client, attempt_id, number, form):
