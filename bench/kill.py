@@ -220,7 +220,8 @@ def check(env, learners: list[Stubborn]) -> dict:
         from elearn.certificates.models import Certificate
         from elearn.extensions import db
         from elearn.learning.models import Enrolment
-        from elearn.quizzes import answers, services
+        from elearn.quizzes import services
+        from elearn.quizzes.answers import questions_of
         from elearn.quizzes.grading import grade
         from elearn.quizzes.models import QuizAnswer, QuizAttempt
 
@@ -266,7 +267,7 @@ def check(env, learners: list[Stubborn]) -> dict:
                     attempt.version_id, services.quiz_by_key(enrolment, attempt.quiz_key)
                 )
                 saved = answers.get(attempt.id, {})
-                for question, _entry in answers.questions_of(attempt, quiz):
+                for question, _entry in questions_of(attempt, quiz):
                     score = grade(question, saved.get(question["id"]), attempt.language).score
                     if (attempt.results or {}).get(question["id"], {}).get("score") != score:
                         inconsistent.append((attempt.id, question["id"]))
