@@ -154,6 +154,9 @@ class Config:
         self.VERIFY_LIMIT_PER_ADDRESS = _env(
             "VERIFY_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour"
         )
+        # The read-only API, per token (docs/api.md): enough for a report refreshed every
+        # minute and a full people download, not for hammering the database.
+        self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "60 per minute; 1000 per hour")
 
         # Mail. Without a server, messages go to the console (development only).
         self.MAIL_SERVER = _env("MAIL_SERVER")

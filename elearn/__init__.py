@@ -79,6 +79,10 @@ def _allow_package_uploads() -> None:
 def register_blueprints(app: Flask) -> None:
     from elearn.accounts import bp as accounts_bp
     from elearn.accounts import profile_views, views  # noqa: F401 - they add routes to accounts_bp
+    from elearn.api import bp as api_bp
+    from elearn.api import endpoints as _endpoints  # noqa: F401 - routes on its bp
+    from elearn.api import tokens_bp
+    from elearn.api import views as _tokens  # noqa: F401 - routes on its bp
     from elearn.audit.views import bp as audit_bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
@@ -110,6 +114,8 @@ def register_blueprints(app: Flask) -> None:
         quizzes_bp,
         reporting_bp,
         certificates_bp,
+        tokens_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -121,12 +127,15 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from elearn.access import ignore_cookies
     from elearn.accounts.idle import enforce_idle_timeout, offer_draft
     from elearn.core.context import init_app as init_context
     from elearn.privacy.views import require_current_acceptance
     from elearn.security import set_security_headers
 
-    # In this order: an idle session ends before anything else looks at it.
+    # In this order: the API's routes ignore cookies; an idle session ends before anything
+    # else looks at it.
+    app.before_request(ignore_cookies)
     app.before_request(enforce_idle_timeout)
     app.before_request(require_current_acceptance)
     app.before_request(offer_draft)

@@ -86,6 +86,9 @@ def test_each_views_declaration_agrees_with_the_matrix():
             assert all(row.allowed), row.endpoint
         elif access.kind == "signed_in":
             assert not anonymous and all(signed_in), row.endpoint
+        elif access.kind == "token":
+            # No signed-in session opens the API: only a token does (test_token_routes_...).
+            assert not any(row.allowed), row.endpoint
         else:
             expected = [role in access.roles for role in COLUMNS[1:]]
             assert not anonymous and signed_in == expected, row.endpoint
@@ -124,6 +127,8 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "decision": "approve",
         "export_id": 1,
         "kid": "not-a-key",
+        "token_id": 1,
+        "dimension": "professions",
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))
@@ -146,13 +151,40 @@ def test_route_access(app, client, make, as_role, row, method, column, allowed):
     response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
     status = response.status_code
     signing_in = status == 302 and response.headers["Location"].startswith("/sign-in")
-    if allowed:
+    if access_of(app.view_functions[row.endpoint]).kind == "token":
+        # The API ignores the session cookie: everyone without a token is refused alike.
+        assert status == 401, (url, status)
+        assert response.headers["WWW-Authenticate"].startswith("Bearer"), url
+        assert response.is_json and "csrf" not in response.get_data(as_text=True).lower()
+    elif allowed:
         assert status != 403 and not signing_in, (url, status)
         assert status < 500
     elif column is None:
         assert signing_in, (url, status)
     else:
         assert status == 403, (url, status)
+
+
+TOKEN_CASES = [
+    pytest.param(row, role, id=f"{row.endpoint}-{role.value}-token")
+    for row in ROWS
+    if row.endpoint.startswith("api.") and not all(row.allowed)
+    for role in (Role.MANAGER, Role.ADMIN)
+]
+
+
+@pytest.mark.parametrize(("row", "role"), TOKEN_CASES)
+def test_token_routes_let_in_a_managers_and_an_administrators_token(app, make, row, role):
+    """The other side of the ✗ above: a token of either role opens every API route."""
+    from tests.api.conftest import token_for
+
+    organisation_id = make.organisation()
+    owner = make.user(roles=(Role.LEARNER, role), organisation_id=organisation_id)
+    secret = token_for(app, owner, [organisation_id])
+    target = make.user(organisation_id=organisation_id)
+    url = _url(app, row.endpoint, organisation_id, target.id)
+    response = app.test_client().get(url, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200, (url, response.get_data(as_text=True))
 
 
 def test_a_manager_cannot_see_the_people_of_another_organisation(client, make, as_role):

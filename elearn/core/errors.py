@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
@@ -81,10 +81,16 @@ def handle_http_error(error: HTTPException):
         return error
     if request.path.startswith("/healthz"):
         return error
-    title, message = MESSAGES[error.code]
-    response = _render(error.code, title, message)
-    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-        return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
+    if request.path.startswith("/api/"):
+        # Outside the API's own routes (an unknown address, a wrong method): JSON as well,
+        # in the API's shape (elearn/api/errors.py).
+        response = jsonify(error=error.name.lower().replace(" ", "_"), message=error.description)
+        response.status_code = error.code
+    else:
+        title, message = MESSAGES[error.code]
+        response = make_response(_render(error.code, title, message))
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 

@@ -23,7 +23,7 @@ from elearn.audit.models import AuditEvent
 from elearn.audit.services import record
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
-from elearn.events import person_erased
+from elearn.events import person_erased, personal_data_requested
 from elearn.extensions import db
 from elearn.mfa.models import RecoveryCode, SecondFactor
 from elearn.privacy import notice
@@ -82,7 +82,11 @@ def personal_data(user: User) -> dict[str, object]:
     sessions = db.session.scalars(
         select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.created_at)
     ).all()
+    documents = {}
+    for _receiver, more in personal_data_requested.send(user):
+        documents.update(more or {})
     return {
+        **documents,
         **_learning_data(user),
         "account.json": {
             "id": user.id,

@@ -1,9 +1,10 @@
 """The dashboard's tables and its people, as CSV and XLSX.
 
-The people export has one row per enrolment of the people counted. Its rows come from one
-query read in batches (``yield_per``): a CSV is streamed to the browser as it is written, an
-XLSX is written in XlsxWriter's constant-memory mode to a temporary file; neither holds
-100,000 rows in memory. Text is never turned into a formula (CSV injection).
+The people export has one row per enrolment of the people counted (elearn/reporting/
+people_export.py). Its rows come from one query read in batches (``yield_per``): a CSV is
+streamed to the browser as it is written, an XLSX is written in XlsxWriter's constant-memory
+mode to a temporary file; neither holds 100,000 rows in memory. Text is never turned into a
+formula (CSV injection).
 """
 
 from __future__ import annotations
@@ -13,141 +14,13 @@ import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 
-from elearn.accounts.models import User
-from elearn.certificates.models import Certificate
-from elearn.courses.models import CourseVersion, Lesson
-from elearn.extensions import db
-from elearn.organisations.tree import tree
-from elearn.reference import COUNTIES, PROFESSIONS
-from elearn.reporting.scope import Filters, enrolments
 from elearn.text import spreadsheet_cell
 
-BATCH = 1000
 TABLES = ("people", "courses", "organisations", "professions", "counties", "months")
-
-
-def _label(labels: dict, key) -> str:
-    return str(labels.get(key, key or ""))
-
-
-def organisation_paths(root_id: int) -> dict[int, str]:
-    """'Parent › Child › Grandchild' for every organisation of the subtree (one query)."""
-    paths: dict[int, str] = {}
-    trail: list[str] = []
-    for node in tree(root_id):
-        trail[node.depth :] = [node.organisation.name]
-        paths[node.organisation.id] = " › ".join(trail)
-    return paths
-
-
-def people_header() -> list[str]:
-    return [
-        _("Organisation"),
-        _("Name"),
-        _("Email address"),
-        _("Profession"),
-        _("County"),
-        _("Course"),
-        _("Version"),
-        _("Enrolled on"),
-        _("Status"),
-        _("Lessons completed"),
-        _("Required lessons"),
-        _("Completed on"),
-        _("Best score (%)"),
-        _("Minutes spent"),
-        _("Certificate code"),
-        _("Certificate status"),
-        _("Certificate expires on"),
-    ]
-
-
-def people_rows(filters: Filters, today: date, language: str) -> Iterator[list]:
-    """One row per enrolment of the people counted, by organisation and name, typed (dates
-    as dates, numbers as numbers); read in batches of BATCH rows."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    scoped = enrolments(filters).subquery()
-    required = (
-        select(Lesson.version_id, func.count().label("required"))
-        .where(Lesson.required.is_(True))
-        .group_by(Lesson.version_id)
-        .subquery()
-    )
-    current = (
-        select(func.max(Certificate.id))
-        .where(Certificate.superseded_by_id.is_(None))
-        .group_by(Certificate.enrolment_id)
-    )
-    query = (
-        select(
-            User.organisation_id,
-            User.full_name,
-            User.email,
-            User.profession,
-            User.county,
-            CourseVersion.title,
-            CourseVersion.label,
-            scoped.c.enrolled_at,
-            scoped.c.completed_at,
-            scoped.c.lessons_completed.label("done"),
-            required.c.required,
-            scoped.c.best_score.label("best"),
-            scoped.c.seconds_on_lessons.label("seconds"),
-            scoped.c.quiz_attempts.label("attempts"),
-            Certificate,
-        )
-        .join(scoped, scoped.c.user_id == User.id)
-        .join(CourseVersion, CourseVersion.id == scoped.c.version_id)
-        .outerjoin(required, required.c.version_id == scoped.c.version_id)
-        .outerjoin(
-            Certificate,
-            (Certificate.enrolment_id == scoped.c.id) & Certificate.id.in_(current),
-        )
-        .order_by(User.organisation_id, User.search_key, User.id, scoped.c.course_id)
-        .execution_options(yield_per=BATCH)
-    )
-    paths = organisation_paths(filters.organisation_id)
-    statuses = {
-        "valid": _("valid"),
-        "expired": _("expired"),
-        "revoked": _("revoked"),
-        "superseded": _("replaced by a newer certificate"),
-    }
-    for row in db.session.execute(query):
-        started = bool(row.done or row.seconds or row.attempts)
-        if row.completed_at is not None:
-            status = _("completed")
-        elif started:
-            status = _("in progress")
-        else:
-            status = _("not started")
-        certificate = row.Certificate
-        yield [
-            paths.get(row.organisation_id, ""),
-            row.full_name,
-            row.email,
-            _label(PROFESSIONS, row.profession),
-            _label(COUNTIES, row.county),
-            row.title.get(language) or next(iter(row.title.values()), ""),
-            row.label,
-            row.enrolled_at.astimezone(zone).date(),
-            status,
-            row.done or 0,
-            row.required or 0,
-            row.completed_at.astimezone(zone).date() if row.completed_at else None,
-            row.best,
-            round((row.seconds or 0) / 60),
-            certificate.code if certificate else None,
-            statuses[certificate.status(today)] if certificate else None,
-            certificate.expires_on if certificate else None,
-        ]
 
 
 def table_rows(report, table: str, language: str) -> tuple[list[str], list[list]]:

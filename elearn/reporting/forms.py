@@ -1,13 +1,20 @@
-"""The dashboard's filters, read from the query string (a GET form: no CSRF token needed)."""
+"""The dashboard's filters, read from the query string (a GET form: no CSRF token needed);
+the read-only API reads the same filters through ``read_filters``."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from wtforms import DateField, SelectField, ValidationError
 from wtforms.validators import DataRequired, Optional
 
+from elearn.courses.models import CourseVersion, VersionStatus
+from elearn.extensions import db
 from elearn.forms import Form, county_choices, from_the_list, options
+from elearn.i18n import current_language
+from elearn.organisations.tree import tree
 from elearn.reference import PROFESSIONS
+from elearn.reporting.scope import Filters
 
 
 class DashboardFilterForm(Form):
@@ -61,6 +68,49 @@ class DashboardFilterForm(Form):
     def validate_until(self, field) -> None:
         if field.data and self.since.data and field.data < self.since.data:
             raise ValidationError(_l("The end date must not be before the start date."))
+
+
+def course_choices() -> list[tuple[int, str]]:
+    """Every course with a published version, titled in its newest version's words."""
+    language = current_language()
+    newest = (
+        select(func.max(CourseVersion.id))
+        .where(CourseVersion.status != VersionStatus.DRAFT)
+        .group_by(CourseVersion.course_id)
+    )
+    rows = db.session.execute(
+        select(CourseVersion.course_id, CourseVersion.title).where(CourseVersion.id.in_(newest))
+    ).all()
+    return sorted(
+        (
+            (course_id, title.get(language) or next(iter(title.values()), ""))
+            for course_id, title in rows
+        ),
+        key=lambda pair: pair[1].casefold(),
+    )
+
+
+def read_filters(args, organisation_id: int) -> tuple[DashboardFilterForm, Filters | None]:
+    """(form, Filters or None) from query-string ``args`` for the dashboard of
+    ``organisation_id``: None when a filter is not valid (the form's errors say why)."""
+    nodes = tree(organisation_id)
+    form = DashboardFilterForm(
+        args,
+        organisations=[(n.organisation.id, "— " * n.depth + n.organisation.name) for n in nodes],
+        courses=course_choices(),
+    )
+    if form.organisation.data is None:
+        form.organisation.data = organisation_id
+    if args and not form.validate():
+        return form, None
+    return form, Filters(
+        organisation_id=form.organisation.data or organisation_id,
+        course_id=form.course.data or None,
+        profession=form.profession.data or None,
+        county=form.county.data or None,
+        start=form.since.data,
+        end=form.until.data,
+    )
 
 
 class PeriodForm(Form):

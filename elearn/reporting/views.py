@@ -8,23 +8,22 @@ from datetime import timedelta
 
 from flask import Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from elearn.access import roles_required
 from elearn.accounts.models import Role, User
 from elearn.audit.services import record
 from elearn.certificates.models import Certificate
 from elearn.certificates.services import today
-from elearn.courses.models import Course, CourseVersion, VersionStatus
+from elearn.courses.models import Course
 from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.organisations.models import Organisation
 from elearn.organisations.services import can_manage
-from elearn.organisations.tree import tree
 from elearn.reference import COUNTIES, PROFESSIONS
-from elearn.reporting import bp, exports, figures
-from elearn.reporting.forms import DashboardFilterForm
+from elearn.reporting import bp, exports, figures, people_export
+from elearn.reporting.forms import course_choices, read_filters
 from elearn.reporting.scope import Filters, enrolments
 
 SORTABLE = {
@@ -51,46 +50,9 @@ def managed_or_404(organisation_id: int) -> Organisation:
     return organisation
 
 
-def _course_choices() -> list[tuple[int, str]]:
-    """Every course with a published version, titled in its newest version's words."""
-    language = current_language()
-    newest = (
-        select(func.max(CourseVersion.id))
-        .where(CourseVersion.status != VersionStatus.DRAFT)
-        .group_by(CourseVersion.course_id)
-    )
-    rows = db.session.execute(
-        select(CourseVersion.course_id, CourseVersion.title).where(CourseVersion.id.in_(newest))
-    ).all()
-    return sorted(
-        (
-            (course_id, title.get(language) or next(iter(title.values()), ""))
-            for course_id, title in rows
-        ),
-        key=lambda pair: pair[1].casefold(),
-    )
-
-
 def _read_filters(organisation: Organisation):
     """(form, Filters or None): None when the filters are not valid (the form says why)."""
-    nodes = tree(organisation.id)
-    form = DashboardFilterForm(
-        request.args,
-        organisations=[(n.organisation.id, "— " * n.depth + n.organisation.name) for n in nodes],
-        courses=_course_choices(),
-    )
-    if form.organisation.data is None:
-        form.organisation.data = organisation.id
-    if request.args and not form.validate():
-        return form, None
-    return form, Filters(
-        organisation_id=form.organisation.data or organisation.id,
-        course_id=form.course.data or None,
-        profession=form.profession.data or None,
-        county=form.county.data or None,
-        start=form.since.data,
-        end=form.until.data,
-    )
+    return read_filters(request.args, organisation.id)
 
 
 @bp.get("/organisations/<int:organisation_id>/dashboard")
@@ -148,7 +110,7 @@ def people(organisation_id: int):
         "reporting/people.html",
         organisation=organisation,
         course=course,
-        title=dict(_course_choices()).get(course.id, course.slug),
+        title=dict(course_choices()).get(course.id, course.slug),
         status=status,
         filters=filters,
         rows=rows[:PEOPLE_LIMIT],
@@ -213,7 +175,8 @@ def export(organisation_id: int):
     )
     db.session.commit()
     if table == "people":
-        header, rows = exports.people_header(), exports.people_rows(filters, today(), language)
+        header = people_export.people_header()
+        rows = people_export.people_rows(filters, today(), language)
     else:
         header, rows = exports.table_rows(_report(filters), table, language)
     name = f"{table}-{organisation.id}-{today().isoformat()}.{kind}"

@@ -1,0 +1,99 @@
+"""The API's JSON documents, built from reporting's figures: whole numbers as integers,
+rates and medians as floats, null where a figure does not apply, dates in ISO 8601."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from elearn.organisations.models import Organisation
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _float(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def organisation(row: Organisation) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "kind": row.kind,
+        "county": row.county,
+        "parent_id": row.parent_id,
+    }
+
+
+def filters(chosen) -> dict:
+    """The filters applied (reporting.scope.Filters), null for those not chosen."""
+    return {
+        "organisation": chosen.organisation_id,
+        "course": chosen.course_id,
+        "profession": chosen.profession,
+        "county": chosen.county,
+        "since": _day(chosen.start),
+        "until": _day(chosen.end),
+    }
+
+
+def course(row) -> dict:
+    """One course's figures (reporting.figures.CourseFigures); docs/reporting.md defines
+    each. The completion rate is a fraction from 0 to 1, not a percentage."""
+    return {
+        "course_id": row.course_id,
+        "title": dict(row.title),
+        "enrolled": row.enrolled,
+        "not_started": row.not_started,
+        "in_progress": row.in_progress,
+        "completed": row.completed,
+        "completion_rate": _float(row.completion_rate),
+        "valid_certificates": row.valid_certificates,
+        "expiring_certificates": row.expiring_certificates,
+        "median_days_to_complete": _float(row.median_days_to_complete),
+        "median_minutes_spent": _float(row.median_minutes_spent),
+        "average_best_score": _float(row.average_best_score),
+    }
+
+
+def breakdown(row) -> dict:
+    """One row of a breakdown (reporting.figures.Breakdown)."""
+    return {
+        "key": row.key,
+        "label": row.label,
+        "enrolled": row.enrolled,
+        "completed": row.completed,
+        "completion_rate": _float(row.completion_rate),
+    }
+
+
+def month(value: str, count: int) -> dict:
+    return {"month": value, "completed": count}
+
+
+def person(record, paths: dict[int, str]) -> dict:
+    """One enrolment of a counted person (reporting.people_export.PersonRecord): the people
+    export's columns, with codes where the file has translated labels."""
+    return {
+        "user_id": record.user_id,
+        "organisation_id": record.organisation_id,
+        "organisation_path": paths.get(record.organisation_id, ""),
+        "name": record.full_name,
+        "email": record.email,
+        "profession": record.profession,
+        "county": record.county,
+        "course_id": record.course_id,
+        "course_title": dict(record.title),
+        "version": record.version,
+        "enrolled_on": _day(record.enrolled_on),
+        "status": record.status,
+        "lessons_completed": record.lessons_completed,
+        "required_lessons": record.required_lessons,
+        "completed_on": _day(record.completed_on),
+        "best_score": _float(record.best_score),
+        "minutes_spent": record.minutes_spent,
+        "certificate_code": record.certificate_code,
+        "certificate_status": record.certificate_status,
+        "certificate_expires_on": _day(record.certificate_expires_on),
+    }
