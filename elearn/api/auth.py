@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from elearn.access import token_required
 from elearn.api import errors, services
 from elearn.database import utcnow
-from elearn.extensions import db
+from elearn.extensions import db, limiter
 
 
 def bearer_secret() -> str | None:
@@ -53,3 +53,5 @@ def authenticate() -> None:
 
 
 api_token = token_required(authenticate)
+# One budget per token across every route of the API (a limit per route would multiply it).
+api_limit = limiter.shared_limit(rate_limit, scope="api", key_func=rate_key)

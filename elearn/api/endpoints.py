@@ -16,11 +16,11 @@ from werkzeug.exceptions import HTTPException
 from elearn.access import public
 from elearn.accounts.models import User
 from elearn.api import bp, documents, errors, openapi, services
-from elearn.api.auth import api_token, rate_key, rate_limit
+from elearn.api.auth import api_limit, api_token
 from elearn.api.openapi import DIMENSIONS
 from elearn.certificates.services import today
 from elearn.database import utcnow
-from elearn.extensions import db, limiter
+from elearn.extensions import db
 from elearn.reference import COUNTIES, PROFESSIONS
 from elearn.reporting import figures, people_export
 from elearn.reporting.forms import read_filters
@@ -59,7 +59,7 @@ def openapi_document():
 
 @bp.get("/organisations")
 @api_token
-@limiter.limit(rate_limit, key_func=rate_key)
+@api_limit
 def list_organisations():
     """The organisations the token reaches today, each with everything below it."""
     _refuse_unknown(frozenset())
@@ -69,7 +69,7 @@ def list_organisations():
 
 @bp.get("/organisations/<int:organisation_id>/figures")
 @api_token
-@limiter.limit(rate_limit, key_func=rate_key)
+@api_limit
 def course_figures(organisation_id: int):
     """The dashboard's table by course, and the number of people counted."""
     organisation, filters = _scope(organisation_id, FILTERS)
@@ -84,7 +84,7 @@ def course_figures(organisation_id: int):
 
 @bp.get("/organisations/<int:organisation_id>/breakdowns/<dimension>")
 @api_token
-@limiter.limit(rate_limit, key_func=rate_key)
+@api_limit
 def breakdown(organisation_id: int, dimension: str):
     """Enrolled and completed by sub-organisation, profession or county; completions by
     month."""
@@ -105,7 +105,7 @@ def breakdown(organisation_id: int, dimension: str):
 
 @bp.get("/organisations/<int:organisation_id>/people")
 @api_token
-@limiter.limit(rate_limit, key_func=rate_key)
+@api_limit
 def people(organisation_id: int):
     """The people export's rows (one per enrolment of the people counted), a page at a time."""
     organisation, filters = _scope(organisation_id, FILTERS | PAGING)

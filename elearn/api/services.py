@@ -195,11 +195,12 @@ def reachable_roots(token: ApiToken, owner: User) -> list[Organisation]:
 
 
 def reached(roots: list[Organisation], organisation_id: int) -> Organisation | None:
-    """The organisation if it is one of ``roots`` or below one of them, else None."""
-    if not roots:
-        return None
-    below = or_(*(Organisation.id.in_(tree.subtree_ids(root.id)) for root in roots))
-    return db.session.scalar(select(Organisation).where(Organisation.id == organisation_id, below))
+    """The organisation if it is one of ``roots`` or below one of them, else None (a query
+    per root; a token names few)."""
+    for root in roots:
+        if root.id == organisation_id or tree.is_within(organisation_id, root.id):
+            return db.session.get(Organisation, organisation_id)
+    return None
 
 
 def reached_tree(roots: list[Organisation]) -> list[tree.Node]:

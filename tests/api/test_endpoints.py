@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 from elearn.accounts.models import Role, RoleAssignment, User
 from elearn.api.models import ApiToken
 from elearn.audit.models import AuditEvent
+from elearn.courses.models import CourseVersion
 from elearn.database import utcnow
 from elearn.extensions import db
+from elearn.learning.models import Enrolment
 from elearn.organisations.models import Organisation
 from tests.api.conftest import bearer, token_for
-from tests.conftest import sign_in
+from tests.conftest import count_queries, sign_in
 from tests.learning.conftest import course  # noqa: F401 - the published test course
 from tests.reporting.conftest import county, place  # noqa: F401 - the county tree fixture
 
@@ -244,9 +246,11 @@ def test_each_token_has_its_own_rate_limit(app, make, manager, school):
     first = token_for(app, manager, [school], name="One")
     second = token_for(app, manager, [school], name="Two")
     client = app.test_client()
-    for _ in range(2):
-        assert client.get(f"{API}/organisations", headers=bearer(first)).status_code == 200
-    response = client.get(f"{API}/organisations", headers=bearer(first))
+    assert client.get(f"{API}/organisations", headers=bearer(first)).status_code == 200
+    figures = f"{API}/organisations/{school}/figures"
+    assert client.get(figures, headers=bearer(first)).status_code == 200
+    # One budget across the API's routes, not one per route.
+    response = client.get(f"{API}/organisations/{school}/people", headers=bearer(first))
     assert response.status_code == 429 and response.is_json
     assert response.get_json()["error"] == "too_many_requests"
     assert client.get(f"{API}/organisations", headers=bearer(second)).status_code == 200
@@ -271,3 +275,51 @@ def test_an_erased_organisation_scope_goes_with_the_organisation(app, make, mana
         token = db.session.scalar(select(ApiToken))
         assert [organisation.id for organisation in token.organisations] == [school]
         assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+
+
+def test_a_token_for_two_organisations_reaches_both_trees(app, make, manager, school):
+    administrator = make.user(roles=(Role.LEARNER, Role.ADMIN))
+    other = make.organisation(name="Liceul Teoretic Beiuș")
+    below_other = make.organisation(name="Grădinița Beiuș")
+    place(app, below_other, other)
+    third = make.organisation(name="Școala de Arte Oradea")
+    secret = token_for(app, administrator, [school, other])
+    client = app.test_client()
+    listed = client.get(f"{API}/organisations", headers=bearer(secret)).get_json()
+    assert {row["id"] for row in listed["organisations"]} == {school, other, below_other}
+    for reached in (school, other, below_other):
+        response = client.get(f"{API}/organisations/{reached}/figures", headers=bearer(secret))
+        assert response.status_code == 200, reached
+    response = client.get(f"{API}/organisations/{third}/figures", headers=bearer(secret))
+    assert response.status_code == 404
+
+
+def test_the_apis_queries_do_not_grow_with_the_people(app, make, manager, school, course):  # noqa: F811
+    secret = token_for(app, manager, [school])
+    client = app.test_client()
+
+    def enrol_more(count: int) -> None:
+        with app.app_context():
+            version = db.session.get(CourseVersion, course)
+            for _ in range(count):
+                person = make.user(organisation_id=school)
+                db.session.add(
+                    Enrolment(user_id=person.id, course_id=version.course_id, version_id=course)
+                )
+            db.session.commit()
+
+    def queries() -> list[int]:
+        return [
+            count_queries(app, lambda path=path: client.get(path, headers=bearer(secret)))
+            for path in (
+                f"{API}/organisations/{school}/figures",
+                f"{API}/organisations/{school}/breakdowns/organisations",
+                f"{API}/organisations/{school}/people",
+            )
+        ]
+
+    enrol_more(2)
+    client.get(f"{API}/organisations", headers=bearer(secret))  # its use noted: no more writes
+    before = queries()
+    enrol_more(8)
+    assert queries() == before
