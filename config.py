@@ -155,6 +155,18 @@ class Config:
             "VERIFY_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour"
         )
 
+        # Reports: the memory PostgreSQL may use per sort or hash in a dashboard's statement
+        # (SET LOCAL, that transaction only; elearn/reporting/figures.py).
+        self.REPORTING_WORK_MEM = _env("REPORTING_WORK_MEM", "64MB")
+        # How long a dashboard's figures are kept and shown again (0: computed on every view).
+        # The page says when they were computed. Kept in Redis when there is one, shared by
+        # every worker; otherwise in each process's memory.
+        self.REPORTING_CACHE_SECONDS = _env_int("REPORTING_CACHE_SECONDS", 300)
+        self.CACHE_TYPE = "RedisCache" if redis_url else "SimpleCache"
+        self.CACHE_REDIS_URL = redis_url
+        self.CACHE_KEY_PREFIX = "elearn-cache:"
+        self.CACHE_DEFAULT_TIMEOUT = 300
+
         # Mail. Without a server, messages go to the console (development only).
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 587)
@@ -259,6 +271,10 @@ class TestingConfig(Config):
                 _TESTING_KEY.append(new_private_pem())
             self.CREDENTIAL_SIGNING_KEY = _TESTING_KEY[0]
         self.MAIL_BACKEND = "locmem"
+        # Figures computed on every view, so that a test sees what it just wrote; the tests
+        # of the cache itself switch it on.
+        self.REPORTING_CACHE_SECONDS = 0
+        self.CACHE_TYPE = "SimpleCache"
         # Servers send mail once the response has gone (WSGI close); the test client does not
         # close responses, so in tests it goes as soon as the response is finished.
         self.MAIL_AFTER_CLOSE = False

@@ -51,7 +51,7 @@ def register_extensions(app: Flask) -> None:
     from elearn import i18n, storage
     from elearn import mail as deferred_mail
     from elearn.accounts import login
-    from elearn.extensions import csrf, db, limiter, mail, migrate
+    from elearn.extensions import cache, csrf, db, limiter, mail, migrate
     from elearn.security import refuse_nul_characters
 
     db.init_app(app)
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     deferred_mail.init_app(app)  # messages go out after the response
     limiter.init_app(app)
+    cache.init_app(app)
     login.init_app(app)
 
 

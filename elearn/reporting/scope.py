@@ -58,7 +58,11 @@ def people(filters: Filters) -> Select:
 
 def enrolments(filters: Filters) -> Select:
     """A SELECT of the counted people's enrolments (the course and period filters applied)."""
-    query = select(Enrolment).where(Enrolment.user_id.in_(people(filters)))
+    return narrowed(select(Enrolment).where(Enrolment.user_id.in_(people(filters))), filters)
+
+
+def narrowed(query: Select, filters: Filters) -> Select:
+    """``query`` over enrolments with the course and period filters applied."""
     if filters.course_id:
         query = query.where(Enrolment.course_id == filters.course_id)
     if filters.start:
