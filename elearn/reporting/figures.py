@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import (
     Float,
     String,
@@ -20,7 +19,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.sql import ColumnElement
@@ -33,7 +31,7 @@ from elearn.extensions import db
 from elearn.learning.models import Enrolment
 from elearn.organisations.models import Organisation
 from elearn.organisations.tree import tree
-from elearn.reporting.scope import Filters, narrowed, people
+from elearn.reporting.scope import Filters, narrowed, people, roomy_transaction
 
 EXPIRING_DAYS = 60
 
@@ -114,7 +112,7 @@ def dashboard(
     whatever the number of people, courses or organisations. ``labels`` names the values of
     the "profession" and "county" breakdowns."""
     labels = labels or {}
-    _roomy()
+    roomy_transaction()
     grouped: dict[str, list[tuple]] = {}
     for kind, key, first, second, third, mean in db.session.execute(_one_pass(filters, today)):
         grouped.setdefault(kind, []).append((key, first, second, third, mean))
@@ -127,17 +125,6 @@ def dashboard(
         by_county=_labelled(grouped.get("county", []), labels.get("county", {})),
         by_month=[(key, first) for key, first, *_rest in months_seen],
     )
-
-
-def _roomy() -> None:
-    """On PostgreSQL, give this transaction's aggregates the memory to sort and hash in RAM
-    (the default 4 MB spills a county's enrolments to disk) and no JIT compilation (it cost
-    more than it saved: about 100 ms per statement at 100,000 people). Both end with the
-    transaction (SET LOCAL)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        work_mem = current_app.config["REPORTING_WORK_MEM"]
-        db.session.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": work_mem})
-        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def _one_pass(filters: Filters, today: date):
