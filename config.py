@@ -199,6 +199,16 @@ class Config:
         # and how many days before expiry a learner may renew.
         self.CERTIFICATE_REMINDER_DAYS = _env_days("CERTIFICATE_REMINDER_DAYS", "60,30,7")
         self.RECERTIFICATION_WINDOW_DAYS = _env_int("RECERTIFICATION_WINDOW_DAYS", 90)
+        # Managers' weekly digest, also sent by `elearn notify`: from this ISO weekday (1 is
+        # Monday, 0 switches the digest off) at this hour, local time (ELEARN_TIMEZONE).
+        self.REPORT_DIGEST_WEEKDAY = _env_int("REPORT_DIGEST_WEEKDAY", 1)
+        if not 0 <= self.REPORT_DIGEST_WEEKDAY <= 7:
+            raise ConfigurationError(
+                "REPORT_DIGEST_WEEKDAY must be 1 (Monday) to 7 (Sunday), or 0 for no digest."
+            )
+        self.REPORT_DIGEST_HOUR = _env_int("REPORT_DIGEST_HOUR", 7)
+        if not 0 <= self.REPORT_DIGEST_HOUR <= 23:
+            raise ConfigurationError("REPORT_DIGEST_HOUR must be an hour from 0 to 23.")
         # Open Badges credentials are signed with this Ed25519 key (PEM; "\n" may stand for the
         # line breaks); keys retired from signing stay published so old credentials verify.
         self.CREDENTIAL_SIGNING_KEY = _pem(_env("CREDENTIAL_SIGNING_KEY"))

@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.quizzes.views import bp as quizzes_bp
     from elearn.reporting import bp as reporting_bp
     from elearn.reporting import course_views as _course  # noqa: F401 - routes on its bp
+    from elearn.reporting import digest as _digest  # noqa: F401 - its table; forgets the erased
     from elearn.reporting import donor_views as _donor  # noqa: F401 - routes on its bp
     from elearn.reporting import views as _reporting  # noqa: F401 - routes on its bp
     from elearn.users.views import bp as users_bp

@@ -92,6 +92,7 @@ def personal_data(user: User) -> dict[str, object]:
             "profession": user.profession,
             "county": user.county,
             "preferred_language": user.preferred_language,
+            "weekly_digest": user.weekly_digest,
             "created_at": _iso(user.created_at),
             "last_sign_in_at": _iso(user.last_sign_in_at),
             "deactivated_at": _iso(user.deactivated_at),
