@@ -183,11 +183,12 @@ def build_digest(organisation_id: int, when: Schedule, today: date) -> Digest:
     (elearn/reporting/figures.py, the same definitions) and what changed in the seven days
     reported on; a fixed number of queries whatever the data."""
     filters = Filters(organisation_id=organisation_id)
+    report = figures.dashboard(filters, today)  # live: not the dashboard's few-minute cache
     digest = Digest(
         organisation=db.session.get(Organisation, organisation_id),
         schedule=when,
-        members=figures.members(filters),
-        courses=figures.course_figures(filters, today),
+        members=report.members,
+        courses=report.courses,
         join_requests=join_requests(organisation_id),
     )
     if digest.courses:
