@@ -35,6 +35,7 @@ def create_app(config: str | Config | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_hooks(app)
     register_commands(app)
+    register_subscriptions(app)
     return app
 
 
@@ -51,7 +52,7 @@ def register_extensions(app: Flask) -> None:
     from elearn import i18n, storage
     from elearn import mail as deferred_mail
     from elearn.accounts import login
-    from elearn.extensions import cache, csrf, db, limiter, mail, migrate
+    from elearn.extensions import babel, cache, csrf, db, limiter, mail, migrate
     from elearn.security import refuse_nul_characters
 
     db.init_app(app)
@@ -62,7 +63,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, babel)
     mail.init_app(app)
     deferred_mail.init_app(app)  # messages go out after the response
     limiter.init_app(app)
@@ -140,3 +141,12 @@ def register_commands(app: Flask) -> None:
     from elearn.commands import init_app
 
     init_app(app)
+
+
+def register_subscriptions(app: Flask) -> None:
+    """Features react to the events of the features below them (elearn/events.py)."""
+    from elearn.certificates.subscriptions import init_app as certificates
+    from elearn.quizzes.subscriptions import init_app as quizzes
+
+    quizzes(app)
+    certificates(app)
