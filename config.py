@@ -158,6 +158,18 @@ class Config:
         # minute and a full people download, not for hammering the database.
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "60 per minute; 1000 per hour")
 
+        # Reports: the memory PostgreSQL may use per sort or hash in a dashboard's statement
+        # (SET LOCAL, that transaction only; elearn/reporting/figures.py).
+        self.REPORTING_WORK_MEM = _env("REPORTING_WORK_MEM", "64MB")
+        # How long a dashboard's figures are kept and shown again (0: computed on every view).
+        # The page says when they were computed. Kept in Redis when there is one, shared by
+        # every worker; otherwise in each process's memory.
+        self.REPORTING_CACHE_SECONDS = _env_int("REPORTING_CACHE_SECONDS", 300)
+        self.CACHE_TYPE = "RedisCache" if redis_url else "SimpleCache"
+        self.CACHE_REDIS_URL = redis_url
+        self.CACHE_KEY_PREFIX = "elearn-cache:"
+        self.CACHE_DEFAULT_TIMEOUT = 300
+
         # Mail. Without a server, messages go to the console (development only).
         self.MAIL_SERVER = _env("MAIL_SERVER")
         self.MAIL_PORT = _env_int("MAIL_PORT", 587)
@@ -190,6 +202,16 @@ class Config:
         # and how many days before expiry a learner may renew.
         self.CERTIFICATE_REMINDER_DAYS = _env_days("CERTIFICATE_REMINDER_DAYS", "60,30,7")
         self.RECERTIFICATION_WINDOW_DAYS = _env_int("RECERTIFICATION_WINDOW_DAYS", 90)
+        # Managers' weekly digest, also sent by `elearn notify`: from this ISO weekday (1 is
+        # Monday, 0 switches the digest off) at this hour, local time (ELEARN_TIMEZONE).
+        self.REPORT_DIGEST_WEEKDAY = _env_int("REPORT_DIGEST_WEEKDAY", 1)
+        if not 0 <= self.REPORT_DIGEST_WEEKDAY <= 7:
+            raise ConfigurationError(
+                "REPORT_DIGEST_WEEKDAY must be 1 (Monday) to 7 (Sunday), or 0 for no digest."
+            )
+        self.REPORT_DIGEST_HOUR = _env_int("REPORT_DIGEST_HOUR", 7)
+        if not 0 <= self.REPORT_DIGEST_HOUR <= 23:
+            raise ConfigurationError("REPORT_DIGEST_HOUR must be an hour from 0 to 23.")
         # Open Badges credentials are signed with this Ed25519 key (PEM; "\n" may stand for the
         # line breaks); keys retired from signing stay published so old credentials verify.
         self.CREDENTIAL_SIGNING_KEY = _pem(_env("CREDENTIAL_SIGNING_KEY"))
@@ -262,6 +284,10 @@ class TestingConfig(Config):
                 _TESTING_KEY.append(new_private_pem())
             self.CREDENTIAL_SIGNING_KEY = _TESTING_KEY[0]
         self.MAIL_BACKEND = "locmem"
+        # Figures computed on every view, so that a test sees what it just wrote; the tests
+        # of the cache itself switch it on.
+        self.REPORTING_CACHE_SECONDS = 0
+        self.CACHE_TYPE = "SimpleCache"
         # Servers send mail once the response has gone (WSGI close); the test client does not
         # close responses, so in tests it goes as soon as the response is finished.
         self.MAIL_AFTER_CLOSE = False

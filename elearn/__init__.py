@@ -35,6 +35,7 @@ def create_app(config: str | Config | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_hooks(app)
     register_commands(app)
+    register_subscriptions(app)
     return app
 
 
@@ -51,7 +52,7 @@ def register_extensions(app: Flask) -> None:
     from elearn import i18n, storage
     from elearn import mail as deferred_mail
     from elearn.accounts import login
-    from elearn.extensions import csrf, db, limiter, mail, migrate
+    from elearn.extensions import babel, cache, csrf, db, limiter, mail, migrate
     from elearn.security import refuse_nul_characters
 
     db.init_app(app)
@@ -62,10 +63,11 @@ def register_extensions(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, babel)
     mail.init_app(app)
     deferred_mail.init_app(app)  # messages go out after the response
     limiter.init_app(app)
+    cache.init_app(app)
     login.init_app(app)
 
 
@@ -97,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.quizzes.views import bp as quizzes_bp
     from elearn.reporting import bp as reporting_bp
     from elearn.reporting import course_views as _course  # noqa: F401 - routes on its bp
+    from elearn.reporting import digest as _digest  # noqa: F401 - its table; forgets the erased
     from elearn.reporting import donor_views as _donor  # noqa: F401 - routes on its bp
     from elearn.reporting import views as _reporting  # noqa: F401 - routes on its bp
     from elearn.users.views import bp as users_bp
@@ -147,3 +150,14 @@ def register_commands(app: Flask) -> None:
     from elearn.commands import init_app
 
     init_app(app)
+
+
+def register_subscriptions(app: Flask) -> None:
+    """Features react to the events of the features below them (elearn/events.py)."""
+    from elearn.api.subscriptions import init_app as api
+    from elearn.certificates.subscriptions import init_app as certificates
+    from elearn.quizzes.subscriptions import init_app as quizzes
+
+    quizzes(app)
+    certificates(app)
+    api(app)

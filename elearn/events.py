@@ -7,6 +7,32 @@ from blinker import Namespace
 
 _events = Namespace()
 
+# Each feature connects its receivers in its init_app (elearn/<feature>/subscriptions.py),
+# for any sender; the connection is process-wide, and connecting again changes nothing.
+
+# Sent by elearn/learning the moment an enrolment meets its last requirement, inside that
+# transaction, with the enrolment as sender and ``enrolment_id``, ``user_id``, ``course_id``,
+# ``version_id`` (the version it was completed on) and ``completed_at``. Certificates issue
+# the course's certificate.
+course_completed = _events.signal("course-completed")
+
+# Sent by elearn/learning when it works out progress or completion, with ``enrolment_ids``;
+# each receiver returns {enrolment id: [elearn.learning.completion.QuizPass, ...]}, the passed
+# attempts of those enrolments, which learning judges. Quizzes answer: they build on learning,
+# so learning cannot read their attempts itself.
+quiz_passes_requested = _events.signal("quiz-passes-requested")
+
+# Sent by elearn/quizzes when an attempt is graded as passed, after learning has checked the
+# course's completion, inside that transaction, with the attempt as sender and
+# ``attempt_id``, ``enrolment_id``, ``quiz_key``, ``round`` and ``passed_at``. Certificates
+# renew a certificate when it is the renewal quiz of a renewal round.
+quiz_passed = _events.signal("quiz-passed")
+
+# Sent by elearn/learning when it counts enrolments' summaries again from their rows (after a
+# bulk removal, or for generated data), inside the transaction, with ``enrolment_ids`` (None:
+# every enrolment). Quizzes count theirs again: attempts started and the best score.
+summaries_recounted = _events.signal("summaries-recounted")
+
 # Sent by elearn/privacy when a person erases their account, inside the erasing transaction,
 # with ``user_id`` and ``certificate_ids`` (their certificates, kept without the name).
 person_erased = _events.signal("person-erased")

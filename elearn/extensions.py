@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -38,3 +39,4 @@ csrf = CSRFProtect()
 babel = CatalogBabel()
 mail = Mail()
 limiter = Limiter(key_func=get_remote_address)
+cache = Cache()

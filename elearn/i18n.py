@@ -120,10 +120,9 @@ def local_date(value: datetime | None, format: str = "short") -> str:
     return format_date(value, format)
 
 
-def init_app(app) -> None:
-    """Bind Flask-Babel and the template helpers to the app."""
-    from elearn.extensions import babel
-
+def init_app(app, babel: Babel) -> None:
+    """Bind Flask-Babel (``babel``, made unbound in elearn/extensions.py, which builds it
+    from this module) and the template helpers to the app."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date

@@ -31,7 +31,7 @@ from elearn.extensions import db
 from elearn.mfa import services as mfa
 from elearn.mfa.models import SecondFactor
 from elearn.organisations import services as organisations
-from elearn.privacy.services import accept_notice
+from elearn.privacy.notice import accept_notice
 
 PASSWORD = "plum orchard violin 42"
 

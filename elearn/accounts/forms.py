@@ -84,7 +84,21 @@ class RegistrationForm(_NewPasswordMixin, ProfileFieldsForm):
 
 
 class ProfileForm(ProfileFieldsForm):
+    # Only managers get the weekly digest (elearn/reporting/digest.py); for anyone else the
+    # field is removed, and their setting is left as it is.
+    weekly_digest = BooleanField(
+        _l("Send me a weekly summary of my organisation by email"),
+        description=_l(
+            "Every week: completion by course for your organisation and those below it, and "
+            "what changed in the week (counts only, no names)."
+        ),
+    )
     submit = SubmitField(_l("Save changes"))
+
+    def __init__(self, *args, manager: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not manager:
+            del self.weekly_digest
 
 
 class SignInForm(Form):

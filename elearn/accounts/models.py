@@ -53,6 +53,9 @@ class User(UserMixin, db.Model):
     # Set when the person erased their account; the row stays, stripped of personal data, so
     # that aggregate statistics keep counting it.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Managers get a weekly email with their organisation's figures unless they untick this
+    # on their profile (elearn/reporting/digest.py); it means nothing for other roles.
+    weekly_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     role_assignments: Mapped[list[RoleAssignment]] = relationship(

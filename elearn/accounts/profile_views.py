@@ -9,6 +9,7 @@ from flask_login import current_user
 from elearn.access import public, signed_in
 from elearn.accounts import bp, emails, services
 from elearn.accounts.forms import ChangeEmailForm, ChangePasswordForm, ProfileForm
+from elearn.accounts.models import Role
 from elearn.accounts.services import TokenProblem
 from elearn.accounts.views import profile_fields, start_session
 from elearn.errors import DomainError
@@ -20,12 +21,13 @@ from elearn.mfa.services import has_second_factor
 @bp.route("/account", methods=["GET", "POST"])
 @signed_in
 def profile():
-    form = ProfileForm(obj=current_user)
+    form = ProfileForm(obj=current_user, manager=current_user.has_role(Role.MANAGER))
     if not form.is_submitted():
         form.organisation_id.data = current_user.organisation_id or 0
     if form.validate_on_submit():
+        digest = form.weekly_digest.data if "weekly_digest" in form else None
         try:
-            services.update_profile(current_user, **profile_fields(form))
+            services.update_profile(current_user, **profile_fields(form), weekly_digest=digest)
         except DomainError as error:
             show_domain_error(form, error)
         else:

@@ -158,12 +158,16 @@ def update_profile(
     county: str,
     preferred_language: str,
     organisation_id: int | None,
+    weekly_digest: bool | None = None,
 ) -> None:
-    """Save a person's own profile; a new organisation is a new membership request."""
+    """Save a person's own profile; a new organisation is a new membership request.
+    ``weekly_digest`` (None: unchanged) is whether a manager gets the weekly digest."""
     user.full_name = full_name
     user.profession = profession
     user.county = county
     user.preferred_language = preferred_language
+    if weekly_digest is not None:
+        user.weekly_digest = weekly_digest
     change_membership(user, organisation_id)
     db.session.flush()
 

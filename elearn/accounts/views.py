@@ -26,7 +26,7 @@ from elearn.extensions import db, limiter
 from elearn.forms import show_domain_error
 from elearn.i18n import current_language
 from elearn.mfa.services import has_second_factor, verify
-from elearn.privacy.services import accept_notice
+from elearn.privacy.notice import accept_notice
 from elearn.security import is_safe_redirect
 
 # A password accepted for an account with a second factor waits this long for the code.

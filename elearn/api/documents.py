@@ -72,28 +72,14 @@ def month(value: str, count: int) -> dict:
     return {"month": value, "completed": count}
 
 
-def person(record, paths: dict[int, str]) -> dict:
-    """One enrolment of a counted person (reporting.people_export.PersonRecord): the people
-    export's columns, with codes where the file has translated labels."""
+def person(record: dict, paths: dict[int, str]) -> dict:
+    """One enrolment of a counted person (reporting.people_export.people_records): the
+    people export's columns, with codes where the file has translated labels."""
     return {
-        "user_id": record.user_id,
-        "organisation_id": record.organisation_id,
-        "organisation_path": paths.get(record.organisation_id, ""),
-        "name": record.full_name,
-        "email": record.email,
-        "profession": record.profession,
-        "county": record.county,
-        "course_id": record.course_id,
-        "course_title": dict(record.title),
-        "version": record.version,
-        "enrolled_on": _day(record.enrolled_on),
-        "status": record.status,
-        "lessons_completed": record.lessons_completed,
-        "required_lessons": record.required_lessons,
-        "completed_on": _day(record.completed_on),
-        "best_score": _float(record.best_score),
-        "minutes_spent": record.minutes_spent,
-        "certificate_code": record.certificate_code,
-        "certificate_status": record.certificate_status,
-        "certificate_expires_on": _day(record.certificate_expires_on),
+        **record,
+        "organisation_path": paths.get(record["organisation_id"], ""),
+        "enrolled_on": _day(record["enrolled_on"]),
+        "completed_on": _day(record["completed_on"]),
+        "best_score": _float(record["best_score"]),
+        "certificate_expires_on": _day(record["certificate_expires_on"]),
     }

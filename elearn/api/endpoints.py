@@ -14,17 +14,18 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from elearn.access import public
-from elearn.accounts.models import User
 from elearn.api import bp, documents, errors, openapi, services
 from elearn.api.auth import api_limit, api_token
 from elearn.api.openapi import DIMENSIONS
 from elearn.certificates.services import today
 from elearn.database import utcnow
 from elearn.extensions import db
+from elearn.i18n import current_language
 from elearn.reference import COUNTIES, PROFESSIONS
 from elearn.reporting import figures, people_export
 from elearn.reporting.forms import read_filters
 from elearn.reporting.scope import enrolments
+from elearn.reporting.snapshots import kept_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +75,11 @@ def course_figures(organisation_id: int):
     """The dashboard's table by course, and the number of people counted."""
     organisation, filters = _scope(organisation_id, FILTERS)
     day = today()
-    rows = figures.course_figures(filters, day)
+    report = _report(filters, day)
     return jsonify(
-        **_head(organisation, filters, day),
-        members=figures.members(filters),
-        courses=[documents.course(row) for row in rows],
+        **_head(organisation, filters, day, report.computed_at),
+        members=report.members,
+        courses=[documents.course(row) for row in report.courses],
     )
 
 
@@ -91,16 +92,27 @@ def breakdown(organisation_id: int, dimension: str):
     organisation, filters = _scope(organisation_id, FILTERS)
     if dimension not in DIMENSIONS:
         errors.refuse(404, f"No breakdown {dimension!r}; there are: {', '.join(DIMENSIONS)}.")
+    day = today()
+    report = _report(filters, day)
     if dimension == "months":
-        rows = [documents.month(*pair) for pair in figures.completions_by_month(filters)]
+        rows = [documents.month(*pair) for pair in report.by_month]
     else:
         found = {
-            "organisations": lambda: figures.by_sub_organisation(filters),
-            "professions": lambda: figures.by_dimension(filters, User.profession, PROFESSIONS),
-            "counties": lambda: figures.by_dimension(filters, User.county, COUNTIES),
-        }[dimension]()
+            "organisations": report.by_organisation,
+            "professions": report.by_profession,
+            "counties": report.by_county,
+        }[dimension]
         rows = [documents.breakdown(row) for row in found]
-    return jsonify(**_head(organisation, filters, today()), dimension=dimension, rows=rows)
+    return jsonify(
+        **_head(organisation, filters, day, report.computed_at), dimension=dimension, rows=rows
+    )
+
+
+def _report(filters, day) -> figures.Dashboard:
+    """The dashboard's own figures: the same statement, and the same few minutes' copy the
+    page shows (REPORTING_CACHE_SECONDS), labelled in the language asked for."""
+    labels = {"profession": PROFESSIONS, "county": COUNTIES}
+    return kept_dashboard(filters, day, current_language(), labels)
 
 
 @bp.get("/organisations/<int:organisation_id>/people")
@@ -119,7 +131,7 @@ def people(organisation_id: int):
     paths = people_export.organisation_paths(filters.organisation_id)
     more = page * per_page < total
     return jsonify(
-        **_head(organisation, filters, day),
+        **_head(organisation, filters, day, utcnow()),
         page=page,
         per_page=per_page,
         total=total,
@@ -172,10 +184,10 @@ def _whole_number(name: str, default: int, *, maximum: int) -> int:
     return int(raw)
 
 
-def _head(organisation, filters, day) -> dict:
+def _head(organisation, filters, day, computed_at) -> dict:
     return {
         "organisation": documents.organisation(organisation),
         "filters": documents.filters(filters),
-        "computed_at": utcnow().isoformat(),
+        "computed_at": computed_at.isoformat(),
         "today": day.isoformat(),
     }

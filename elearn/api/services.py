@@ -24,7 +24,6 @@ from elearn.api.models import ApiToken
 from elearn.audit.services import record
 from elearn.database import utcnow
 from elearn.errors import DomainError
-from elearn.events import person_erased, personal_data_requested
 from elearn.extensions import db
 from elearn.mfa.services import needs_second_factor
 from elearn.organisations import tree
@@ -243,13 +242,11 @@ def touch(token: ApiToken, now: datetime, **details) -> None:
         )
 
 
-@person_erased.connect
 def forget_tokens(_user, *, user_id: int, **_details) -> None:
     """Erasure deletes the person's tokens (their scopes go with them)."""
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
 
 
-@personal_data_requested.connect
 def tokens_in_download(user, **_details) -> dict:
     """The person's tokens for their data download: names, organisations and dates; never a
     secret or its hash."""

@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from elearn.certificates import codes, keys, services
-from elearn.certificates.models import Certificate
+from elearn.certificates.models import STATUS_LIST_BITS, Certificate
 from elearn.courses.models import Course
 from elearn.extensions import db
 from elearn.links import external_url
@@ -32,7 +32,6 @@ CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-STATUS_LIST_BITS = 131_072  # the Bitstring Status List's minimum: 16 KB, for herd privacy
 
 
 def _iso(moment: datetime) -> str:

@@ -32,14 +32,13 @@ from elearn.certificates.models import (
 from elearn.certificates.views import bp, course_title_of
 from elearn.extensions import db
 from elearn.i18n import current_language
+from elearn.organisations.models import Organisation
+from elearn.organisations.services import can_manage
 
 # Managers: their organisation's certificates, and bulk export ----------------------------------
 
 
 def _managed_organisation(organisation_id: int):
-    from elearn.organisations.models import Organisation
-    from elearn.organisations.services import can_manage
-
     organisation = db.session.get(Organisation, organisation_id) or abort(404)
     if not can_manage(current_user, organisation.id):
         abort(403)

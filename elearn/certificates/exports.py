@@ -27,7 +27,6 @@ from elearn.audit.services import record
 from elearn.certificates import services
 from elearn.certificates.models import Certificate, CertificateExport
 from elearn.database import utcnow
-from elearn.events import person_erased
 from elearn.extensions import db
 from elearn.text import spreadsheet_cell as _cell
 
@@ -199,7 +198,6 @@ def register(ids: list[int], language: str) -> bytes:
     return ("\ufeff" + output.getvalue()).encode("utf-8")
 
 
-@person_erased.connect
 def forget_erased_holder(_user, *, user_id: int, certificate_ids: list[int]) -> None:
     """An erased person leaves every export: each one that holds a certificate of theirs
     drops it and is built again, and its old zip (names and PDFs) is deleted once the erasure

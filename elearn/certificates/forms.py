@@ -9,6 +9,7 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
 from wtforms.validators import URL, InputRequired, Length, Optional, Regexp, ValidationError
 
+from elearn.certificates.services import REVOCATION_REASONS
 from elearn.forms import Form, from_the_list, normalise_name, options
 from elearn.i18n import LANGUAGES
 
@@ -43,8 +44,6 @@ class RevokeForm(Form):
 
 
 def revoke_form() -> RevokeForm:
-    from elearn.certificates.services import REVOCATION_REASONS
-
     form = RevokeForm()
     form.reason.choices = options(REVOCATION_REASONS.items())
     return form

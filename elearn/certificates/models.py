@@ -17,6 +17,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from elearn.database import UTCDateTime, utcnow
 from elearn.extensions import db
 
+# The places of the revocation status list (Open Badges, elearn/certificates/badges.py): the
+# Bitstring Status List's minimum, 16 KB, for herd privacy.
+STATUS_LIST_BITS = 131_072
+
 
 class RevocationReason(enum.StrEnum):
     """The fixed list a revocation's reason is chosen from (shown on the public page)."""
@@ -148,8 +152,8 @@ class Certificate(db.Model):
     signatory_role: Mapped[dict | None] = mapped_column(JSON)
     signature_sha256: Mapped[str | None] = mapped_column(String(64))
     design: Mapped[str] = mapped_column(String(40), default="standard")
-    # Open Badges: the place in the revocation status list (random), and the salt of the
-    # holder's email hash.
+    # Open Badges: the place in the revocation status list (random, below STATUS_LIST_BITS),
+    # and the salt of the holder's email hash.
     status_index: Mapped[int] = mapped_column(Integer, unique=True)
     holder_salt: Mapped[str] = mapped_column(String(32))
     # Status.

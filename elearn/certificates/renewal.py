@@ -1,10 +1,12 @@
 """Renewing a certificate before (or after) it expires: the learner passes the course's
 renewal quiz again on its current version, in a new round, and the new certificate
-supersedes the old one."""
+supersedes the old one. Which quiz renews is the course version's
+``recertification_quiz``; the pass arrives as the ``quiz_passed`` event
+(elearn/certificates/subscriptions.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -16,16 +18,9 @@ from elearn.certificates.services import issue_for, today
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
-
-
-def recertification_quiz(version) -> str | None:
-    """The quiz whose pass renews the course's certificate: the one the manifest names, else
-    the last quiz outside the modules (the final quiz), else the last quiz."""
-    named = (version.manifest.get("certificate") or {}).get("recertification_quiz")
-    if named:
-        return named
-    finals = [quiz for quiz in version.quizzes if quiz.module_key is None] or version.quizzes
-    return finals[-1].key if finals else None
+from elearn.learning.models import Enrolment
+from elearn.learning.services import newest_published
+from elearn.learning.versions import move_to_version
 
 
 def renewal_opens(certificate: Certificate) -> date | None:
@@ -51,9 +46,6 @@ def open_renewal(certificate: Certificate) -> tuple[str, str]:
     """Start renewing: the learner moves to the course's current version (keeping credit for
     what did not change) and a new round begins in which passing the renewal quiz issues a
     new certificate. Returns (course slug, quiz key). Raises DomainError saying why not."""
-    from elearn.learning.models import Enrolment
-    from elearn.learning.services import move_to_version, newest_published
-
     if not can_renew(certificate, today()):
         raise DomainError(_l("This certificate cannot be renewed now."))
     enrolment = db.session.get(Enrolment, certificate.enrolment_id)
@@ -66,23 +58,27 @@ def open_renewal(certificate: Certificate) -> tuple[str, str]:
         move_to_version(enrolment, newest)
     enrolment.round = max(enrolment.round, certificate.round + 1)
     db.session.flush()
-    return enrolment.course.slug, recertification_quiz(newest)
+    return enrolment.course.slug, newest.recertification_quiz
 
 
-def renew_after_pass(attempt) -> Certificate | None:
-    """A passed renewal quiz: issue the round's certificate and mark the one it replaces."""
-    enrolment = attempt.enrolment
-    if attempt.round != enrolment.round or attempt.quiz_key != recertification_quiz(
-        enrolment.version
+def renew_after_pass(
+    enrolment: Enrolment, *, quiz_key: str, round_: int, passed_at: datetime
+) -> Certificate | None:
+    """A passed quiz in a renewal round: when it is the version's renewal quiz, issue the
+    round's certificate and mark the one it replaces."""
+    if (
+        round_ < 2
+        or round_ != enrolment.round
+        or quiz_key != enrolment.version.recertification_quiz
     ):
         return None
-    new = issue_for(enrolment, round_=attempt.round, completed_at=attempt.submitted_at)
+    new = issue_for(enrolment, round_=round_, completed_at=passed_at)
     if new is None:
         return None
     replaced = db.session.scalars(
         select(Certificate).where(
             Certificate.enrolment_id == enrolment.id,
-            Certificate.round < attempt.round,
+            Certificate.round < round_,
             Certificate.superseded_by_id.is_(None),
             Certificate.revoked_at.is_(None),
         )

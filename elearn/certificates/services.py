@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from elearn.accounts.models import User
 from elearn.audit.services import record
 from elearn.certificates import codes, pdf
 from elearn.certificates.models import (
+    STATUS_LIST_BITS,
     Certificate,
     Issuer,
     ReissueRequest,
@@ -81,8 +83,6 @@ def issue_for(
     completed_at = completed_at or enrolment.completed_at
     if not settings or completed_at is None:
         return None
-    from elearn.accounts.models import User
-
     version, person, by = enrolment.version, db.session.get(User, enrolment.user_id), issuer()
     signer = signatory(settings["signatory"])
     completed_on = local_day(completed_at)
@@ -187,8 +187,6 @@ def pending_reissues() -> list[ReissueRequest]:
 def _insert_with_free_status_index(values: dict) -> None:
     """Insert the certificate (once per enrolment and round) at a random free place of the
     revocation status list; two issues that pick the same place at once retry."""
-    from elearn.certificates.badges import STATUS_LIST_BITS
-
     for _ in range(20):
         index = secrets.randbelow(STATUS_LIST_BITS)
         taken = db.session.scalar(

@@ -31,6 +31,8 @@ from elearn.certificates.models import (
 from elearn.errors import DomainError
 from elearn.extensions import db, limiter
 from elearn.i18n import LANGUAGES, current_language
+from elearn.organisations.services import can_manage
+from elearn.security import is_safe_redirect
 
 bp = Blueprint("certificates", __name__)
 
@@ -203,8 +205,6 @@ def _may_revoke(certificate: Certificate) -> bool:
         return True
     if not current_user.has_role(Role.MANAGER):
         return False
-    from elearn.organisations.services import can_manage
-
     holder = db.session.get(User, certificate.user_id)
     organisation = holder.confirmed_organisation_id if holder else None
     return organisation is not None and can_manage(current_user, organisation)
@@ -240,8 +240,6 @@ def revoke(code: str):
 
 
 def _safe(target: str | None) -> bool:
-    from elearn.security import is_safe_redirect
-
     return bool(target) and is_safe_redirect(target)
 
 

@@ -10,15 +10,17 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from elearn.content.loader import load_package
-from elearn.content.problems import PackageError
+from elearn.content.problems import PackageError, Problem
 from elearn.content.schema import Manifest
 from elearn.content.source import PackageFiles, read_package
-from elearn.courses import services
+from elearn.courses import media, services
 from elearn.courses.models import Course, CourseVersion
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.learning.versions import learner_counts
 from elearn.organisations.models import Organisation
 from elearn.reference import PROFESSIONS
+from elearn.storage import storage
 
 COURSES_DIR = Path(__file__).resolve().parent.parent.parent / "courses"
 
@@ -32,8 +34,6 @@ def _load(path: Path):
     except PackageError as error:
         return None, error.problems
     except OSError as error:
-        from elearn.content.problems import Problem
-
         return None, [
             Problem(
                 "Cannot read %(path)s: %(detail)s",
@@ -170,8 +170,6 @@ def export_command(course: str, label: str | None, output: str) -> None:
 @courses_cli.command("list")
 def list_command() -> None:
     """Courses, their versions, languages and learner counts."""
-    from elearn.courses.enrolments import learner_counts
-
     counts = learner_counts()
     rows = db.session.execute(
         select(Course.slug, CourseVersion)
@@ -207,9 +205,6 @@ def rerender_command(every_version: bool) -> None:
 
 def _forget_unused_files() -> None:
     """Delete the copies that cleaner ones replaced: a location must not stay on the disk."""
-    from elearn.courses import media
-    from elearn.storage import storage
-
     for sha256 in media.unused_blobs():
         key = media.delete_blob(sha256)
         db.session.commit()  # the row first: a file is never missing under a row
@@ -221,8 +216,6 @@ def _forget_unused_files() -> None:
 @courses_cli.command("move-media")
 def move_media_command() -> None:
     """Move course files kept in the database (before the media storage) into the storage."""
-    from elearn.courses import media
-
     moved = 0
     for sha256 in media.blobs_to_move():
         size = media.move_blob_to_storage(sha256)

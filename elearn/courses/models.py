@@ -115,6 +115,16 @@ class CourseVersion(db.Model):
         values = getattr(self, field) or {}
         return values.get(language) or values.get(self.languages[0], "")
 
+    @property
+    def recertification_quiz(self) -> str | None:
+        """The quiz whose pass renews the course's certificate: the one the manifest names,
+        else the last quiz outside the modules (the final quiz), else the last quiz."""
+        named = (self.manifest.get("certificate") or {}).get("recertification_quiz")
+        if named:
+            return named
+        finals = [quiz for quiz in self.quizzes if quiz.module_key is None] or self.quizzes
+        return finals[-1].key if finals else None
+
 
 class Blob(db.Model):
     """A file stored once however many versions use it, addressed by its SHA-256.

@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from elearn.audit.services import record
+from elearn.content.contacts import load_directory
 from elearn.content.loader import Package
 from elearn.content.media import MIME_TYPES
-from elearn.courses.enrolments import move_learners
 from elearn.courses.media import blob_bytes, blob_chunks, store_blob
 from elearn.courses.models import (
     Blob,
@@ -36,6 +36,7 @@ from elearn.courses.models import (
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.learning.versions import learner_counts, move_learners
 
 
 @dataclass
@@ -223,8 +224,6 @@ def withdraw_version(
     not change."""
     if version.status != VersionStatus.PUBLISHED:
         raise DomainError(_l("Only a published version can be withdrawn."))
-    from elearn.courses.enrolments import learner_counts
-
     if replacement is None and learner_counts().get(version.id):
         raise DomainError(
             _l("This version has learners: choose the version to move them to."),
@@ -314,8 +313,6 @@ def rerender_stale_lessons(load, *, every_version: bool = False) -> int:
     The old URL of such a file stops working, on purpose. ``every_version`` re-cleans every
     version, not only those with an older contacts directory (after upgrading the cleaner).
     """
-    from elearn.content.contacts import load_directory
-
     _directory, current = load_directory()
     refreshed = 0
     query = select(CourseVersion)

@@ -29,7 +29,6 @@ from elearn.content.problems import N_, PackageError
 from elearn.content.source import read_zip
 from elearn.courses import media as media_files
 from elearn.courses import services
-from elearn.courses.enrolments import learner_counts
 from elearn.courses.forms import (
     PublishForm,
     TransferForm,
@@ -44,8 +43,9 @@ from elearn.extensions import db
 from elearn.forms import options, show_domain_error
 from elearn.i18n import LANGUAGES, current_language, locale_for
 from elearn.learning.models import Enrolment
+from elearn.learning.versions import learner_counts
 from elearn.organisations.services import organisation_choices
-from elearn.quizzes import services as quizzes
+from elearn.quizzes import allowances
 from elearn.quizzes.forms import TrainerAllowanceForm, allowance_form
 from elearn.reference import PROFESSIONS
 
@@ -250,7 +250,7 @@ def grant_allowance(version_id: int):
         if enrolment is None:
             form.email.errors = [_("Nobody with this email address is enrolled in this course.")]
         else:
-            quizzes.grant_allowance(
+            allowances.grant_allowance(
                 enrolment,
                 form.quiz.data,
                 extra_attempts=form.extra_attempts.data,

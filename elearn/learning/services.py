@@ -1,12 +1,12 @@
-"""A learner's path through a course: the catalogue, enrolling, lessons, progress, completion.
+"""A learner's path through a course: the catalogue, enrolling, lessons and time spent.
 
-Completion is decided the moment the last requirement is met (a lesson marked complete or a
-quiz passed), never by a background job, and recorded with its time and the course version.
+Progress and completion are elearn/learning/progress.py (the rule: completion.py); moving to
+another version is elearn/learning/versions.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning import summary
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
+from elearn.learning.progress import Progress, check_completion, progress_of
 
 # Time on one lesson counts at most this long between two page views: a tab left open over
 # lunch is not study time.
@@ -176,136 +177,6 @@ def enrol(user, course: Course) -> Enrolment:
     return enrolment_for(user, course)
 
 
-# Progress -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Progress:
-    """Where a learner stands on their version: per lesson, per module, and in all."""
-
-    done_lessons: set[str]
-    passed_quizzes: set[str]
-    states: dict[str, str]  # lesson key -> "done", "open" or "locked"
-    modules: dict[str, tuple[int, int]]  # module key -> (done, total) of its required items
-    done: int
-    total: int
-    left: list[tuple[str, object]] = field(
-        default_factory=list
-    )  # ("lesson", Lesson) / ("quiz", Quiz)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100
-
-
-def passed_quizzes(enrolment: Enrolment) -> set[str]:
-    """Quizzes passed on this version, or on another with exactly the same questions."""
-    return _passed_by_enrolment([enrolment])[enrolment.id]
-
-
-def _passed_by_enrolment(enrolments: list[Enrolment]) -> dict[int, set[str]]:
-    from elearn.quizzes.credit import pass_still_counts
-    from elearn.quizzes.models import QuizAttempt
-
-    current = {
-        enrolment.id: {quiz.key: quiz for quiz in enrolment.version.quizzes}
-        for enrolment in enrolments
-    }
-    passed: dict[int, set[str]] = {enrolment.id: set() for enrolment in enrolments}
-    rows = db.session.execute(
-        select(
-            QuizAttempt.enrolment_id,
-            QuizAttempt.quiz_key,
-            QuizAttempt.quiz_fingerprint,
-            QuizAttempt.question_hashes,
-        ).where(QuizAttempt.enrolment_id.in_(list(current)), QuizAttempt.passed.is_(True))
-    )
-    for enrolment_id, key, fingerprint, hashes in rows:
-        quiz = current[enrolment_id].get(key)
-        if quiz is not None and pass_still_counts(
-            hashes, quiz.fingerprint == fingerprint, quiz.question_hashes or {}
-        ):
-            passed[enrolment_id].add(key)
-    return passed
-
-
-def progress(enrolment: Enrolment) -> Progress:
-    return progress_of([enrolment])[enrolment.id]
-
-
-def progress_of(enrolments: list[Enrolment]) -> dict[int, Progress]:
-    """Progress of several enrolments in two queries, whatever their number."""
-    if not enrolments:
-        return {}
-    done: dict[int, dict[str, str]] = {enrolment.id: {} for enrolment in enrolments}
-    completion = LessonCompletion
-    rows = db.session.execute(
-        select(completion.enrolment_id, completion.lesson_key, completion.content_hash).where(
-            completion.enrolment_id.in_(list(done))
-        )
-    )
-    for enrolment_id, key, content in rows:
-        done[enrolment_id][key] = content
-    passed = _passed_by_enrolment(enrolments)
-    return {
-        enrolment.id: _progress(enrolment.version, done[enrolment.id], passed[enrolment.id])
-        for enrolment in enrolments
-    }
-
-
-def _progress(version: CourseVersion, completed: dict[str, str], passed: set[str]) -> Progress:
-    """Pure: a lesson counts as done only if completed in its present wording."""
-    lessons = version.lessons
-    done = {lesson.key for lesson in lessons if completed.get(lesson.key) == lesson.content_hash}
-    sequential = version.manifest.get("completion", {}).get("sequential", False)
-    states, blocked = {}, False
-    for lesson in lessons:
-        if lesson.key in done:
-            states[lesson.key] = "done"
-        else:
-            states[lesson.key] = "locked" if blocked else "open"
-            if sequential and lesson.required:
-                blocked = True
-    modules: dict[str, list[int]] = {}
-    left: list[tuple[str, object]] = []
-    for lesson in lessons:
-        if lesson.required:
-            counts = modules.setdefault(lesson.module_key, [0, 0])
-            counts[1] += 1
-            if lesson.key in done:
-                counts[0] += 1
-            else:
-                left.append(("lesson", lesson))
-    for quiz in version.quizzes:
-        if quiz.settings.get("required", True):
-            counts = modules.setdefault(quiz.module_key or "", [0, 0])
-            counts[1] += 1
-            if quiz.key in passed:
-                counts[0] += 1
-            else:
-                left.append(("quiz", quiz))
-    total = sum(c[1] for c in modules.values())
-    finished = sum(c[0] for c in modules.values())
-    return Progress(
-        done, passed, states, {k: tuple(v) for k, v in modules.items()}, finished, total, left
-    )
-
-
-def check_completion(enrolment: Enrolment) -> bool:
-    """Record completion the moment nothing is left; True if the course is complete."""
-    if enrolment.completed_at is not None:
-        return True
-    if progress(enrolment).left:
-        return False
-    enrolment.completed_at = utcnow()
-    enrolment.completed_version_id = enrolment.version_id
-    db.session.flush()
-    from elearn.certificates.services import issue_for
-
-    issue_for(enrolment)
-    return True
-
-
 # Lessons ----------------------------------------------------------------------------------------
 
 
@@ -378,20 +249,6 @@ def complete_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]
             .values(content_hash=lesson.content_hash, completed_at=now)
         )
     return check_completion(enrolment)
-
-
-def move_to_version(enrolment: Enrolment, version: CourseVersion) -> None:
-    """The learner chooses a newer published version: credit stays for every lesson and quiz
-    whose content did not change (lessons by their hash, quizzes by their questions')."""
-    if version.course_id != enrolment.course_id or version.status != VersionStatus.PUBLISHED:
-        raise DomainError(_l("This version is not available."))
-    from elearn.courses.enrolments import drop_changed_lessons
-
-    drop_changed_lessons(enrolment, version)
-    enrolment.version_id = version.id
-    enrolment.version = version
-    db.session.flush()
-    check_completion(enrolment)
 
 
 def time_spent(enrolment: Enrolment) -> dict[str, int]:

@@ -2,7 +2,8 @@
 attempts started and the best score. Kept in step by one atomic UPDATE beside each statement
 that writes those rows (no lost update between parallel requests), and recounted from the
 rows where rows are removed in bulk; reports then aggregate enrolments alone
-(docs/performance.md)."""
+(docs/performance.md). Quizzes keep their two figures here through ``add`` and
+``record_score``, and count them again when asked (``summaries_recounted``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import case, func, or_, select, update
 
+from elearn.events import summaries_recounted
 from elearn.extensions import db
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 
@@ -39,9 +41,7 @@ def record_score(enrolment_id: int, score: float) -> None:
 
 def recount(enrolment_ids=None) -> None:
     """Count the summaries again from the rows (after a bulk removal, or for generated data);
-    ``enrolment_ids`` None means every enrolment."""
-    # Quizzes build on learning, not the reverse: their table, not their model.
-    attempts = db.metadata.tables["quiz_attempts"]
+    ``enrolment_ids`` None means every enrolment. Quizzes count their figures on the signal."""
     mine = Enrolment.id
     statement = update(Enrolment).values(
         lessons_completed=select(func.count())
@@ -50,14 +50,12 @@ def recount(enrolment_ids=None) -> None:
         seconds_on_lessons=select(func.coalesce(func.sum(LessonTime.seconds), 0))
         .where(LessonTime.enrolment_id == mine)
         .scalar_subquery(),
-        quiz_attempts=select(func.count()).where(attempts.c.enrolment_id == mine).scalar_subquery(),
-        best_score=select(func.max(attempts.c.score))
-        .where(attempts.c.enrolment_id == mine)
-        .scalar_subquery(),
     )
     if enrolment_ids is not None:
-        statement = statement.where(Enrolment.id.in_(list(enrolment_ids)))
+        enrolment_ids = list(enrolment_ids)
+        statement = statement.where(Enrolment.id.in_(enrolment_ids))
     db.session.execute(statement.execution_options(synchronize_session=False))
+    summaries_recounted.send(enrolment_ids=enrolment_ids)
 
 
 @dataclass

@@ -14,6 +14,8 @@ from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning import services
 from elearn.learning.forms import CatalogueFilterForm
+from elearn.learning.progress import progress as learner_progress
+from elearn.learning.versions import move_to_version
 
 bp = Blueprint("learning", __name__)
 
@@ -62,7 +64,7 @@ def course(slug: str):
     version = enrolment.version if enrolment else newest
     if version is None:
         abort(404)
-    progress = services.progress(enrolment) if enrolment else None
+    progress = learner_progress(enrolment) if enrolment else None
     prerequisites = (
         services.unmet_prerequisites(current_user, version)
         if (current_user.is_authenticated and not enrolment)
@@ -107,7 +109,7 @@ def continue_course(slug: str):
     _course, enrolment = _enrolment_or_redirect(slug)
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
-    progress = services.progress(enrolment)
+    progress = learner_progress(enrolment)
     if enrolment.last_lesson_key and progress.states.get(enrolment.last_lesson_key) == "open":
         return redirect(url_for("learning.lesson", slug=slug, key=enrolment.last_lesson_key))
     for kind, item in progress.left:
@@ -126,7 +128,7 @@ def lesson(slug: str, key: str):
         return redirect(url_for("learning.course", slug=slug))
     version = enrolment.version
     lesson = services.lesson_by_key(version, key) or abort(404)
-    progress = services.progress(enrolment)
+    progress = learner_progress(enrolment)
     try:
         services.open_lesson(enrolment, lesson, progress.states)
     except DomainError as error:
@@ -163,7 +165,7 @@ def complete_lesson(slug: str, key: str):
         return redirect(url_for("learning.course", slug=slug))
     lesson = services.lesson_by_key(enrolment.version, key) or abort(404)
     try:
-        completed = services.complete_lesson(enrolment, lesson, services.progress(enrolment).states)
+        completed = services.complete_lesson(enrolment, lesson, learner_progress(enrolment).states)
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(url_for("learning.course", slug=slug))
@@ -188,7 +190,7 @@ def move_version(slug: str):
     if enrolment is None or newest is None:
         return redirect(url_for("learning.course", slug=slug))
     try:
-        services.move_to_version(enrolment, newest)
+        move_to_version(enrolment, newest)
     except DomainError as error:
         flash(str(error.message), "error")
     else:

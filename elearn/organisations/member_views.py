@@ -18,6 +18,7 @@ from elearn.learning.summary import summaries_of
 from elearn.organisations import bp, services, tree
 from elearn.organisations.forms import MembersFilterForm, RequestsForm
 from elearn.organisations.models import Organisation
+from elearn.quizzes import allowances
 from elearn.quizzes import services as quizzes
 from elearn.quizzes.forms import member_allowance_form
 from elearn.users.forms import ROLE_LABELS, ConfirmForm
@@ -168,7 +169,7 @@ def grant_allowance(organisation_id: int, user_id: int):
         return _render_member_learning(organisation, member, entries, form, 400)
     enrolment_id, quiz_key = form.quiz.data.split("/", 1)
     enrolment = next(e for e, _progress in entries if e.id == int(enrolment_id))
-    quizzes.grant_allowance(
+    allowances.grant_allowance(
         enrolment,
         quiz_key,
         extra_attempts=form.extra_attempts.data,
@@ -191,7 +192,7 @@ def _render_member_learning(organisation, member, entries=None, form=None, statu
         member=member,
         entries=entries,
         attempts=quizzes.attempts_of(enrolments),
-        allowances=quizzes.allowances_of(enrolments),
+        allowances=allowances.allowances_of(enrolments),
         certificates=certificates_of(member),
         today=today(),
         form=form or member_allowance_form(enrolments),

@@ -1,4 +1,8 @@
-"""Personal-data rights: accepting the privacy notice, downloading one's data, erasure, purge.
+"""Personal-data rights: downloading one's data, erasure, purge (accepting the notice is
+elearn/privacy/notice.py).
+
+These read and erase what every feature holds about a person, so they sit above the features
+(docs/architecture.md); the notice sits with accounts, which asks for it at sign-up.
 
 Erasure keeps the account's row, stripped of everything that identifies the person, so that
 aggregate statistics (how many teachers in Bihor completed a course) stay right; the person's
@@ -15,48 +19,26 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import selectinload
 
 from elearn.accounts.models import FormDraft, Role, RoleAssignment, User, UserSession
 from elearn.audit.models import AuditEvent
 from elearn.audit.services import record
-from elearn.database import insert_once, utcnow
+from elearn.audit.triggers import SQLITE_NO_DELETE
+from elearn.certificates.exports import purge_old
+from elearn.certificates.models import Certificate, ReissueRequest
+from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.events import person_erased, personal_data_requested
 from elearn.extensions import db
+from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.mfa.models import RecoveryCode, SecondFactor
-from elearn.privacy import notice
 from elearn.privacy.models import PrivacyAcceptance
+from elearn.quizzes.models import QuizAnswer, QuizAttempt
 from elearn.security import hash_password, verify_password
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
-
-
-def has_accepted_current_notice(user: User) -> bool:
-    return (
-        db.session.scalar(
-            select(PrivacyAcceptance.id).where(
-                PrivacyAcceptance.user_id == user.id,
-                PrivacyAcceptance.version == notice.CURRENT_VERSION,
-            )
-        )
-        is not None
-    )
-
-
-def accept_notice(user: User, version: str | None = None) -> None:
-    """Record that ``user`` accepted ``version`` of the notice, by default the one in force
-    (once per version)."""
-    version = version or notice.CURRENT_VERSION
-    insert_once(
-        db.session,
-        PrivacyAcceptance,
-        ("user_id", "version"),
-        user_id=user.id,
-        version=version,
-        accepted_at=utcnow(),
-    )
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -96,6 +78,7 @@ def personal_data(user: User) -> dict[str, object]:
             "profession": user.profession,
             "county": user.county,
             "preferred_language": user.preferred_language,
+            "weekly_digest": user.weekly_digest,
             "created_at": _iso(user.created_at),
             "last_sign_in_at": _iso(user.last_sign_in_at),
             "deactivated_at": _iso(user.deactivated_at),
@@ -136,10 +119,6 @@ def personal_data(user: User) -> dict[str, object]:
 
 def _learning_data(user: User) -> dict[str, object]:
     """Courses, lessons, time, quiz attempts and certificates: what learning left behind."""
-    from elearn.certificates.models import Certificate
-    from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
-    from elearn.quizzes.models import QuizAttempt
-
     enrolments = db.session.scalars(
         select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.enrolled_at)
     ).all()
@@ -221,8 +200,6 @@ def export_zip(user: User) -> bytes:
 
 
 def _other_active_administrators(user: User) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.count(User.id))
         .join(RoleAssignment, RoleAssignment.user_id == User.id)
@@ -250,10 +227,6 @@ def erase_account(user: User, *, password: str) -> None:
         raise DomainError(
             _l("You are the only administrator. Make someone else an administrator first.")
         )
-    from elearn.certificates.models import Certificate, ReissueRequest
-    from elearn.learning.models import Enrolment
-    from elearn.quizzes.models import QuizAnswer, QuizAttempt
-
     for model in (SecondFactor, RecoveryCode, FormDraft, PrivacyAcceptance, UserSession):
         db.session.execute(delete(model).where(model.user_id == user.id))
     # Certificates stay on record without the name, so that one already handed to an employer
@@ -319,8 +292,6 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         )
     )
     removed["sessions"] = result.rowcount
-    from elearn.certificates.exports import purge_old
-
     removed["certificate_exports"] = purge_old(now)
     removed["audit_events"] = _purge_audit_events(
         now - timedelta(days=config["AUDIT_RETENTION_DAYS"])
@@ -335,8 +306,6 @@ def _purge_audit_events(before: datetime) -> int:
     This is the one deletion the audit log allows, and only from this command: the database
     refuses any other (see the audit trigger in the migrations).
     """
-    from sqlalchemy import text
-
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(text("SET LOCAL elearn.audit_retention = 'on'"))
@@ -344,7 +313,5 @@ def _purge_audit_events(before: datetime) -> int:
         connection.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
     result = connection.execute(delete(AuditEvent.__table__).where(AuditEvent.at < before))
     if connection.dialect.name != "postgresql":
-        from elearn.audit.triggers import SQLITE_NO_DELETE
-
         connection.execute(text(SQLITE_NO_DELETE))
     return result.rowcount

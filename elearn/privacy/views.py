@@ -54,7 +54,7 @@ def require_current_acceptance():
         return None
     if session.get("privacy_accepted") == notices.CURRENT_VERSION:
         return None
-    if services.has_accepted_current_notice(current_user):
+    if notices.has_accepted_current_notice(current_user):
         session["privacy_accepted"] = notices.CURRENT_VERSION
         return None
     return redirect(url_for("privacy.accept", next=request.full_path.rstrip("?")), code=303)
@@ -89,7 +89,7 @@ def accept():
     if not is_safe_redirect(target):
         target = url_for("core.home")
     if form.validate_on_submit():
-        services.accept_notice(current_user)
+        notices.accept_notice(current_user)
         db.session.commit()
         session["privacy_accepted"] = notices.CURRENT_VERSION
         return redirect(target)

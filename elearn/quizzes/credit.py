@@ -2,26 +2,14 @@
 
 A learner who passed a quiz and then moves to a newer version of the course keeps credit for
 every question whose id and content did not change. When every question their pass counted is
-unchanged, the pass itself still counts. When some changed, they answer only those again (a
-*top-up* attempt); the results of the others are carried into it.
+unchanged, the pass itself still counts (``pass_still_counts``, part of the completion rule in
+elearn/learning/completion.py). When some changed, they answer only those again (a *top-up*
+attempt); the results of the others are carried into it.
 """
 
 from __future__ import annotations
 
 import random
-
-
-def pass_still_counts(
-    attempt_hashes: dict[str, str] | None,
-    same_fingerprint: bool,
-    quiz_hashes: dict[str, str],
-) -> bool:
-    """Whether a passed attempt counts for the quiz as it is now."""
-    if same_fingerprint:
-        return True
-    if not attempt_hashes:
-        return False
-    return all(quiz_hashes.get(key) == digest for key, digest in attempt_hashes.items())
 
 
 def top_up_plan(

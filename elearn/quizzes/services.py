@@ -1,5 +1,5 @@
 """Quiz attempts: who may start one and when, grading exactly once, extra attempts and time.
-Saving answers is elearn/quizzes/answers.py.
+Saving answers is elearn/quizzes/answers.py; extra attempts and time, allowances.py.
 
 An attempt is graded by the one request that manages to set its ``submitted_at``: the update
 is conditional (``WHERE submitted_at IS NULL``), so a double click, a retry over a bad
@@ -14,31 +14,25 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from elearn.audit.services import record
 from elearn.courses.models import Quiz
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
+from elearn.events import quiz_passed
 from elearn.extensions import db
 from elearn.learning import summary
+from elearn.learning.completion import pass_still_counts
 from elearn.learning.models import Enrolment
-from elearn.learning.services import check_completion
+from elearn.learning.progress import check_completion
+from elearn.quizzes.allowances import allowance_of
 from elearn.quizzes.answers import answers_of, questions_of, time_is_up
-from elearn.quizzes.credit import pass_still_counts, top_up_plan
+from elearn.quizzes.credit import top_up_plan
 from elearn.quizzes.draw import SYSTEM_RANDOM, draw_attempt
 from elearn.quizzes.grading import grade
-from elearn.quizzes.models import QuizAllowance, QuizAnswer, QuizAttempt
+from elearn.quizzes.models import QuizAnswer, QuizAttempt
 
 
 def quiz_by_key(enrolment: Enrolment, key: str) -> Quiz | None:
     return next((quiz for quiz in enrolment.version.quizzes if quiz.key == key), None)
-
-
-def _allowance(enrolment: Enrolment, quiz_key: str) -> QuizAllowance | None:
-    return db.session.scalar(
-        select(QuizAllowance).where(
-            QuizAllowance.enrolment_id == enrolment.id, QuizAllowance.quiz_key == quiz_key
-        )
-    )
 
 
 @dataclass
@@ -106,13 +100,11 @@ def status(enrolment: Enrolment, quiz: Quiz) -> Status:
     ).all()
     for attempt in attempts:
         expire_if_due(attempt)
-    from elearn.certificates.renewal import recertification_quiz
-
-    renewal = enrolment.round > 1 and quiz.key == recertification_quiz(enrolment.version)
+    renewal = enrolment.round > 1 and quiz.key == enrolment.version.recertification_quiz
     numbers = [a.number for a in attempts]
     if renewal:  # a renewal counts only its own attempts
         attempts = [a for a in attempts if a.round == enrolment.round]
-    allowance = _allowance(enrolment, quiz.key)
+    allowance = allowance_of(enrolment, quiz.key)
     allowed = quiz.settings.get("attempts", 3) or None
     if allowed is not None and allowance is not None:
         allowed += allowance.extra_attempts
@@ -244,10 +236,14 @@ def submit_attempt(attempt_id: int, quiz: Quiz, pass_mark: int) -> bool:
     summary.record_score(attempt.enrolment_id, attempt.score)
     if attempt.passed:
         check_completion(attempt.enrolment)
-        if attempt.round > 1:
-            from elearn.certificates.renewal import renew_after_pass
-
-            renew_after_pass(attempt)
+        quiz_passed.send(
+            attempt,
+            attempt_id=attempt.id,
+            enrolment_id=attempt.enrolment_id,
+            quiz_key=attempt.quiz_key,
+            round=attempt.round,
+            passed_at=attempt.submitted_at,
+        )
     return True
 
 
@@ -256,32 +252,6 @@ def expire_if_due(attempt: QuizAttempt) -> None:
     if attempt.submitted_at is None and time_is_up(attempt):
         quiz = next(q for q in attempt.enrolment.version.quizzes if q.key == attempt.quiz_key)
         submit_attempt(attempt.id, quiz, quiz.settings.get("pass_mark", 80))
-
-
-def grant_allowance(
-    enrolment: Enrolment, quiz_key: str, *, extra_attempts: int, extra_minutes: int, by_id: int
-) -> QuizAllowance:
-    """Give a learner extra attempts or extra time (WCAG 2.2.1) on a quiz; audited."""
-    allowance = _allowance(enrolment, quiz_key)
-    if allowance is None:
-        allowance = QuizAllowance(enrolment_id=enrolment.id, quiz_key=quiz_key)
-        db.session.add(allowance)
-    before = {"attempts": allowance.extra_attempts or 0, "minutes": allowance.extra_minutes or 0}
-    allowance.extra_attempts = extra_attempts
-    allowance.extra_minutes = extra_minutes
-    allowance.granted_by_id = by_id
-    allowance.granted_at = utcnow()
-    record(
-        "quiz.allowance_granted",
-        actor_id=by_id,
-        target_type="user",
-        target_id=enrolment.user_id,
-        quiz=quiz_key,
-        before=before,
-        after={"attempts": extra_attempts, "minutes": extra_minutes},
-    )
-    db.session.flush()
-    return allowance
 
 
 def attempts_of(enrolments: list[Enrolment]) -> dict[int, list[QuizAttempt]]:
@@ -293,14 +263,4 @@ def attempts_of(enrolments: list[Enrolment]) -> dict[int, list[QuizAttempt]]:
         .order_by(QuizAttempt.quiz_key, QuizAttempt.number)
     ):
         found[attempt.enrolment_id].append(attempt)
-    return found
-
-
-def allowances_of(enrolments: list[Enrolment]) -> dict[int, list[QuizAllowance]]:
-    """Extra attempts and time granted on several enrolments, by enrolment, in one query."""
-    found: dict[int, list[QuizAllowance]] = {enrolment.id: [] for enrolment in enrolments}
-    for allowance in db.session.scalars(
-        select(QuizAllowance).where(QuizAllowance.enrolment_id.in_(list(found)))
-    ):
-        found[allowance.enrolment_id].append(allowance)
     return found

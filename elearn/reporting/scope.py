@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 
 from elearn.accounts.models import User
+from elearn.extensions import db
 from elearn.learning.models import Enrolment
 from elearn.organisations.tree import subtree_ids
 
@@ -58,7 +59,11 @@ def people(filters: Filters) -> Select:
 
 def enrolments(filters: Filters) -> Select:
     """A SELECT of the counted people's enrolments (the course and period filters applied)."""
-    query = select(Enrolment).where(Enrolment.user_id.in_(people(filters)))
+    return narrowed(select(Enrolment).where(Enrolment.user_id.in_(people(filters))), filters)
+
+
+def narrowed(query: Select, filters: Filters) -> Select:
+    """``query`` over enrolments with the course and period filters applied."""
     if filters.course_id:
         query = query.where(Enrolment.course_id == filters.course_id)
     if filters.start:
@@ -73,3 +78,14 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(
         day, time(), tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     )
+
+
+def roomy_transaction() -> None:
+    """On PostgreSQL, give this transaction's reporting statements the memory to sort and hash
+    in RAM (the default 4 MB spills a county's enrolments to disk) and no JIT compilation (it
+    cost more than it saved: 0.1 s on the dashboard's statement, 1.9 s of the 2.6 s of a
+    county's export). Both end with the transaction (SET LOCAL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        work_mem = current_app.config["REPORTING_WORK_MEM"]
+        db.session.execute(text("SELECT set_config('work_mem', :value, true)"), {"value": work_mem})
+        db.session.execute(text("SET LOCAL jit = off"))

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, abort, render_template, request, send_file, stream_with_context
+from flask import (
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,7 +24,6 @@ from elearn.audit.services import record
 from elearn.certificates.models import Certificate
 from elearn.certificates.services import today
 from elearn.courses.models import Course
-from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.organisations.models import Organisation
@@ -25,6 +32,7 @@ from elearn.reference import COUNTIES, PROFESSIONS
 from elearn.reporting import bp, exports, figures, people_export
 from elearn.reporting.forms import course_choices, read_filters
 from elearn.reporting.scope import Filters, enrolments
+from elearn.reporting.snapshots import kept_dashboard
 
 SORTABLE = {
     "course": lambda row: str(row.title.get("en", "")).casefold(),
@@ -65,12 +73,10 @@ def dashboard(organisation_id: int):
         return render_template(
             "reporting/dashboard.html", organisation=organisation, form=form, report=None
         ), 400
-    day = today()
     sort = request.args.get("sort", "course")
     descending = request.args.get("order") == "desc"
-    courses = figures.course_figures(filters, day)
-    courses.sort(key=SORTABLE.get(sort, SORTABLE["course"]), reverse=descending)
-    report = _report(filters, courses)
+    report = _report(filters)
+    report.courses.sort(key=SORTABLE.get(sort, SORTABLE["course"]), reverse=descending)
     return render_template(
         "reporting/dashboard.html",
         organisation=organisation,
@@ -79,20 +85,15 @@ def dashboard(organisation_id: int):
         report=report,
         sort=sort,
         descending=descending,
-        computed_at=utcnow(),
+        computed_at=report.computed_at,
+        cache_minutes=current_app.config["REPORTING_CACHE_SECONDS"] // 60,
         expiring_days=figures.EXPIRING_DAYS,
     )
 
 
-def _report(filters: Filters, courses=None) -> figures.Dashboard:
-    return figures.Dashboard(
-        members=figures.members(filters),
-        courses=courses if courses is not None else figures.course_figures(filters, today()),
-        by_organisation=figures.by_sub_organisation(filters),
-        by_profession=figures.by_dimension(filters, User.profession, PROFESSIONS),
-        by_county=figures.by_dimension(filters, User.county, COUNTIES),
-        by_month=figures.completions_by_month(filters),
-    )
+def _report(filters: Filters) -> figures.Dashboard:
+    labels = {"profession": PROFESSIONS, "county": COUNTIES}
+    return kept_dashboard(filters, today(), current_language(), labels)
 
 
 @bp.get("/organisations/<int:organisation_id>/dashboard/people")

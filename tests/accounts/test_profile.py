@@ -66,6 +66,25 @@ def test_a_bad_profile_change_writes_nothing(app, client, make):
         assert db.session.get(User, person.id).full_name == "Ana Pop"
 
 
+def test_only_managers_see_the_weekly_digest_box_and_others_cannot_set_it(app, client, make):
+    person = make.user(language="en")
+    sign_in(client, person)
+    assert "weekly_digest" not in client.get("/account").get_data(as_text=True)
+    response = client.post(
+        "/account",
+        data={
+            "full_name": "Ana Pop",
+            "profession": "teacher",
+            "organisation_id": "0",
+            "county": "BH",
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 302  # saved, without the box: the setting stays as it was
+    with app.app_context():
+        assert db.session.get(User, person.id).weekly_digest is True  # untouched
+
+
 def test_changing_the_password_needs_the_current_one(app, client, make):
     person = make.user(language="en")
     sign_in(client, person)

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from elearn.content.loader import load_package
 from elearn.content.source import PackageFiles, read_zip
 from elearn.courses import services
-from elearn.courses.enrolments import move_learners
 from elearn.courses.models import Blob, CourseVersion, Lesson, Question, VersionStatus
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning.models import Enrolment, LessonCompletion
+from elearn.learning.versions import move_learners
 from elearn.reference import PROFESSIONS
 from tests.content.helpers import edit, valid_files
 

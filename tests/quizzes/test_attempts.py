@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
-from elearn.quizzes import answers, services
+from elearn.quizzes import allowances, answers, services
 from elearn.quizzes.models import QuizAttempt
 from tests.conftest import page_text, sign_in
 
@@ -206,7 +206,7 @@ def test_an_extra_attempt_granted_lets_the_learner_try_again(app, client, make, 
     enrol_and_finish_lessons(client)
     with app.app_context():
         enrolment = db.session.scalar(select(Enrolment))
-        services.grant_allowance(
+        allowances.grant_allowance(
             enrolment, "final", extra_attempts=1, extra_minutes=15, by_id=learner.id
         )
         db.session.commit()

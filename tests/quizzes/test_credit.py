@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from elearn.extensions import db
-from elearn.quizzes.credit import pass_still_counts, top_up_plan
+from elearn.quizzes.credit import top_up_plan
 from elearn.quizzes.models import QuizAttempt
 from tests.conftest import page_text
 from tests.content.helpers import edit, valid_files
@@ -17,15 +17,6 @@ from tests.learning.conftest import import_files
 from tests.quizzes.test_attempts import QUIZ, answer_everything, enrol_and_finish_lessons, start
 
 OVERVIEW = f"{QUIZ}/module-check/"
-
-
-def test_a_pass_counts_while_every_question_it_counted_is_unchanged():
-    counted = {"a": "1", "b": "2"}
-    assert pass_still_counts(counted, True, {})
-    assert pass_still_counts(counted, False, {"a": "1", "b": "2", "new": "9"})
-    assert not pass_still_counts(counted, False, {"a": "1", "b": "changed"})
-    assert not pass_still_counts(counted, False, {"a": "1"})  # b was removed
-    assert not pass_still_counts(None, False, {"a": "1"})
 
 
 def test_a_top_up_asks_changed_questions_and_replaces_removed_ones():

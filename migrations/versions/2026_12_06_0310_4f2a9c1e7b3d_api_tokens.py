@@ -1,8 +1,8 @@
 """Personal access tokens for the read-only API, and the organisations each reaches
 
 Revision ID: 4f2a9c1e7b3d
-Revises: 9b5c7d3e2f4a
-Create Date: 2026-12-06 03:00:00.000000
+Revises: b3a7bc32f20b
+Create Date: 2026-12-06 03:10:00.000000
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4f2a9c1e7b3d'
-down_revision = '9b5c7d3e2f4a'
+down_revision = 'b3a7bc32f20b'
 branch_labels = None
 depends_on = None
 

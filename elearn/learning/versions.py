@@ -1,14 +1,18 @@
-"""What the course side needs to know about learners: how many, and moving them between
-versions."""
+"""Learners and course versions: how many learn on each, and moving them to another version
+(one learner by choice, or every learner of a withdrawn version), keeping credit for every
+lesson and quiz whose content did not change."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from elearn.courses.models import CourseVersion
+from elearn.courses.models import CourseVersion, VersionStatus
+from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning import summary
 from elearn.learning.models import Enrolment, LessonCompletion
+from elearn.learning.progress import check_completion
 
 
 def learner_counts() -> dict[int, int]:
@@ -43,8 +47,16 @@ def _forget_loaded_enrolments(enrolment_ids: list[int]) -> None:
             db.session.expire(enrolment)
 
 
-def drop_changed_lessons(enrolment: Enrolment, new: CourseVersion) -> None:
-    _drop_changed_lessons([enrolment.id], new)
+def move_to_version(enrolment: Enrolment, version: CourseVersion) -> None:
+    """The learner chooses a newer published version: credit stays for every lesson and quiz
+    whose content did not change (lessons by their hash, quizzes by their questions')."""
+    if version.course_id != enrolment.course_id or version.status != VersionStatus.PUBLISHED:
+        raise DomainError(_l("This version is not available."))
+    _drop_changed_lessons([enrolment.id], version)
+    enrolment.version_id = version.id
+    enrolment.version = version
+    db.session.flush()
+    check_completion(enrolment)
 
 
 def move_learners(old: CourseVersion, new: CourseVersion) -> int:

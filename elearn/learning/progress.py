@@ -1,0 +1,162 @@
+"""Where learners stand on their course version, and the moment they complete it.
+
+The rule is elearn/learning/completion.py (pure); this module gathers its inputs: the
+version's requirements, the enrolment's lesson completions, and the quiz passes that the
+quizzes feature reports when asked (``quiz_passes_requested``; quizzes build on learning, so
+learning never reads their attempts). Completion is decided the moment the last requirement
+is met (a lesson marked complete, a quiz passed, a move to another version), never by a
+background job, and announced with ``course_completed`` inside the same transaction, for
+certificates and anyone else to react.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from elearn.courses.models import CourseVersion
+from elearn.database import utcnow
+from elearn.events import course_completed, quiz_passes_requested
+from elearn.extensions import db
+from elearn.learning.completion import (
+    Complete,
+    LessonRequirement,
+    QuizPass,
+    QuizRequirement,
+    Remaining,
+    Requirements,
+    lesson_states,
+    lessons_done,
+    module_counts,
+    quizzes_passed,
+    state_of,
+)
+from elearn.learning.models import Enrolment, LessonCompletion
+
+
+@dataclass
+class Progress:
+    """Where a learner stands on their version: per lesson, per module, and in all."""
+
+    done_lessons: set[str]
+    passed_quizzes: set[str]
+    states: dict[str, str]  # lesson key -> "done", "open" or "locked"
+    modules: dict[str, tuple[int, int]]  # module key -> (done, total) of its required items
+    done: int
+    total: int
+    state: Complete | Remaining = field(default_factory=Complete)
+    # The required items left, in course order: ("lesson", Lesson) / ("quiz", Quiz).
+    left: list[tuple[str, object]] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def requirements_of(version: CourseVersion) -> Requirements:
+    """What ``version`` asks of a learner, as the completion rule reads it."""
+    return Requirements(
+        lessons=tuple(
+            LessonRequirement(
+                key=lesson.key,
+                content_hash=lesson.content_hash,
+                module=lesson.module_key or "",
+                required=lesson.required,
+            )
+            for lesson in version.lessons
+        ),
+        quizzes=tuple(
+            QuizRequirement(
+                key=quiz.key,
+                fingerprint=quiz.fingerprint,
+                question_hashes=quiz.question_hashes or {},
+                module=quiz.module_key or "",
+                required=quiz.settings.get("required", True),
+            )
+            for quiz in version.quizzes
+        ),
+    )
+
+
+def quiz_passes(enrolment_ids: Sequence[int]) -> dict[int, list[QuizPass]]:
+    """The passed quiz attempts of each enrolment, as the quizzes feature reports them."""
+    passes: dict[int, list[QuizPass]] = {enrolment_id: [] for enrolment_id in enrolment_ids}
+    for _receiver, answer in quiz_passes_requested.send(enrolment_ids=list(enrolment_ids)):
+        for enrolment_id, found in (answer or {}).items():
+            passes[enrolment_id].extend(found)
+    return passes
+
+
+def progress(enrolment: Enrolment) -> Progress:
+    return progress_of([enrolment])[enrolment.id]
+
+
+def progress_of(enrolments: list[Enrolment]) -> dict[int, Progress]:
+    """Progress of several enrolments in two queries, whatever their number."""
+    if not enrolments:
+        return {}
+    completed: dict[int, dict[str, str]] = {enrolment.id: {} for enrolment in enrolments}
+    rows = db.session.execute(
+        select(
+            LessonCompletion.enrolment_id,
+            LessonCompletion.lesson_key,
+            LessonCompletion.content_hash,
+        ).where(LessonCompletion.enrolment_id.in_(list(completed)))
+    )
+    for enrolment_id, key, content in rows:
+        completed[enrolment_id][key] = content
+    passes = quiz_passes(list(completed))
+    return {
+        enrolment.id: _progress(enrolment.version, completed[enrolment.id], passes[enrolment.id])
+        for enrolment in enrolments
+    }
+
+
+def _progress(
+    version: CourseVersion, completed: dict[str, str], passes: list[QuizPass]
+) -> Progress:
+    requirements = requirements_of(version)
+    done = lessons_done(requirements, completed)
+    passed = quizzes_passed(requirements, passes)
+    state = state_of(requirements, done, passed)
+    modules = module_counts(requirements, done, passed)
+    left: list[tuple[str, object]] = []
+    if isinstance(state, Remaining):
+        lessons = {lesson.key: lesson for lesson in version.lessons}
+        quizzes = {quiz.key: quiz for quiz in version.quizzes}
+        left = [("lesson", lessons[key]) for key in state.lessons]
+        left += [("quiz", quizzes[key]) for key in state.quizzes]
+    sequential = version.manifest.get("completion", {}).get("sequential", False)
+    return Progress(
+        done_lessons=done,
+        passed_quizzes=passed,
+        states=lesson_states(requirements, done, sequential=sequential),
+        modules=modules,
+        done=sum(count[0] for count in modules.values()),
+        total=sum(count[1] for count in modules.values()),
+        state=state,
+        left=left,
+    )
+
+
+def check_completion(enrolment: Enrolment) -> bool:
+    """Record completion the moment nothing is left, and announce it (``course_completed``);
+    True if the course is complete."""
+    if enrolment.completed_at is not None:
+        return True
+    if isinstance(progress(enrolment).state, Remaining):
+        return False
+    enrolment.completed_at = utcnow()
+    enrolment.completed_version_id = enrolment.version_id
+    db.session.flush()
+    course_completed.send(
+        enrolment,
+        enrolment_id=enrolment.id,
+        user_id=enrolment.user_id,
+        course_id=enrolment.course_id,
+        version_id=enrolment.version_id,
+        completed_at=enrolment.completed_at,
+    )
+    return True

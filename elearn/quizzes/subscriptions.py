@@ -1,0 +1,47 @@
+"""What quizzes answer when a feature below them asks (elearn/events.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from elearn.events import quiz_passes_requested, summaries_recounted
+from elearn.extensions import db
+from elearn.learning.completion import QuizPass
+from elearn.learning.models import Enrolment
+from elearn.quizzes.models import QuizAttempt
+
+
+def passes_of(_sender, *, enrolment_ids: list[int], **_details) -> dict[int, list[QuizPass]]:
+    """The passed attempts of these enrolments, in one query, for learning to judge which
+    still count (a pass on an earlier version may not)."""
+    passes: dict[int, list[QuizPass]] = {}
+    rows = db.session.execute(
+        select(
+            QuizAttempt.enrolment_id,
+            QuizAttempt.quiz_key,
+            QuizAttempt.quiz_fingerprint,
+            QuizAttempt.question_hashes,
+        ).where(QuizAttempt.enrolment_id.in_(enrolment_ids), QuizAttempt.passed.is_(True))
+    )
+    for enrolment_id, key, fingerprint, hashes in rows:
+        passes.setdefault(enrolment_id, []).append(QuizPass(key, fingerprint, hashes))
+    return passes
+
+
+def recount(_sender, *, enrolment_ids: list[int] | None, **_details) -> None:
+    """Count again the quiz figures of the enrolments' summaries (elearn/learning/summary.py)."""
+    mine = QuizAttempt.enrolment_id == Enrolment.id
+    statement = update(Enrolment).values(
+        quiz_attempts=select(func.count()).where(mine).scalar_subquery(),
+        best_score=select(func.max(QuizAttempt.score)).where(mine).scalar_subquery(),
+    )
+    if enrolment_ids is not None:
+        statement = statement.where(Enrolment.id.in_(enrolment_ids))
+    db.session.execute(statement.execution_options(synchronize_session=False))
+
+
+def init_app(app) -> None:
+    """Answer learning's questions about quiz passes and keep the quiz figures of its
+    summaries (process-wide; see elearn/events.py)."""
+    quiz_passes_requested.connect(passes_of)
+    summaries_recounted.connect(recount)
