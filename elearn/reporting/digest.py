@@ -29,7 +29,7 @@ from elearn.links import external_url
 from elearn.mail import send_email
 from elearn.organisations.models import Organisation
 from elearn.organisations.tree import subtree_ids
-from elearn.reporting import figures
+from elearn.reporting import aggregates, figures
 from elearn.reporting.models import ReportDigest
 from elearn.reporting.scope import Filters, enrolments
 
@@ -261,7 +261,7 @@ def _send(manager: User | None, digest: Digest) -> bool:
         digest=digest,
         rows=rows,
         last_day=digest.schedule.until - timedelta(days=1),
-        expiring_days=figures.EXPIRING_DAYS,
+        expiring_days=aggregates.EXPIRING_DAYS,
         dashboard=external_url("reporting.dashboard", organisation_id=digest.organisation.id),
         profile=external_url("accounts.profile"),
     )

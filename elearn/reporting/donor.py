@@ -20,7 +20,8 @@ from elearn.certificates.models import Certificate
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
 from elearn.reference import COUNTIES, PROFESSIONS
-from elearn.reporting.figures import course_titles, month_of
+from elearn.reporting.aggregates import month_of
+from elearn.reporting.figures import course_titles
 from elearn.reporting.scope import Filters, people
 
 SMALLEST_SHOWN = 5

@@ -29,7 +29,7 @@ from elearn.i18n import current_language
 from elearn.organisations.models import Organisation
 from elearn.organisations.services import can_manage
 from elearn.reference import COUNTIES, PROFESSIONS
-from elearn.reporting import bp, exports, figures, people_export
+from elearn.reporting import aggregates, bp, exports, figures, people_export
 from elearn.reporting.forms import course_choices, read_filters
 from elearn.reporting.scope import Filters, enrolments
 from elearn.reporting.snapshots import kept_dashboard
@@ -87,7 +87,7 @@ def dashboard(organisation_id: int):
         descending=descending,
         computed_at=report.computed_at,
         cache_minutes=current_app.config["REPORTING_CACHE_SECONDS"] // 60,
-        expiring_days=figures.EXPIRING_DAYS,
+        expiring_days=aggregates.EXPIRING_DAYS,
     )
 
 
@@ -129,7 +129,7 @@ def _people_query(filters: Filters, status: str):
         .join(Organisation, Organisation.id == User.organisation_id)
         .order_by(User.search_key, User.id)
     )
-    started = figures.started(scoped.c)
+    started = aggregates.started(scoped.c)
     done = scoped.c.completed_at.is_not(None)
     if status == "completed":
         return query.where(done)
@@ -147,7 +147,7 @@ def _people_query(filters: Filters, status: str):
         if status == "expiring":
             valid = valid.where(
                 Certificate.expires_on.is_not(None),
-                Certificate.expires_on <= day + timedelta(days=figures.EXPIRING_DAYS),
+                Certificate.expires_on <= day + timedelta(days=aggregates.EXPIRING_DAYS),
             )
         return query.where(scoped.c.id.in_(valid))
     return query

@@ -90,6 +90,9 @@ class Accessibility:
         self.problems: list[str] = []
 
     def check(self, page) -> None:
+        # A click that navigates returns before the next page has loaded: judged half-loaded
+        # (before its stylesheet applies) it shows problems it does not have. Seen under load.
+        page.wait_for_load_state("load")
         results = self.axe.run(page, options=AXE_OPTIONS)
         self.checked.append(page.url)
         for violation in results.response["violations"]:
