@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -86,3 +86,27 @@ def add_to_column(session, model, unique: tuple[str, ...], column: str, **values
         index_elements=unique, set_={column: target + insert.excluded[column]}
     )
     session.execute(statement)
+
+
+def claim_to_send(session, model, key: dict, now: datetime, lease) -> int | None:
+    """The id of ``model``'s row for ``key`` if this run may send its message now, else None;
+    committed either way, so that the claim is seen before anything is sent.
+
+    A row is claimed by inserting it (once, however many runs race), or by taking over a
+    claim older than ``lease`` that was neither sent nor skipped (a run that died). The model
+    has ``id``, ``claimed_at``, ``sent_at`` and ``skipped`` columns; the sender sets
+    ``sent_at`` once the mail server accepted the message, or deletes the row to release it.
+    """
+    if insert_once(session, model, tuple(key), claimed_at=now, skipped=False, **key):
+        session.commit()
+        return session.scalar(select(model.id).filter_by(**key))
+    taken = session.execute(
+        update(model)
+        .filter_by(**key)
+        .where(model.sent_at.is_(None), model.skipped.is_(False), model.claimed_at < now - lease)
+        .values(claimed_at=now)
+    ).rowcount
+    session.commit()
+    if taken != 1:
+        return None
+    return session.scalar(select(model.id).filter_by(**key))

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from elearn.accounts.models import User
 from elearn.certificates.models import Certificate, CertificateReminder
 from elearn.certificates.services import local_day
-from elearn.database import insert_once, utcnow
+from elearn.database import claim_to_send, insert_once, utcnow
 from elearn.extensions import db
 from elearn.links import external_url
 from elearn.mail import send_email
@@ -85,26 +85,7 @@ def send_reminders(now: datetime | None = None) -> dict[str, int]:
 def _claim(certificate_id: int, days: int, now: datetime) -> int | None:
     """The reminder's id if this run may send it now, else None (committed either way)."""
     key = {"certificate_id": certificate_id, "days_before": days}
-    if insert_once(
-        db.session, CertificateReminder, tuple(key), claimed_at=now, skipped=False, **key
-    ):
-        db.session.commit()
-        return db.session.scalar(select(CertificateReminder.id).filter_by(**key))
-    taken = db.session.execute(
-        update(CertificateReminder)
-        .where(
-            CertificateReminder.certificate_id == certificate_id,
-            CertificateReminder.days_before == days,
-            CertificateReminder.sent_at.is_(None),
-            CertificateReminder.skipped.is_(False),
-            CertificateReminder.claimed_at < now - LEASE,
-        )
-        .values(claimed_at=now)
-    ).rowcount
-    db.session.commit()
-    if taken != 1:
-        return None
-    return db.session.scalar(select(CertificateReminder.id).filter_by(**key))
+    return claim_to_send(db.session, CertificateReminder, key, now, LEASE)
 
 
 def _send(certificate: Certificate, window: int) -> bool:

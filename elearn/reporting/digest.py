@@ -22,7 +22,7 @@ from sqlalchemy import and_, delete, exists, func, or_, select, update
 from elearn.accounts.models import Role, RoleAssignment, User
 from elearn.certificates.models import Certificate
 from elearn.certificates.services import local_day
-from elearn.database import insert_once, utcnow
+from elearn.database import claim_to_send, utcnow
 from elearn.events import person_erased
 from elearn.extensions import db
 from elearn.links import external_url
@@ -159,23 +159,7 @@ def _recipients(week: date, now: datetime):
 def _claim(user_id: int, organisation_id: int, week: date, now: datetime) -> int | None:
     """The digest row's id if this run may send it now, else None (committed either way)."""
     key = {"user_id": user_id, "organisation_id": organisation_id, "week": week}
-    if insert_once(db.session, ReportDigest, tuple(key), claimed_at=now, skipped=False, **key):
-        db.session.commit()
-        return db.session.scalar(select(ReportDigest.id).filter_by(**key))
-    taken = db.session.execute(
-        update(ReportDigest)
-        .filter_by(**key)
-        .where(
-            ReportDigest.sent_at.is_(None),
-            ReportDigest.skipped.is_(False),
-            ReportDigest.claimed_at < now - LEASE,
-        )
-        .values(claimed_at=now)
-    ).rowcount
-    db.session.commit()
-    if taken != 1:
-        return None
-    return db.session.scalar(select(ReportDigest.id).filter_by(**key))
+    return claim_to_send(db.session, ReportDigest, key, now, LEASE)
 
 
 def build_digest(organisation_id: int, when: Schedule, today: date) -> Digest:
