@@ -85,16 +85,20 @@ def register_blueprints(app: Flask) -> None:
     from elearn.api import endpoints as _endpoints  # noqa: F401 - routes on its bp
     from elearn.api import tokens_bp
     from elearn.api import views as _tokens  # noqa: F401 - routes on its bp
+    from elearn.assignments import models as _assignments  # noqa: F401 - its tables
     from elearn.audit.views import bp as audit_bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
+    from elearn.cohorts import models as _cohorts  # noqa: F401 - its tables
     from elearn.core.views import bp as core_bp
     from elearn.courses.views import bp as courses_bp
+    from elearn.invitations import models as _invitations  # noqa: F401 - its tables
     from elearn.learning.views import bp as learning_bp
     from elearn.mfa.views import bp as mfa_bp
     from elearn.organisations import bp as organisations_bp
     from elearn.organisations import member_views as _members  # noqa: F401 - routes on its bp
     from elearn.organisations import views as _organisations  # noqa: F401 - routes on its bp
+    from elearn.paths import models as _paths  # noqa: F401 - its tables
     from elearn.privacy.views import bp as privacy_bp
     from elearn.quizzes.views import bp as quizzes_bp
     from elearn.reporting import bp as reporting_bp

@@ -55,7 +55,10 @@ LAYERS: list[tuple[str, set[str]]] = [
             "elearn.users",
         },
     ),
+    # Invitations make accounts and memberships, and can place people in a cohort.
+    ("groups: cohorts and invitations", {"elearn.cohorts", "elearn.invitations"}),
     ("course content: versions, lessons, questions, files", {"elearn.courses"}),
+    ("learning paths: courses in order, per profession", {"elearn.paths"}),
     ("learning: enrolments, progress, completion", {"elearn.learning"}),
     ("quizzes: attempts, grading", {"elearn.quizzes"}),
     (
@@ -70,6 +73,8 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("certificates", {"elearn.certificates"}),
+    # Met by a valid certificate; learning's pages ask for due dates through a signal.
+    ("assignments: courses and paths due by a date", {"elearn.assignments"}),
     ("data rights: download and erase what every feature holds", {"elearn.privacy"}),
     (
         "pages over several features",

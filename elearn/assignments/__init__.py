@@ -1,0 +1,1 @@
+"""Assignments: a course or a learning path given to people with a due date."""

@@ -1,0 +1,1 @@
+"""Cohorts: named groups of people inside an organisation, managed by its managers."""

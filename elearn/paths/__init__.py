@@ -1,0 +1,1 @@
+"""Learning paths: an ordered list of courses declared for a profession."""
