@@ -41,3 +41,24 @@ person_erased = _events.signal("person-erased")
 # with the person as sender; each receiver returns {file name: JSON-ready document} for what
 # its feature holds, so that privacy needs not import the features above it.
 personal_data_requested = _events.signal("personal-data-requested")
+
+# Sent by elearn/organisations when people become confirmed members of an organisation (a
+# manager confirms them, an administrator places them, an invitation is accepted), inside the
+# transaction, with ``organisation_id`` and ``user_ids``. Assignments give them what is
+# assigned to that organisation and those above it.
+membership_confirmed = _events.signal("membership-confirmed")
+
+# Sent by elearn/organisations when people leave an organisation (their membership ends, or
+# they ask to move), inside the transaction, with ``organisation_id`` (the one they left) and
+# ``user_ids``.
+membership_ended = _events.signal("membership-ended")
+
+# Sent by elearn/cohorts when people are added to a cohort (by a manager, a spreadsheet or an
+# accepted invitation), inside the transaction, with ``cohort_id`` and ``user_ids``.
+# Assignments give them what is assigned to the cohort.
+cohort_members_added = _events.signal("cohort-members-added")
+
+# Sent by elearn/certificates when a certificate is issued (a completion or a renewal), inside
+# the transaction, with ``certificate_id``, ``user_id``, ``course_id``, ``issued_at`` and
+# ``expires_on`` (None: never). Assignments count the course as met.
+certificate_issued = _events.signal("certificate-issued")

@@ -43,7 +43,10 @@ class Assignment(db.Model):
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    path_id: Mapped[int | None] = mapped_column(ForeignKey("learning_paths.id", ondelete="CASCADE"))
+    # A path that is assigned cannot be deleted.
+    path_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_paths.id", ondelete="RESTRICT")
+    )
     # Exactly one target: a person, a cohort, or an organisation with everything below it.
     target_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True

@@ -10,6 +10,7 @@ from elearn.accounts.models import Role, User
 from elearn.audit.services import record
 from elearn.database import utcnow
 from elearn.errors import DomainError
+from elearn.events import membership_confirmed, membership_ended
 from elearn.extensions import db
 from elearn.organisations import tree
 from elearn.organisations.models import Organisation
@@ -137,6 +138,7 @@ def change_membership(user, organisation_id: int | None) -> None:
     new_id = organisation.id if organisation else None
     if new_id == user.organisation_id:
         return
+    _ended(user)
     user.organisation_id = new_id
     user.organisation_confirmed_at = None
     db.session.flush()
@@ -157,6 +159,8 @@ def set_membership(user, organisation_id: int | None, *, by) -> None:
     if new_id == user.organisation_id and (new_id is None or user.organisation_confirmed_at):
         return
     before = user.organisation_id
+    if before != new_id:
+        _ended(user)
     user.organisation_id = new_id
     user.organisation_confirmed_at = utcnow() if new_id else None
     record(
@@ -168,6 +172,8 @@ def set_membership(user, organisation_id: int | None, *, by) -> None:
         after={"organisation_id": new_id},
     )
     db.session.flush()
+    if new_id is not None:
+        membership_confirmed.send(user, organisation_id=new_id, user_ids=[user.id])
 
 
 def can_manage(manager, organisation_id: int) -> bool:
@@ -205,6 +211,8 @@ def confirm_membership(member, organisation_id: int, *, by) -> None:
             target_id=member.id,
             organisation_id=organisation_id,
         )
+        db.session.flush()
+        membership_confirmed.send(member, organisation_id=organisation_id, user_ids=[member.id])
     db.session.flush()
 
 
@@ -212,6 +220,7 @@ def reject_membership(member, organisation_id: int, *, by) -> None:
     """Refuse a pending request, or end a confirmed membership; the person keeps their account."""
     _check_may_act(member, organisation_id, by=by)
     action = "membership.ended" if member.organisation_confirmed_at else "membership.rejected"
+    _ended(member)
     member.organisation_id = None
     member.organisation_confirmed_at = None
     record(
@@ -222,3 +231,9 @@ def reject_membership(member, organisation_id: int, *, by) -> None:
         organisation_id=organisation_id,
     )
     db.session.flush()
+
+
+def _ended(user) -> None:
+    """Tell the features above that a confirmed member leaves their organisation."""
+    if user.organisation_id is not None and user.organisation_confirmed_at is not None:
+        membership_ended.send(user, organisation_id=user.organisation_id, user_ids=[user.id])
