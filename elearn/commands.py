@@ -127,11 +127,16 @@ def purge_command() -> None:
 def notify_command() -> None:
     """Send the reminders and weekly digests that are due (for cron). Safe to run as often as
     you like, also twice at the same moment: each email goes out once."""
+    from elearn.assignments.notify import send_assignment_reminders
     from elearn.certificates.notify import send_reminders
     from elearn.reporting.digest import send_digests
 
     counts = send_reminders()
     click.echo(", ".join(f"{what}: {count}" for what, count in counts.items()))
+    counts = send_assignment_reminders()
+    click.echo(
+        "assignment reminders: " + ", ".join(f"{what}: {count}" for what, count in counts.items())
+    )
     counts = send_digests()
     click.echo("weekly digests: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
 

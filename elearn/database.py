@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, event, select, update
 from sqlalchemy.engine import Engine
@@ -13,12 +14,25 @@ from sqlalchemy.types import TypeDecorator
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _connection_record) -> None:
     """SQLite enforces foreign keys only when asked, on every connection; and it should wait
-    for a writer rather than fail at once when two requests write together."""
+    for a writer rather than fail at once when two requests write together. It has no time
+    zones either: ``elearn_local_date`` gives them (PostgreSQL's ``timezone()`` elsewhere)."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        dbapi_connection.create_function(
+            "elearn_local_date", 2, _local_date, deterministic=True
+        )
+
+
+def _local_date(stored: str | None, zone: str) -> str | None:
+    """SQL ``elearn_local_date(timestamp, zone)`` on SQLite: the calendar day ('YYYY-MM-DD')
+    in ``zone`` of a UTC timestamp as UTCDateTime stores it there (naive text)."""
+    if stored is None:
+        return None
+    moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()
 
 
 def utcnow() -> datetime:

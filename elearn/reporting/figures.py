@@ -21,9 +21,29 @@ from elearn.reporting.scope import Filters, roomy_transaction
 
 
 @dataclass
-class CourseFigures:
-    course_id: int
-    title: dict
+class Assignments:
+    """Counted people with a course assigned, by the state of the row that counts for each
+    (elearn/reporting/assigned.py): assigned = met on time + met late + overdue + due soon +
+    due later."""
+
+    assigned: int = 0
+    met_on_time: int = 0
+    met_late: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+
+    def add_assignments(self, counts) -> None:
+        self.assigned += counts[0]
+        self.met_on_time += counts[1]
+        self.met_late += counts[2]
+        self.overdue += counts[3]
+        self.due_soon += counts[4]
+
+
+@dataclass
+class CourseFigures(Assignments):
+    course_id: int = 0
+    title: dict = field(default_factory=dict)
     enrolled: int = 0
     not_started: int = 0
     in_progress: int = 0
@@ -40,13 +60,14 @@ class CourseFigures:
 
 
 @dataclass
-class Breakdown:
-    """Enrolled and completed by one dimension (sub-organisation, profession, county)."""
+class Breakdown(Assignments):
+    """Enrolled and completed, and the assignments, by one dimension (sub-organisation,
+    profession, county)."""
 
-    key: object
-    label: str
-    enrolled: int
-    completed: int
+    key: object = None
+    label: str = ""
+    enrolled: int = 0
+    completed: int = 0
 
     @property
     def completion_rate(self) -> float | None:
@@ -63,6 +84,15 @@ class Dashboard:
     by_county: list[Breakdown] = field(default_factory=list)
     by_month: list[tuple[str, int]] = field(default_factory=list)
 
+    @property
+    def assigned(self) -> int:
+        """Counted people and courses with an assignment (0: nothing assigned here)."""
+        return sum(row.assigned for row in self.courses)
+
+    @property
+    def overdue(self) -> int:
+        return sum(row.overdue for row in self.courses)
+
 
 def dashboard(
     filters: Filters, today: date, labels: dict[str, dict] | None = None, months: int = 12
@@ -74,24 +104,26 @@ def dashboard(
     labels = labels or {}
     roomy_transaction()
     grouped: dict[str, list[tuple]] = {}
-    for kind, key, first, second, third, mean in db.session.execute(one_pass(filters, today)):
-        grouped.setdefault(kind, []).append((key, first, second, third, mean))
+    for kind, key, *counts, mean in db.session.execute(one_pass(filters, today)):
+        grouped.setdefault(kind, []).append((key, *counts, mean))
     months_seen = sorted(grouped.get("month", []))[-months:]
     return Dashboard(
         members=sum(row[1] for row in grouped.get("members", [])),
         courses=_courses(grouped),
-        by_organisation=_branches(filters, grouped.get("organisation", [])),
-        by_profession=_labelled(grouped.get("profession", []), labels.get("profession", {})),
-        by_county=_labelled(grouped.get("county", []), labels.get("county", {})),
+        by_organisation=_branches(filters, grouped, "organisation"),
+        by_profession=_labelled(grouped, "profession", labels.get("profession", {})),
+        by_county=_labelled(grouped, "county", labels.get("county", {})),
         by_month=[(key, first) for key, first, *_rest in months_seen],
     )
 
 
 def _courses(grouped: dict[str, list[tuple]]) -> list[CourseFigures]:
+    """A row for each course someone counted is enrolled on or has assigned."""
     rows = grouped.get("course", [])
-    titles = course_titles([int(row[0]) for row in rows])
+    due = grouped.get("assigned_course", [])
+    titles = course_titles(sorted({int(row[0]) for row in rows + due}))
     figures: dict[int, CourseFigures] = {}
-    for key, enrolled, completed, not_started, best in rows:
+    for key, enrolled, completed, not_started, _zero, _nil, best in rows:
         course_id = int(key)
         figures[course_id] = CourseFigures(
             course_id=course_id,
@@ -102,7 +134,12 @@ def _courses(grouped: dict[str, list[tuple]]) -> list[CourseFigures]:
             in_progress=enrolled - completed - (not_started or 0),
             average_best_score=round(best, 1) if best is not None else None,
         )
-    for key, count, expiring, _zero, _mean in grouped.get("certificates", []):
+    for key, *counts, _mean in due:
+        course_id = int(key)
+        if course_id not in figures:
+            figures[course_id] = CourseFigures(course_id=course_id, title=titles.get(course_id, {}))
+        figures[course_id].add_assignments(counts)
+    for key, count, expiring, *_rest in grouped.get("certificates", []):
         if int(key) in figures:
             figures[int(key)].valid_certificates = count
             figures[int(key)].expiring_certificates = expiring or 0
@@ -137,19 +174,22 @@ def course_titles(course_ids: list[int]) -> dict[int, dict]:
     )
 
 
-def _labelled(rows: list[tuple], labels: dict) -> list[Breakdown]:
-    return sorted(
-        (
-            Breakdown(key, str(labels.get(key, key)), enrolled, completed)
-            for key, enrolled, completed, *_rest in rows
-        ),
-        key=lambda row: (row.key is not None, row.key or ""),
-    )
+def _labelled(grouped: dict[str, list[tuple]], kind: str, labels: dict) -> list[Breakdown]:
+    """The rows of a breakdown by a value (profession, county): enrolments and assignments
+    of the people with each value present."""
+    found: dict[object, Breakdown] = {}
+    for key, enrolled, completed, *_rest in grouped.get(kind, []):
+        found[key] = Breakdown(key=key, label=str(labels.get(key, key)))
+        found[key].enrolled, found[key].completed = enrolled, completed
+    for key, *counts, _mean in grouped.get("assigned_" + kind, []):
+        found.setdefault(key, Breakdown(key=key, label=str(labels.get(key, key))))
+        found[key].add_assignments(counts)
+    return sorted(found.values(), key=lambda row: (row.key is not None, row.key or ""))
 
 
-def _branches(filters: Filters, rows: list[tuple]) -> list[Breakdown]:
-    """Enrolled and completed for each organisation directly below the counted one, each
-    with everything below it (the tree walked once, in SQL)."""
+def _branches(filters: Filters, grouped: dict[str, list[tuple]], kind: str) -> list[Breakdown]:
+    """Enrolled and completed, and the assignments, for each organisation directly below the
+    counted one, each with everything below it (the tree walked once, in SQL)."""
     nodes = tree(filters.organisation_id)
     if len(nodes) < 2:
         return []
@@ -162,17 +202,18 @@ def _branches(filters: Filters, rows: list[tuple]) -> list[Breakdown]:
         if node.depth == 1:
             current = node.organisation
         branch_of[node.organisation.id] = current
-    counts: dict[int, list[int]] = {}
-    for key, enrolled, completed, *_rest in rows:
-        branch = branch_of.get(int(key))
-        if branch is not None:
-            totals = counts.setdefault(branch.id, [0, 0])
-            totals[0] += enrolled
-            totals[1] += completed
-    return [
-        Breakdown(
-            node.organisation.id, node.organisation.name, *counts.get(node.organisation.id, [0, 0])
-        )
+    rows = {
+        node.organisation.id: Breakdown(key=node.organisation.id, label=node.organisation.name)
         for node in nodes
         if node.depth <= 1
-    ]
+    }
+    for key, enrolled, completed, *_rest in grouped.get(kind, []):
+        branch = branch_of.get(int(key))
+        if branch is not None:
+            rows[branch.id].enrolled += enrolled
+            rows[branch.id].completed += completed
+    for key, *counts, _mean in grouped.get("assigned_" + kind, []):
+        branch = branch_of.get(int(key))
+        if branch is not None:
+            rows[branch.id].add_assignments(counts)
+    return list(rows.values())
