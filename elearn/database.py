@@ -21,9 +21,7 @@ def _configure_sqlite(dbapi_connection, _connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
-        dbapi_connection.create_function(
-            "elearn_local_date", 2, _local_date, deterministic=True
-        )
+        dbapi_connection.create_function("elearn_local_date", 2, _local_date, deterministic=True)
 
 
 def _local_date(stored: str | None, zone: str) -> str | None:

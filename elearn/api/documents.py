@@ -54,6 +54,18 @@ def course(row) -> dict:
         "median_days_to_complete": _float(row.median_days_to_complete),
         "median_minutes_spent": _float(row.median_minutes_spent),
         "average_best_score": _float(row.average_best_score),
+        **assignments(row),
+    }
+
+
+def assignments(row) -> dict:
+    """The assignment figures of a course or a breakdown's row (reporting.figures.Assignments)."""
+    return {
+        "assigned": row.assigned,
+        "met_on_time": row.met_on_time,
+        "met_late": row.met_late,
+        "overdue": row.overdue,
+        "due_soon": row.due_soon,
     }
 
 
@@ -65,6 +77,7 @@ def breakdown(row) -> dict:
         "enrolled": row.enrolled,
         "completed": row.completed,
         "completion_rate": _float(row.completion_rate),
+        **assignments(row),
     }
 
 
@@ -73,8 +86,9 @@ def month(value: str, count: int) -> dict:
 
 
 def person(record: dict, paths: dict[int, str]) -> dict:
-    """One enrolment of a counted person (reporting.people_export.people_records): the
-    people export's columns, with codes where the file has translated labels."""
+    """One enrolment of a counted person, or a course assigned to one who never enrolled on
+    it (reporting.people_export.people_records): the people export's columns, with codes
+    where the file has translated labels."""
     return {
         **record,
         "organisation_path": paths.get(record["organisation_id"], ""),
@@ -82,4 +96,5 @@ def person(record: dict, paths: dict[int, str]) -> dict:
         "completed_on": _day(record["completed_on"]),
         "best_score": _float(record["best_score"]),
         "certificate_expires_on": _day(record["certificate_expires_on"]),
+        "due_on": _day(record["due_on"]),
     }

@@ -9,7 +9,6 @@ import logging
 
 from flask import g, jsonify, request, url_for
 from flask_babel import force_locale
-from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -19,12 +18,10 @@ from elearn.api.auth import api_limit, api_token
 from elearn.api.openapi import DIMENSIONS
 from elearn.certificates.services import today
 from elearn.database import utcnow
-from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.reference import COUNTIES, PROFESSIONS
 from elearn.reporting import figures, people_export
 from elearn.reporting.forms import read_filters
-from elearn.reporting.scope import enrolments
 from elearn.reporting.snapshots import kept_dashboard
 
 log = logging.getLogger(__name__)
@@ -119,12 +116,13 @@ def _report(filters, day) -> figures.Dashboard:
 @api_token
 @api_limit
 def people(organisation_id: int):
-    """The people export's rows (one per enrolment of the people counted), a page at a time."""
+    """The people export's rows (one per enrolment of the people counted, and one per course
+    assigned to one of them who never enrolled on it), a page at a time."""
     organisation, filters = _scope(organisation_id, FILTERS | PAGING)
     page = _whole_number("page", 1, maximum=10**6)
     per_page = _whole_number("per_page", PER_PAGE, maximum=MAX_PER_PAGE)
     day = today()
-    total = db.session.scalar(select(func.count()).select_from(enrolments(filters).subquery()))
+    total = people_export.people_count(filters, day)
     records = people_export.people_records(
         filters, day, offset=(page - 1) * per_page, limit=per_page
     )

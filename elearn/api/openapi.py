@@ -34,6 +34,13 @@ COUNT = {"type": "integer", "minimum": 0}
 RATE = _nullable(
     "number", minimum=0, maximum=1, description="Completed ÷ enrolled; null with nobody enrolled."
 )
+ASSIGNMENTS = {
+    "assigned": {**COUNT, "description": "People with the course assigned (one row each)."},
+    "met_on_time": {**COUNT, "description": "Met on or before the due date."},
+    "met_late": {**COUNT, "description": "Met after the due date."},
+    "overdue": {**COUNT, "description": "Not met; the due date has passed."},
+    "due_soon": {**COUNT, "description": "Not met; due today or within 14 days."},
+}
 TITLE = {
     "type": "object",
     "description": "The course's title by language code (ro, en, hu).",
@@ -103,6 +110,7 @@ SCHEMAS = {
             "median_days_to_complete": _nullable("number"),
             "median_minutes_spent": _nullable("number"),
             "average_best_score": _nullable("number", minimum=0, maximum=100),
+            **ASSIGNMENTS,
         }
     ),
     "Figures": _object(
@@ -122,6 +130,7 @@ SCHEMAS = {
             "enrolled": COUNT,
             "completed": COUNT,
             "completion_rate": RATE,
+            **ASSIGNMENTS,
         }
     ),
     "MonthRow": _object(
@@ -151,9 +160,13 @@ SCHEMAS = {
             "county": {"type": "string"},
             "course_id": {"type": "integer"},
             "course_title": TITLE,
-            "version": {"type": "string"},
-            "enrolled_on": {"type": "string", "format": "date"},
-            "status": {"type": "string", "enum": ["not_started", "in_progress", "completed"]},
+            "version": _nullable("string", description="Null when not enrolled."),
+            "enrolled_on": _nullable("string", format="date"),
+            "status": {
+                "type": "string",
+                "enum": ["not_enrolled", "not_started", "in_progress", "completed"],
+                "description": "not_enrolled: the course is assigned, never enrolled on.",
+            },
             "lessons_completed": COUNT,
             "required_lessons": COUNT,
             "completed_on": _nullable("string", format="date"),
@@ -165,6 +178,13 @@ SCHEMAS = {
                 "enum": ["valid", "expired", "revoked", "superseded", None],
             },
             "certificate_expires_on": _nullable("string", format="date"),
+            "due_on": _nullable(
+                "string", format="date", description="The assignment's due date, if any."
+            ),
+            "assignment_status": {
+                "type": ["string", "null"],
+                "enum": ["met_on_time", "met_late", "overdue", "due_soon", "due_later", None],
+            },
         }
     ),
     "PeoplePage": _object(
@@ -172,7 +192,7 @@ SCHEMAS = {
             **HEAD,
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": 500},
-            "total": {**COUNT, "description": "Rows (enrolments) on every page together."},
+            "total": {**COUNT, "description": "Rows on every page together."},
             "next": _nullable("string", description="The next page's address, or null."),
             "people": {"type": "array", "items": _ref("Person")},
         }

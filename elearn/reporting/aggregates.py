@@ -1,7 +1,7 @@
 """The dashboard's one statement: every aggregate of a page from the counted enrolments, found
 once (a materialised CTE), grouped per course, organisation, profession, county and month, with
-the certificates, the medians and the assignments; and the SQL pieces the other reports share. SQLite and
-PostgreSQL alike, never rows loaded into Python. docs/reporting.md defines every figure.
+the certificates, the medians and the assignments; and the SQL pieces the other reports share.
+SQLite and PostgreSQL alike, never rows loaded into Python. docs/reporting.md defines every figure.
 """
 
 from __future__ import annotations

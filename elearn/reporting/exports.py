@@ -18,9 +18,26 @@ from datetime import date, datetime
 import xlsxwriter
 from flask_babel import gettext as _
 
+from elearn.reporting.assigned import DUE_SOON_DAYS
 from elearn.text import spreadsheet_cell
 
 TABLES = ("people", "courses", "organisations", "professions", "counties", "months")
+
+
+def assignment_header() -> list[str]:
+    """The assignment figures' columns, after the others in the tables by course,
+    organisation, profession and county."""
+    return [
+        _("Assigned"),
+        _("Met on time"),
+        _("Met late"),
+        _("Overdue"),
+        _("Due within %(num)d days", num=DUE_SOON_DAYS),
+    ]
+
+
+def _assignments(row) -> list[int]:
+    return [row.assigned, row.met_on_time, row.met_late, row.overdue, row.due_soon]
 
 
 def table_rows(report, table: str, language: str) -> tuple[list[str], list[list]]:
@@ -38,6 +55,7 @@ def table_rows(report, table: str, language: str) -> tuple[list[str], list[list]
             _("Median days to complete"),
             _("Median minutes spent"),
             _("Average best score (%)"),
+            *assignment_header(),
         ]
         rows = [
             [
@@ -52,6 +70,7 @@ def table_rows(report, table: str, language: str) -> tuple[list[str], list[list]
                 row.median_days_to_complete,
                 row.median_minutes_spent,
                 row.average_best_score,
+                *_assignments(row),
             ]
             for row in report.courses
         ]
@@ -70,9 +89,11 @@ def table_rows(report, table: str, language: str) -> tuple[list[str], list[list]
             row.enrolled,
             row.completed,
             round(100 * row.completion_rate) if row.completion_rate is not None else None,
+            *_assignments(row),
         ]
         for row in source
     ]
+    header += assignment_header()
     return header, rows
 
 

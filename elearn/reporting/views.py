@@ -29,7 +29,7 @@ from elearn.i18n import current_language
 from elearn.organisations.models import Organisation
 from elearn.organisations.services import can_manage
 from elearn.reference import COUNTIES, PROFESSIONS
-from elearn.reporting import aggregates, bp, exports, figures, people_export
+from elearn.reporting import aggregates, assigned, bp, exports, figures, people_export
 from elearn.reporting.forms import course_choices, read_filters
 from elearn.reporting.scope import Filters, enrolments
 from elearn.reporting.snapshots import kept_dashboard
@@ -46,6 +46,11 @@ SORTABLE = {
     "days": lambda row: row.median_days_to_complete or 0.0,
     "minutes": lambda row: row.median_minutes_spent or 0.0,
     "score": lambda row: row.average_best_score or 0.0,
+    "assigned": lambda row: row.assigned,
+    "met_on_time": lambda row: row.met_on_time,
+    "met_late": lambda row: row.met_late,
+    "overdue": lambda row: row.overdue,
+    "due_soon": lambda row: row.due_soon,
 }
 STATUSES = ("enrolled", "not_started", "in_progress", "completed", "certified", "expiring")
 PEOPLE_LIMIT = 500
@@ -88,6 +93,9 @@ def dashboard(organisation_id: int):
         computed_at=report.computed_at,
         cache_minutes=current_app.config["REPORTING_CACHE_SECONDS"] // 60,
         expiring_days=aggregates.EXPIRING_DAYS,
+        due_soon_days=assigned.DUE_SOON_DAYS,
+        professions=PROFESSIONS,
+        counties=COUNTIES,
     )
 
 
@@ -103,6 +111,8 @@ def people(organisation_id: int):
     organisation = managed_or_404(organisation_id)
     _form, filters = _read_filters(organisation)
     status = request.args.get("status", "enrolled")
+    if filters is not None and status in assigned.STATUSES:
+        return _assigned_people(organisation, filters, status)
     if filters is None or status not in STATUSES or not filters.course_id:
         abort(404)
     course = db.session.get(Course, filters.course_id) or abort(404)
@@ -114,6 +124,31 @@ def people(organisation_id: int):
         title=dict(course_choices()).get(course.id, course.slug),
         status=status,
         filters=filters,
+        rows=rows[:PEOPLE_LIMIT],
+        more=len(rows) > PEOPLE_LIMIT,
+    )
+
+
+def _assigned_people(organisation: Organisation, filters: Filters, status: str):
+    """The people behind an assignment count, on the chosen course or on every course."""
+    day = today()
+    query = assigned.people_query(filters, status, day).limit(PEOPLE_LIMIT + 1)
+    rows = db.session.execute(query).all()
+    language = current_language()
+    titles = {
+        course_id: title.get(language) or next(iter(title.values()), "")
+        for course_id, title in figures.course_titles(
+            sorted({row[2] for row in rows} | {filters.course_id} - {None})
+        ).items()
+    }
+    return render_template(
+        "reporting/assigned_people.html",
+        organisation=organisation,
+        status=status,
+        filters=filters,
+        titles=titles,
+        today=day,
+        due_soon_days=assigned.DUE_SOON_DAYS,
         rows=rows[:PEOPLE_LIMIT],
         more=len(rows) > PEOPLE_LIMIT,
     )

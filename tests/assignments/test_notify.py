@@ -88,7 +88,12 @@ def test_each_reminder_goes_exactly_once(app, outbox, assigned, person):
     for days in (-7, -8, -30, -400):
         run(app, days)
     assert len(outbox) == 4 and outbox[3].subject == "Overdue by 7 days: Test course"
-    assert reminders(app) == [(-7, True, False), (-1, True, False), (3, True, False), (14, True, False)]
+    assert reminders(app) == [
+        (-7, True, False),
+        (-1, True, False),
+        (3, True, False),
+        (14, True, False),
+    ]
 
 
 def test_a_late_first_run_sends_only_the_nearest_and_skips_the_rest(app, outbox, assigned):
@@ -99,13 +104,16 @@ def test_a_late_first_run_sends_only_the_nearest_and_skips_the_rest(app, outbox,
     assert len(outbox) == 1
 
 
-def test_a_first_run_nine_days_late_sends_the_seven_day_reminder_only(
-    app, outbox, assigned
-):
+def test_a_first_run_nine_days_late_sends_the_seven_day_reminder_only(app, outbox, assigned):
     assert run(app, -9) == {"sent": 1, "failed": 0, "skipped": 3}
     assert len(outbox) == 1 and outbox[0].subject == "Overdue by 9 days: Test course"
     assert "9 days ago" in outbox[0].body
-    assert reminders(app) == [(-7, True, False), (-1, False, True), (3, False, True), (14, False, True)]
+    assert reminders(app) == [
+        (-7, True, False),
+        (-1, False, True),
+        (3, False, True),
+        (14, False, True),
+    ]
     run(app, -10)
     assert len(outbox) == 1
 
@@ -164,7 +172,10 @@ def test_a_met_assignment_gets_no_reminder(app, outbox, person, course):  # noqa
 
 
 def test_two_assignments_of_one_course_make_one_set_of_reminders(
-    app, outbox, person, course  # noqa: F811
+    app,
+    outbox,
+    person,
+    course,  # noqa: F811
 ):
     first = assign_to(app, person, course)
     assign_to(app, person, course, due=DUE + timedelta(days=1))

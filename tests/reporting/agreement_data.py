@@ -36,6 +36,7 @@ from elearn.quizzes.models import QuizAttempt
 from tests.conftest import PASSWORD
 from tests.content.helpers import edit, valid_files
 from tests.learning.conftest import import_files
+from tests.reporting.agreement_assignments import assign_world, expected_assignments, tally
 from tests.reporting.conftest import place
 
 PROFESSIONS = ("teacher", "school_counsellor", "police_officer", "social_worker")
@@ -43,6 +44,7 @@ COUNTIES = ("BH", "CJ", "AB")
 STATES = ("none", "enrolled", "lesson", "time", "quiz", "completed", "completed", "completed")
 SCORES = (40.0, 57.5, 70.0, 82.5, 90.0, 97.5, 100.0)  # multiples of 2.5: exact sums
 EXPIRING_DAYS = 60
+ASSIGNMENT_COLUMNS = ("assigned", "met_on_time", "met_late", "overdue", "due_soon")
 
 
 def second_course(app) -> int:
@@ -99,6 +101,9 @@ def build(app, make, version_ids: list[int], seed: int = 12) -> dict:
         summary.recount([enrolment.id for enrolment in enrolments])
         db.session.flush()
         _certify(rng, [e for e in enrolments if e.completed_at is not None])
+        course_ids = [version.course_id for version in versions]
+        excluded = [pending.id, gone.id, erased.id, stranger.id]
+        assign_world(app, people, excluded, course_ids, now, seed + 1)
         db.session.get(User, gone.id).deactivated_at = now
         erase_account(db.session.get(User, erased.id), password=PASSWORD)
         db.session.commit()
@@ -276,9 +281,16 @@ def expected(app, *, root: int, filters: dict, today: date) -> Expected:
         )
 
     result = Expected(members=len(users))
+    course = int(filters["course"]) if "course" in filters else None
+    due = expected_assignments(
+        app, users=users, course=course, since=since, until=until, today=today
+    )
+    due_by_course = tally(due, lambda _user, course_id: course_id)
     by_course = defaultdict(list)
     for e in enrolments:
         by_course[e.course_id].append(e)
+    for course_id in due_by_course:
+        by_course.setdefault(course_id, [])
     for course_id, rows in by_course.items():
         done = [e for e in rows if e.completed_at is not None]
         days = [(e.completed_at - e.enrolled_at).total_seconds() / 86400 for e in done]
@@ -294,7 +306,7 @@ def expected(app, *, root: int, filters: dict, today: date) -> Expected:
             "not_started": sum(status(e) == "not_started" for e in rows),
             "in_progress": sum(status(e) == "in_progress" for e in rows),
             "completed": len(done),
-            "completion_rate": len(done) / len(rows),
+            "completion_rate": len(done) / len(rows) if rows else None,
             "valid_certificates": len(good),
             "expiring_certificates": sum(
                 c.expires_on is not None and c.expires_on <= today + timedelta(days=EXPIRING_DAYS)
@@ -303,28 +315,32 @@ def expected(app, *, root: int, filters: dict, today: date) -> Expected:
             "median_days_to_complete": round(statistics.median(days), 1) if days else None,
             "median_minutes_spent": round(statistics.median(minutes)) if minutes else None,
             "average_best_score": round(sum(best) / len(best), 1) if best else None,
+            **dict(zip(ASSIGNMENT_COLUMNS, due_by_course.get(course_id, [0] * 5), strict=True)),
         }
 
-    def tally(key) -> dict:
-        counts = defaultdict(lambda: [0, 0])
+    def tally_both(key) -> dict:
+        """{key(user id): (enrolled, completed, assigned, on time, late, overdue, soon)}."""
+        counts = defaultdict(lambda: [0] * 7)
         for e in enrolments:
-            counts[key(e)][0] += 1
-            counts[key(e)][1] += e.completed_at is not None
+            counts[key(e.user_id)][0] += 1
+            counts[key(e.user_id)][1] += e.completed_at is not None
+        for found, figures in tally(due, lambda user_id, _course: key(user_id)).items():
+            counts[found][2:] = figures
         return {k: tuple(v) for k, v in counts.items()}
 
     branch = {counted_root: counted_root}
     for child in (o for o, p in parents.items() if p == counted_root):
         for below in _below(parents, child):
             branch[below] = child
-    by_branch = tally(lambda e: branch[users[e.user_id].organisation_id])
+    by_branch = tally_both(lambda user_id: branch[users[user_id].organisation_id])
     result.organisations = {
-        organisations[o].name: by_branch.get(o, (0, 0))
+        organisations[o].name: by_branch.get(o, (0,) * 7)
         for o in [counted_root, *(o for o, p in parents.items() if p == counted_root)]
     }
     if len(result.organisations) < 2:
         result.organisations = {}
-    result.professions = tally(lambda e: users[e.user_id].profession)
-    result.counties = tally(lambda e: users[e.user_id].county)
+    result.professions = tally_both(lambda user_id: users[user_id].profession)
+    result.counties = tally_both(lambda user_id: users[user_id].county)
     months = defaultdict(int)
     for e in enrolments:
         if e.completed_at is not None:
@@ -333,8 +349,11 @@ def expected(app, *, root: int, filters: dict, today: date) -> Expected:
     for e in enrolments:
         current = [c for c in certificates[e.id] if c.superseded_by_id is None]
         certificate = current[-1] if current else None
+        row, state = due.get((e.user_id, e.course_id), (None, None))
         result.people.append(
             {
+                "due_on": row.due_on if row else None,
+                "assignment_status": state,
                 "name": users[e.user_id].full_name,
                 "course": titles[e.course_id]["en"],
                 "status": status(e),
@@ -348,6 +367,26 @@ def expected(app, *, root: int, filters: dict, today: date) -> Expected:
                 "certificate_status": _certificate_status(certificate, today),
             }
         )
+    ever_enrolled = set(db.session.execute(select(Enrolment.user_id, Enrolment.course_id)).all())
+    for (user_id, course_id), (row, state) in due.items():
+        if (user_id, course_id) not in ever_enrolled:
+            result.people.append(
+                {
+                    "name": users[user_id].full_name,
+                    "course": titles[course_id]["en"],
+                    "status": "not_enrolled",
+                    "enrolled_on": None,
+                    "lessons_completed": 0,
+                    "required_lessons": 0,
+                    "completed_on": None,
+                    "best_score": None,
+                    "minutes_spent": 0,
+                    "certificate_code": None,
+                    "certificate_status": None,
+                    "due_on": row.due_on,
+                    "assignment_status": state,
+                }
+            )
     return result
 
 

@@ -36,13 +36,26 @@ COURSE_COLUMNS = (
     "median_minutes_spent",
     "average_best_score",
 )
+ASSIGNMENT_COLUMNS = ("assigned", "met_on_time", "met_late", "overdue", "due_soon")
 CERTIFICATE_STATUSES = {
     "valid": "valid",
     "expired": "expired",
     "revoked": "revoked",
     "replaced by a newer certificate": "superseded",
 }
-STATUSES = {"completed": "completed", "in progress": "in_progress", "not started": "not_started"}
+STATUSES = {
+    "completed": "completed",
+    "in progress": "in_progress",
+    "not started": "not_started",
+    "not enrolled": "not_enrolled",
+}
+ASSIGNMENT_STATES = {
+    "met on time": "met_on_time",
+    "met late": "met_late",
+    "overdue": "overdue",
+    "due within 14 days": "due_soon",
+    "due later": "due_later",
+}
 
 
 class Tables(HTMLParser):
@@ -98,19 +111,39 @@ def percent(rate):
     return round(100 * rate) if rate is not None else None
 
 
-def course_table(expect) -> dict:
-    """The course table as the page and the exports show it: rates as whole percentages."""
+def course_table(expect, columns=COURSE_COLUMNS + ASSIGNMENT_COLUMNS) -> dict:
+    """The course table as the exports show it (the page: ``columns``), rates as whole
+    percentages."""
     return {
-        title: [percent(row[c]) if c == "completion_rate" else row[c] for c in COURSE_COLUMNS]
+        title: [percent(row[c]) if c == "completion_rate" else row[c] for c in columns]
         for title, row in expect.courses.items()
     }
 
 
-def breakdown_table(counts: dict, labels) -> dict:
-    return {
-        labels(key): [enrolled, completed, percent(completed / enrolled if enrolled else None)]
-        for key, (enrolled, completed) in counts.items()
-    }
+def assignment_table(expect) -> dict:
+    """The page's assignments by course: the courses with any."""
+    table = course_table(expect, ASSIGNMENT_COLUMNS)
+    return {title: row for title, row in table.items() if row[0]}
+
+
+def breakdown_table(counts: dict, labels, part="both") -> dict:
+    """A breakdown as the exports show it; the page has its completion ("completion") and its
+    assignments ("assignments", the rows with any but for organisations) apart."""
+    table = {}
+    for key, (enrolled, completed, *assignments) in counts.items():
+        completion = [enrolled, completed, percent(completed / enrolled if enrolled else None)]
+        if part == "completion":
+            table[labels(key)] = completion
+        elif part == "assignments":
+            if assignments[0] or labels is _same:
+                table[labels(key)] = assignments
+        else:
+            table[labels(key)] = completion + assignments
+    return table
+
+
+def _same(name):
+    return name
 
 
 def english(labels: dict, key) -> str:
@@ -126,16 +159,18 @@ def check_page(client, url, expect, label_of):
     members = int(re.search(r"(\d+) (?:people|person) counted", html).group(1))
     assert members == expect.members
     shown = {row[0]: [number(cell) for cell in row[1:]] for row in tables["Completion by course"]}
-    assert shown == course_table(expect)
+    assert shown == course_table(expect, COURSE_COLUMNS)
+    shown = {row[0]: [number(cell) for cell in row[1:]] for row in tables["Assignments by course"]}
+    assert shown == assignment_table(expect)
     for caption, counts, labels in (
-        ("Completion by profession", expect.professions, label_of["professions"]),
-        ("Completion by county", expect.counties, label_of["counties"]),
+        ("by profession", expect.professions, label_of["professions"]),
+        ("by county", expect.counties, label_of["counties"]),
+        ("by organisation (each with the organisations below it)", expect.organisations, _same),
     ):
-        rows = {row[0]: [number(cell) for cell in row[1:]] for row in tables[caption]}
-        assert rows == breakdown_table(counts, labels), caption
-    caption = "Completion by organisation (each with the organisations below it)"
-    rows = {row[0]: [number(cell) for cell in row[1:]] for row in tables.get(caption, [])}
-    assert rows == breakdown_table(expect.organisations, lambda name: name)
+        for part, heading in (("completion", "Completion "), ("assignments", "Assignments ")):
+            found = tables.get(heading + caption, [])
+            rows = {row[0]: [number(cell) for cell in row[1:]] for row in found}
+            assert rows == breakdown_table(counts, labels, part), heading + caption
     months = re.findall(r'aria-label="(\d{4}-\d{2}): (\d+)"', html)
     assert [(month, int(count)) for month, count in months] == expect.months
 
@@ -163,7 +198,7 @@ def check_exports(client, base, query, expect, label_of):
         for name, counts, labels in (
             ("professions", expect.professions, label_of["professions"]),
             ("counties", expect.counties, label_of["counties"]),
-            ("organisations", expect.organisations, lambda name: name),
+            ("organisations", expect.organisations, _same),
         ):
             rows = {row[0]: [number(cell) for cell in row[1:]] for row in table(name)}
             assert rows == breakdown_table(counts, labels), (kind, name)
@@ -192,6 +227,8 @@ def _person_from_file(row, kind) -> tuple:
         int(number(row[13])),
         row[14] or None,
         CERTIFICATE_STATUSES.get(row[15]),
+        _day(row[17]),
+        ASSIGNMENT_STATES.get(row[18]),
     )
 
 
@@ -208,6 +245,8 @@ def _person_expected(row) -> tuple:
         row["minutes_spent"],
         row["certificate_code"],
         row["certificate_status"],
+        row["due_on"],
+        row["assignment_status"],
     )
 
 
@@ -217,7 +256,7 @@ def check_api(client, secret, root, query, expect):
     figures = client.get(f"{base}/figures?{qs}", headers=bearer(secret)).get_json()
     assert figures["members"] == expect.members
     answered = {
-        row["title"]["en"]: {column: row[column] for column in COURSE_COLUMNS}
+        row["title"]["en"]: {column: row[column] for column in COURSE_COLUMNS + ASSIGNMENT_COLUMNS}
         for row in figures["courses"]
     }
     assert answered == expect.courses
@@ -231,7 +270,10 @@ def check_api(client, secret, root, query, expect):
         body = client.get(f"{base}/breakdowns/{dimension}?{qs}", headers=bearer(secret))
         rows = body.get_json()["rows"]
         key = "label" if dimension == "organisations" else "key"
-        got = {row[key]: (row["enrolled"], row["completed"]) for row in rows}
+        got = {
+            row[key]: (row["enrolled"], row["completed"], *(row[c] for c in ASSIGNMENT_COLUMNS))
+            for row in rows
+        }
         assert got == counts, dimension
         for row in rows:
             rate = row["completed"] / row["enrolled"] if row["enrolled"] else None
@@ -248,7 +290,7 @@ def check_api(client, secret, root, query, expect):
         (
             row["name"],
             row["course_title"]["en"],
-            date.fromisoformat(row["enrolled_on"]),
+            _day(row["enrolled_on"]),
             row["status"],
             row["lessons_completed"],
             row["required_lessons"],
@@ -257,6 +299,8 @@ def check_api(client, secret, root, query, expect):
             row["minutes_spent"],
             row["certificate_code"],
             row["certificate_status"],
+            _day(row["due_on"]),
+            row["assignment_status"],
         )
         for row in people
     )
@@ -310,3 +354,6 @@ def test_the_page_the_exports_and_the_api_agree_with_the_raw_rows(app, make, wor
         assert all(row[column] > 0 for row in figures), column
     statuses = {row["certificate_status"] for row in everything.people}
     assert {"valid", "expired", "revoked"} <= statuses
+    states = {row["assignment_status"] for row in everything.people}
+    assert {"met_on_time", "met_late", "overdue", "due_soon", "due_later"} <= states
+    assert "not_enrolled" in {row["status"] for row in everything.people}
