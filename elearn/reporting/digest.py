@@ -29,11 +29,12 @@ from elearn.links import external_url
 from elearn.mail import send_email
 from elearn.organisations.models import Organisation
 from elearn.organisations.tree import subtree_ids
-from elearn.reporting import aggregates, figures
+from elearn.reporting import aggregates, assigned, figures
 from elearn.reporting.models import ReportDigest
 from elearn.reporting.scope import Filters, enrolments
 
 LEASE = timedelta(minutes=15)
+OVERDUE_LISTED = 20  # people named in the digest; the link to the dashboard lists them all
 KEPT_FOR = timedelta(weeks=8)  # then the record of who got which week's digest goes
 
 
@@ -66,6 +67,13 @@ class Digest:
     courses: list[figures.CourseFigures]
     changes: dict[int, CourseChanges] = field(default_factory=dict)
     join_requests: int = 0
+    # (name, course id, due date) of the first OVERDUE_LISTED people overdue, longest first.
+    overdue: list[tuple[str, int, date]] = field(default_factory=list)
+    today: date | None = None  # the day the figures were counted on
+
+    @property
+    def overdue_total(self) -> int:
+        return sum(course.overdue for course in self.courses)
 
     @property
     def is_empty(self) -> bool:
@@ -164,8 +172,8 @@ def _claim(user_id: int, organisation_id: int, week: date, now: datetime) -> int
 
 def build_digest(organisation_id: int, when: Schedule, today: date) -> Digest:
     """The digest of an organisation and everything below it: the dashboard's own figures
-    (elearn/reporting/figures.py, the same definitions) and what changed in the seven days
-    reported on; a fixed number of queries whatever the data."""
+    (elearn/reporting/figures.py, the same definitions), what changed in the seven days
+    reported on, and who is overdue; a fixed number of queries whatever the data."""
     filters = Filters(organisation_id=organisation_id)
     report = figures.dashboard(filters, today)  # live: not the dashboard's few-minute cache
     digest = Digest(
@@ -174,9 +182,12 @@ def build_digest(organisation_id: int, when: Schedule, today: date) -> Digest:
         members=report.members,
         courses=report.courses,
         join_requests=join_requests(organisation_id),
+        today=today,
     )
     if digest.courses:
         digest.changes = changes(filters, when)
+    if digest.overdue_total:
+        digest.overdue = assigned.overdue_people(filters, today, OVERDUE_LISTED)
     return digest
 
 
@@ -236,6 +247,12 @@ def _send(manager: User | None, digest: Digest) -> bool:
         for course in digest.courses
     ]
     rows.sort(key=lambda row: row[0].casefold())
+    titles = {course.course_id: _title(course.title, language) for course in digest.courses}
+    today = digest.today or digest.schedule.until
+    overdue = [
+        (name, titles.get(course_id, ""), due_on, (today - due_on).days)
+        for name, course_id, due_on in digest.overdue
+    ]
     return send_email(
         to=manager.email,
         language=language,
@@ -246,6 +263,12 @@ def _send(manager: User | None, digest: Digest) -> bool:
         rows=rows,
         last_day=digest.schedule.until - timedelta(days=1),
         expiring_days=aggregates.EXPIRING_DAYS,
+        due_soon_days=assigned.DUE_SOON_DAYS,
+        overdue=overdue,
+        more_overdue=digest.overdue_total - len(overdue),
+        overdue_link=external_url(
+            "reporting.people", organisation_id=digest.organisation.id, status="overdue"
+        ),
         dashboard=external_url("reporting.dashboard", organisation_id=digest.organisation.id),
         profile=external_url("accounts.profile"),
     )

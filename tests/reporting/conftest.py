@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import delete, select
 
 from elearn.accounts.models import Role, User
+from elearn.certificates.services import today
 from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.learning import summary
 from elearn.learning.models import Enrolment, LessonTime
 from elearn.organisations import tree
 from elearn.organisations.models import Organisation
+from tests.assignments.factories import assign
 from tests.certificates.conftest import complete_course
 from tests.conftest import sign_in
 from tests.learning.conftest import course  # noqa: F401 - the published test course
@@ -90,3 +92,39 @@ def manager_of(app, make, organisation):
         make.user(roles=(Role.LEARNER, Role.MANAGER), organisation_id=organisation, language="en"),
     )
     return client
+
+
+@pytest.fixture
+def assigned(app, county):
+    """The test course assigned in the county: Ana and Dan overdue (Dan never enrolled),
+    Bogdan due in five days, Csilla met it on time, Elena late; Pending and Gone Person
+    overdue but never counted."""
+    with app.app_context():
+        day = today()
+        course_id = db.session.execute(
+            db.text("SELECT id FROM courses WHERE slug = 'test-course'")
+        ).scalar()
+        people = {u.full_name: u.id for u in db.session.scalars(select(User))}
+        assign(people["Ana Enrolled"], course_id, day - timedelta(days=3))
+        assign(people["Dan Notenrolled"], course_id, day - timedelta(days=40))
+        assign(people["Bogdan Started"], course_id, day + timedelta(days=5))
+        assign(
+            people["Csilla Completed"],
+            course_id,
+            day - timedelta(days=1),
+            met_at=moment(day - timedelta(days=2), 10),
+        )
+        assign(
+            people["Elena Police"],
+            course_id,
+            day - timedelta(days=10),
+            met_at=moment(day - timedelta(days=4), 10),
+        )
+        assign(people["Pending Person"], course_id, day - timedelta(days=3))
+        assign(people["Gone Person"], course_id, day - timedelta(days=3))
+        db.session.commit()
+    return {**county, "course": course_id}
+
+
+def moment(day, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
