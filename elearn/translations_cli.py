@@ -19,7 +19,7 @@ from elearn.i18n import LANGUAGES, TRANSLATIONS_DIR
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POT_FILE = TRANSLATIONS_DIR / "messages.pot"
 # Keywords beyond gettext's defaults that mark translatable text in this code base.
-KEYWORDS = ("lazy_gettext", "_l", "N_")
+KEYWORDS = ("lazy_gettext", "_l", "N_", "lazy_ngettext:1,2")
 
 
 def extract(pot_file: Path = POT_FILE) -> None:

@@ -211,7 +211,7 @@ def test_the_reminder_speaks_the_learners_language(app, outbox, make, school, co
     assign_to(app, learner, course)
     run(app, -1)
     message = outbox[0]
-    assert message.subject == "Întârziat cu o zi: Curs de test"
+    assert message.subject == "Întârziat cu 1 zi: Curs de test"
     assert "30 iunie 2027" in message.body and "Curs de test" in message.body
 
 
