@@ -20,6 +20,7 @@ from tests.assignments.factories import assign
 from tests.conftest import count_queries, page_text
 from tests.reporting.agreement_data import second_course
 from tests.reporting.conftest import learner, manager_of, moment, place
+from tests.reporting.test_exports import csv_rows
 
 URL = "/organisations/{}/dashboard"
 ZONE = ZoneInfo("Europe/Bucharest")
@@ -216,3 +217,31 @@ def test_the_dashboard_makes_as_many_queries_with_many_assignments_as_with_few(a
     place(app, extra, assigned["a"])
     assert count_queries(app, lambda: client.get(url)) == few
     assert count_queries(app, lambda: client.get(people)) == few_people
+
+
+def test_the_exports_carry_the_assignments(app, make, assigned):
+    client = manager_of(app, make, assigned["isj"])
+    export = f"/organisations/{assigned['isj']}/dashboard/export?format=csv&table="
+    courses = csv_rows(client.get(export + "courses"))
+    assert courses[0][-5:] == [
+        "Assigned",
+        "Met on time",
+        "Met late",
+        "Overdue",
+        "Due within 14 days",
+    ]
+    assert courses[1][-5:] == ["5", "1", "1", "2", "1"]
+    schools = {row[0]: row[-5:] for row in csv_rows(client.get(export + "organisations"))}
+    assert schools["Școala Gimnazială nr. 11 Oradea"] == ["4", "1", "0", "2", "1"]
+    people = csv_rows(client.get(export + "people"))
+    assert people[0][-2:] == ["Due on", "Assignment status"]
+    by_name = {row[1]: row for row in people[1:]}
+    with app.app_context():
+        day = today()
+    dan = by_name["Dan Notenrolled"]  # never enrolled: a row for the assigned course
+    assert dan[5] == "Test course" and dan[6:9] == ["", "", "not enrolled"]
+    assert dan[-2:] == [(day - timedelta(days=40)).isoformat(), "overdue"]
+    assert by_name["Csilla Completed"][-1] == "met on time"
+    assert by_name["Elena Police"][-1] == "met late"
+    assert by_name["Bogdan Started"][-1] == "due within 14 days"
+    assert "Pending Person" not in by_name and "Gone Person" not in by_name
