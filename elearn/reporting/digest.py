@@ -77,7 +77,8 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        """Nobody counted is enrolled on anything and nobody waits to join: nothing to say."""
+        """Nobody counted is enrolled on or assigned anything, and nobody waits to join:
+        nothing to say."""
         return not self.courses and not self.join_requests
 
 
