@@ -82,8 +82,8 @@ def one_pass(filters: Filters, today: date):
     ).join(counted, counted.c.id == Enrolment.user_id)
     scoped = narrowed(query, filters).cte("scoped").prefix_with("MATERIALIZED")
     dimensions = (counted.c.organisation_id, counted.c.profession, counted.c.county)
-    due = assigned.current(counted, filters, *dimensions)
-    due = due.cte("assigned").prefix_with("MATERIALIZED")
+    due = assigned.current(counted, filters, *dimensions).subquery("current")
+    due = assigned.classified(due, today).cte("assigned").prefix_with("MATERIALIZED")
     zero, nothing = literal(0), null()
 
     def row(kind: str, key, figures: list, mean=nothing):
@@ -107,7 +107,7 @@ def one_pass(filters: Filters, today: date):
     certificates = scoped.join(Certificate, Certificate.enrolment_id == scoped.c.id)
     done = func.count(scoped.c.completed_at)
     totals = [func.count(), done]
-    assignments = assigned.counts(due, today)
+    assignments = assigned.counts(due)
     return union_all(
         row("members", nothing, [func.count()]).select_from(counted),
         per(

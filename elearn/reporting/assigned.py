@@ -96,12 +96,19 @@ def state(rows, today: date) -> ColumnElement:
     )
 
 
-def counts(rows, today: date) -> list[ColumnElement]:
-    """Assigned, met on time, met late, overdue and due soon, as aggregates over ``rows``."""
+def classified(rows, today: date) -> Select:
+    """``rows`` (with due_on, met_at) and a 0/1 column per state but "assigned": each row's
+    state worked out once, however many groupings then count it."""
     conditions = flags(rows, today)
-    return [func.count()] + [
-        func.coalesce(func.sum(case((conditions[name], 1), else_=0)), 0) for name in STATUSES[1:]
-    ]
+    return select(
+        rows, *(case((conditions[name], 1), else_=0).label(name) for name in STATUSES[1:])
+    )
+
+
+def counts(rows) -> list[ColumnElement]:
+    """Assigned, met on time, met late, overdue and due soon, as aggregates over ``rows`` (from
+    ``classified``)."""
+    return [func.count()] + [func.sum(rows.c[name]) for name in STATUSES[1:]]
 
 
 def people_query(filters: Filters, status: str, today: date) -> Select:
