@@ -57,7 +57,10 @@ class PathForm(Form):
     summary_hu = _summary(_l("Summary in Hungarian"))
     profession = SelectField(
         _l("For"),
-        description=_l("Learners of this profession see the path; a path for everyone, all."),
+        description=_l(
+            "Learners of this profession see the path. Choose Everyone for a path every "
+            "learner sees."
+        ),
         choices=options([("", _l("Everyone")), *PROFESSIONS.items()]),
         validators=[Optional()],
         **from_the_list(_l("Choose a profession from the list.")),

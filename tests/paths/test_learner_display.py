@@ -48,8 +48,8 @@ def test_my_learning_shows_each_step_in_words_and_marks_the_next(
     assert "Police path" not in html  # another profession's
     assert steps_of(html) == [
         "Next: Course core (not started)",
-        "Course school (locked: complete first Course core )",
-        "Course extra (locked: complete first Course school )",
+        "Course school (locked; complete first: Course core )",
+        "Course extra (locked; complete first: Course school )",
         "Course draft (not open yet)",
     ]
     assert html.count('aria-current="step"') == 1
@@ -68,7 +68,7 @@ def test_the_next_step_moves_on_as_the_learner_progresses(
     assert steps_of(html) == [
         "Course core (completed)",
         "Next: Course school (in progress)",
-        "Course extra (locked: complete first Course school )",
+        "Course extra (locked; complete first: Course school )",
         "Course draft (not open yet)",
     ]
     assert "1 of 4 courses completed" in page_text(client.get("/my-learning"))
@@ -117,7 +117,7 @@ def test_a_locked_course_shows_the_courses_to_complete_first_in_order(
     assert "Complete these courses first, in this order" in html
     assert steps_of(html) == [
         "Next: Course core (not started)",
-        "Course school (locked: complete first Course core )",
+        "Course school (locked; complete first: Course core )",
     ]
     assert 'action="/courses/extra/enrol"' not in html
     with app.app_context():
@@ -133,7 +133,7 @@ def test_a_prerequisite_cycle_does_not_loop(app, client, teacher):
         add_course("egg", prerequisites=["chicken"])
         db.session.commit()
     html = client.get("/courses/chicken").get_data(as_text=True)
-    assert steps_of(html) == ["Course egg (locked: complete first Course chicken )"]
+    assert steps_of(html) == ["Course egg (locked; complete first: Course chicken )"]
 
 
 def _statements(app, work) -> int:
