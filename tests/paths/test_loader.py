@@ -63,6 +63,8 @@ def test_the_shipped_file_is_valid_and_names_only_shipped_courses_in_three_langu
     for path in paths:
         assert set(path.title) == {"ro", "en", "hu"} == set(path.summary), path.slug
         assert path.courses[0] == "understanding-trafficking", path.slug
+    text = (COURSES_DIR / "paths.yaml").read_text(encoding="utf-8")
+    assert not set("şţŞŢõûÕÛ") & set(text)  # ș and ț with the comma below; ő and ű
 
 
 def _replace(old: str, new: str) -> str:
