@@ -35,18 +35,17 @@ def _course_choices(path: LearningPath | None = None) -> list[tuple[int, str]]:
     return sorted(pairs, key=lambda pair: fold(pair[1]))
 
 
-def _edit_page(path: LearningPath, *, form=None, add_form=None, status: int = 200):
+def _edit_page(path: LearningPath, *, form=None, add_form=None):
     if form is None:
         form = PathForm(formdata=None)
         form.fill(path)
-    page = render_template(
+    return render_template(
         "paths/edit.html",
         path=path,
         form=form,
         add_form=add_form or AddCourseForm(formdata=None, courses=_course_choices(path)),
         versions=services.newest_versions(),
     )
-    return page, status
 
 
 def _back(path_id: int):
@@ -107,7 +106,7 @@ def edit(path_id: int):
             db.session.commit()
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("paths.edit", path_id=path.id))
-    return _edit_page(path, form=form, status=400)
+    return _edit_page(path, form=form)
 
 
 @bp.post("/<int:path_id>/courses")
@@ -125,7 +124,7 @@ def add_course(path_id: int):
             db.session.commit()
             flash(_("The course has been added at the end of the path."), "success")
             return _back(path.id)
-    return _edit_page(path, add_form=form, status=400)
+    return _edit_page(path, add_form=form)
 
 
 @bp.post("/<int:path_id>/courses/remove")

@@ -133,11 +133,11 @@ def test_bad_changes_are_explained_and_change_nothing(app, client, as_role, cour
     as_role(Role.ADMIN, language="en")
     base = f"/manage/paths/{path_id}"
     response = client.post(base, data={"title_en": "", "title_ro": "", "title_hu": ""})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Give the path a title in at least one language." in page_text(response)
     # A course already in the path is not offered, nor accepted.
     response = client.post(f"{base}/courses", data={"course_id": courses["core"]})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Choose a course from the list." in page_text(response)
     for data, words in [
         ({"course_id": courses["core"], "direction": "up"}, "cannot move further"),
