@@ -98,7 +98,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.organisations import bp as organisations_bp
     from elearn.organisations import member_views as _members  # noqa: F401 - routes on its bp
     from elearn.organisations import views as _organisations  # noqa: F401 - routes on its bp
-    from elearn.paths import models as _paths  # noqa: F401 - its tables
+    from elearn.paths import bp as paths_bp
+    from elearn.paths import views as _paths  # noqa: F401 - routes on its bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.quizzes.views import bp as quizzes_bp
     from elearn.reporting import bp as reporting_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
         organisations_bp,
         audit_bp,
         courses_bp,
+        paths_bp,
         learning_bp,
         quizzes_bp,
         reporting_bp,
