@@ -129,6 +129,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "kid": "not-a-key",
         "token_id": 1,
         "dimension": "professions",
+        "assignment_id": 1,
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

@@ -61,6 +61,8 @@ ACTIONS = {
     "organisation.updated": _l("Organisation changed"),
     "organisation.moved": _l("Organisation moved in the tree"),
     "organisation.deleted": _l("Organisation deleted"),
+    "assignment.created": _l("Course or learning path assigned"),
+    "assignment.removed": _l("Assignment removed"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
     "api_token.used": _l("API token used (first use in the hour)"),

@@ -13,6 +13,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning import services
+from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
 from elearn.learning.progress import progress as learner_progress
 from elearn.learning.versions import move_to_version
@@ -84,6 +85,7 @@ def course(slug: str):
         required_courses=required_courses,
         newer=newest if enrolment and newest and newest.id != enrolment.version_id else None,
         language=_language_for(version),
+        due=due_for_course(current_user, course.id),
     )
 
 
@@ -208,4 +210,9 @@ def my_learning():
         for entry in services.catalogue(current_user, current_language())
         if entry.recommended and entry.enrolment is None
     ][:6]
-    return render_template("learning/my_learning.html", entries=entries, recommended=recommended)
+    return render_template(
+        "learning/my_learning.html",
+        entries=entries,
+        recommended=recommended,
+        due_courses=due_courses(current_user),
+    )
