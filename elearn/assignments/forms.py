@@ -13,6 +13,9 @@ class DayField(DateField):
     """A date typed (or picked) as year-month-day, with our own message when it is not one."""
 
     def process_formdata(self, valuelist) -> None:
+        if valuelist and not "".join(valuelist).strip():
+            self.data = None  # left empty: the form says what is missing
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -29,11 +32,17 @@ class AssignmentForm(Form):
         invalid_choice_message=_l("Choose a course or a learning path."),
     )
     course_id = SelectField(
-        _l("Course"), choices=[], **from_the_list(_l("Choose a course from the list."))
+        _l("Course"),
+        description=_l("When you assign a course."),
+        choices=[],
+        default="",
+        **from_the_list(_l("Choose a course from the list.")),
     )
     path_id = SelectField(
         _l("Learning path"),
+        description=_l("When you assign a learning path: each of its published courses."),
         choices=[],
+        default="",
         **from_the_list(_l("Choose a learning path from the list.")),
     )
     whom = RadioField(
@@ -50,16 +59,28 @@ class AssignmentForm(Form):
     )
     email = EmailField(
         _l("The person's email address"),
-        description=_l("A confirmed member of this organisation or of one below it."),
+        description=_l(
+            "When you assign to one person: a confirmed member of this organisation or of one "
+            "below it."
+        ),
         filters=[normalise_email],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     cohort_id = SelectField(
-        _l("Cohort"), choices=[], **from_the_list(_l("Choose a cohort from the list."))
+        _l("Cohort"),
+        description=_l("When you assign to a cohort: its members."),
+        choices=[],
+        default="",
+        **from_the_list(_l("Choose a cohort from the list.")),
     )
     target_organisation_id = SelectField(
         _l("Organisation"),
+        description=_l(
+            "When you assign to an organisation: its confirmed members and those of every "
+            "organisation below it, now and as they join."
+        ),
         choices=[],
+        default="",
         **from_the_list(_l("Choose an organisation from the list.")),
     )
     due_on = DayField(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, distinct, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from elearn.accounts.models import User
 from elearn.assignments.models import Assignment, LearnerAssignment
@@ -30,19 +30,23 @@ class Counts:
     overdue: int = 0  # at least one course overdue
 
 
+# Loaded with each assignment in the same query (joins), however many kinds are on a page.
+_ALONG = (
+    joinedload(Assignment.organisation),
+    joinedload(Assignment.path),
+    joinedload(Assignment.target_user),
+    joinedload(Assignment.target_cohort),
+    joinedload(Assignment.target_organisation),
+)
+
+
 def assignments_below(organisation_id: int):
     """The assignments made by the organisation and those below it, due soonest last."""
     return (
         select(Assignment)
         .where(Assignment.organisation_id.in_(tree.subtree_ids(organisation_id)))
         .order_by(Assignment.due_on.desc(), Assignment.id.desc())
-        .options(
-            selectinload(Assignment.organisation),
-            selectinload(Assignment.path),
-            selectinload(Assignment.target_user),
-            selectinload(Assignment.target_cohort),
-            selectinload(Assignment.target_organisation),
-        )
+        .options(*_ALONG)
     )
 
 
@@ -54,12 +58,7 @@ def assignment_within(organisation_id: int, assignment_id: int) -> Assignment | 
             Assignment.id == assignment_id,
             Assignment.organisation_id.in_(tree.subtree_ids(organisation_id)),
         )
-        .options(
-            selectinload(Assignment.path),
-            selectinload(Assignment.target_user),
-            selectinload(Assignment.target_cohort),
-            selectinload(Assignment.target_organisation),
-        )
+        .options(*_ALONG)
     )
 
 
@@ -120,8 +119,6 @@ def people_of(assignment_id: int):
 
 def course_titles(course_ids, language: str) -> dict[int, str]:
     """Each course's title in ``language`` (from its newest version); one query."""
-    if not course_ids:
-        return {}
     titles: dict[int, str] = {}
     for version in db.session.scalars(
         select(CourseVersion)

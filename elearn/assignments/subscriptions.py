@@ -1,6 +1,7 @@
 """What assignments do when something happens below them (elearn/events.py): a certificate
 meets the course; people joining or leaving an organisation or a cohort gain or lose what is
-assigned there; learning's pages ask for a person's due dates."""
+assigned there; learning's pages ask for a person's due dates; privacy gathers them for the
+person's download."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 
 from elearn.assignments import rows
-from elearn.assignments.models import LearnerAssignment
+from elearn.assignments.models import Assignment, LearnerAssignment
 from elearn.certificates.services import local_day, today
+from elearn.courses.models import Course
 from elearn.database import utcnow
 from elearn.events import (
     certificate_issued,
@@ -18,9 +20,11 @@ from elearn.events import (
     due_dates_requested,
     membership_confirmed,
     membership_ended,
+    personal_data_requested,
 )
 from elearn.extensions import db
 from elearn.learning.due import DueDate
+from elearn.organisations.models import Organisation
 
 # How long a met due date stays on the learner's pages ("done on ...").
 RECENTLY_MET = timedelta(days=30)
@@ -85,6 +89,36 @@ def due_dates_of(_user, *, user_id: int, **_details) -> list[DueDate]:
     ]
 
 
+def assignments_in_download(user, **_details) -> dict:
+    """The person's due dates for their data download: course, by whom, due, met."""
+    found = db.session.execute(
+        select(
+            Course.slug,
+            Organisation.name,
+            LearnerAssignment.cycle,
+            LearnerAssignment.due_on,
+            LearnerAssignment.met_at,
+        )
+        .join(Course, Course.id == LearnerAssignment.course_id)
+        .join(Assignment, Assignment.id == LearnerAssignment.assignment_id)
+        .join(Organisation, Organisation.id == Assignment.organisation_id)
+        .where(LearnerAssignment.user_id == user.id)
+        .order_by(LearnerAssignment.due_on, LearnerAssignment.id)
+    )
+    return {
+        "assignments.json": [
+            {
+                "course": slug,
+                "assigned_by": organisation,
+                "cycle": cycle,
+                "due_on": due_on.isoformat(),
+                "met_at": met_at.isoformat() if met_at else None,
+            }
+            for slug, organisation, cycle, due_on, met_at in found
+        ]
+    }
+
+
 def init_app(app) -> None:
     """Connect the receivers (process-wide; connecting again changes nothing)."""
     certificate_issued.connect(meet_on_certificate)
@@ -92,3 +126,4 @@ def init_app(app) -> None:
     cohort_members_added.connect(give_to_cohort_members)
     membership_ended.connect(take_from_leavers)
     due_dates_requested.connect(due_dates_of)
+    personal_data_requested.connect(assignments_in_download)

@@ -34,7 +34,7 @@ def place(app, organisation_id: int, parent_id: int) -> None:
 @pytest.fixture
 def county(app, make):
     """ISJ Bihor above school A (with a kindergarten below it) and school B; IPJ Bihor apart;
-    a manager at the ISJ and one at school A."""
+    a manager at the ISJ and one at school A (their ids; ``people`` holds them to sign in)."""
     ids = {
         "isj": make.organisation(name="Inspectoratul Școlar Județean Bihor"),
         "a": make.organisation(name="Școala Gimnazială nr. 11 Oradea"),
@@ -45,12 +45,22 @@ def county(app, make):
     place(app, ids["a"], ids["isj"])
     place(app, ids["b"], ids["isj"])
     place(app, ids["kindergarten"], ids["a"])
-    ids["manager"] = make.user(
-        full_name="Maria Manager", roles=(Role.LEARNER, Role.MANAGER), organisation_id=ids["isj"]
-    ).id
-    ids["school_manager"] = make.user(
-        full_name="Sándor Manager", roles=(Role.LEARNER, Role.MANAGER), organisation_id=ids["a"]
-    ).id
+    managers = {
+        "manager": make.user(
+            full_name="Maria Manager",
+            roles=(Role.LEARNER, Role.MANAGER),
+            organisation_id=ids["isj"],
+            language="en",
+        ),
+        "school_manager": make.user(
+            full_name="Sándor Manager",
+            roles=(Role.LEARNER, Role.MANAGER),
+            organisation_id=ids["a"],
+            language="en",
+        ),
+    }
+    ids.update((key, person.id) for key, person in managers.items())
+    ids["people"] = managers
     return ids
 
 
