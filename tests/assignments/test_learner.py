@@ -3,13 +3,17 @@ soonest first, courses not yet started included (with a Start link)."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import date
 
 from freezegun import freeze_time
 
 from elearn.extensions import db
 from elearn.learning.due import DueDate, due_dates
-from tests.assignments.conftest import assign, certify
+from tests.assignments.conftest import assign, certify, rows_of
+from tests.certificates.conftest import certificate_of, complete_course
 from tests.conftest import count_queries, page_text, sign_in
 
 
@@ -105,3 +109,39 @@ def test_my_learning_makes_as_many_queries_for_many_due_dates(
         due_on=date(2099, 1, 1),
     )
     assert count_queries(app, lambda: client.get("/my-learning")) == few
+
+
+def test_completing_the_course_through_its_pages_meets_the_assignment(app, make, county, course_id):
+    """The whole chain: completion → certificate (certificates) → certificate_issued → met."""
+    person = make.user(organisation_id=county["b"], language="en")
+    assign(
+        app,
+        county["isj"],
+        county["manager"],
+        course_id=course_id,
+        target_organisation_id=county["b"],
+    )
+    client = app.test_client()
+    sign_in(client, person)
+    assert "Due on 30 June 2099" in page_text(client.get("/courses/test-course"))
+    complete_course(client, app)
+    certificate = certificate_of(app, person.id)
+    [row] = rows_of(app, user_id=person.id)
+    assert (row.certificate_id, row.met_at) == (certificate.id, certificate.issued_at)
+    assert "Done on" in page_text(client.get("/my-learning"))
+
+
+def test_the_data_download_lists_the_persons_due_dates(app, make, county, course_id):
+    person = make.user(organisation_id=county["b"], language="en")
+    assign(app, county["isj"], county["manager"], course_id=course_id)
+    client = app.test_client()
+    sign_in(client, person)
+    archive = zipfile.ZipFile(io.BytesIO(client.post("/account/data/download").data))
+    [entry] = json.loads(archive.read("assignments.json"))
+    assert entry == {
+        "course": "test-course",
+        "assigned_by": "Inspectoratul Școlar Județean Bihor",
+        "cycle": 1,
+        "due_on": "2099-06-30",
+        "met_at": None,
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from flask_babel import force_locale
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -420,8 +421,10 @@ def test_a_path_without_a_published_course_and_a_repeat_are_refused(app, county,
         assign(app, county["isj"], county["manager"], path_id=empty)
     assert refused.value.field == "path_id"
     assign(app, county["isj"], county["manager"], course_id=course_id)
-    with pytest.raises(DomainError, match="already assigned"):
+    with pytest.raises(DomainError) as repeated:
         assign(app, county["isj"], county["manager"], course_id=course_id, due_on=date(2099, 1, 1))
+    with app.app_context(), force_locale("en"):
+        assert "already assigned" in str(repeated.value.message)
 
 
 def test_a_manager_cannot_assign_outside_their_tree(app, make, county, course_id):
@@ -452,3 +455,27 @@ def test_a_manager_cannot_assign_outside_their_tree(app, make, county, course_id
             target_organisation_id=county["police"],
             due_on=datetime(2099, 1, 1).date(),
         )
+
+
+def test_a_cohort_member_moving_within_the_county_keeps_the_cohorts_assignment(
+    app, make, county, course_id
+):
+    person = make.user(organisation_id=county["a"]).id
+    cohort = make_cohort(app, county["isj"], [person], name="Consilieri școlari")
+    assignment_id, _ = assign(
+        app,
+        county["isj"],
+        county["manager"],
+        course_id=course_id,
+        target="cohort",
+        cohort_id=cohort,
+    )
+    admin = make.user(roles=(Role.LEARNER, Role.ADMIN))
+    with app.app_context():
+        by, moving = db.session.get(User, admin.id), db.session.get(User, person)
+        organisations.change_membership(moving, county["b"])  # a request: pending
+        db.session.commit()
+        assert rows_of(app, assignment_id=assignment_id) == []
+        organisations.set_membership(db.session.get(User, person), county["b"], by=by)
+        db.session.commit()
+    assert user_ids(rows_of(app, assignment_id=assignment_id)) == {person}
