@@ -291,3 +291,12 @@ def leave_organisation(organisation_id: int, user_ids: list[int]) -> int:
         )
         .execution_options(synchronize_session=False)
     ).rowcount
+
+
+def drop_open(user_id: int) -> int:
+    """Remove every open row of a person (their account is erased)."""
+    return db.session.execute(
+        delete(LearnerAssignment)
+        .where(LearnerAssignment.user_id == user_id, LearnerAssignment.met_at.is_(None))
+        .execution_options(synchronize_session=False)
+    ).rowcount

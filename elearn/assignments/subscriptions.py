@@ -20,6 +20,7 @@ from elearn.events import (
     due_dates_requested,
     membership_confirmed,
     membership_ended,
+    person_erased,
     personal_data_requested,
 )
 from elearn.extensions import db
@@ -62,6 +63,12 @@ def give_to_cohort_members(_sender, *, cohort_id: int, user_ids: list[int], **_d
 
 def take_from_leavers(_sender, *, organisation_id: int, user_ids: list[int], **_details):
     rows.leave_organisation(organisation_id, list(user_ids))
+
+
+def forget_erased(_user, *, user_id: int, **_details) -> None:
+    """An erased account can complete nothing: its open rows go (met ones stay, nameless,
+    for the figures, as its certificates do)."""
+    rows.drop_open(user_id)
 
 
 def due_dates_of(_user, *, user_id: int, **_details) -> list[DueDate]:
@@ -127,3 +134,4 @@ def init_app(app) -> None:
     membership_ended.connect(take_from_leavers)
     due_dates_requested.connect(due_dates_of)
     personal_data_requested.connect(assignments_in_download)
+    person_erased.connect(forget_erased)

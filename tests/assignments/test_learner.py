@@ -145,3 +145,18 @@ def test_the_data_download_lists_the_persons_due_dates(app, make, county, course
         "due_on": "2099-06-30",
         "met_at": None,
     }
+
+
+def test_erasing_an_account_drops_its_open_due_dates_and_keeps_the_met_ones(
+    app, make, county, course_id, second_course_id
+):
+    person = make.user(organisation_id=county["b"], language="en")
+    assign(app, county["isj"], county["manager"], course_id=course_id)
+    assign(app, county["isj"], county["manager"], course_id=second_course_id)
+    certify(app, person.id, second_course_id)
+    client = app.test_client()
+    sign_in(client, person)
+    response = client.post("/account/erase", data={"password": person.password, "understood": "y"})
+    assert response.status_code == 302
+    [kept] = rows_of(app, user_id=person.id)
+    assert kept.course_id == second_course_id and kept.met_at is not None
