@@ -127,6 +127,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "token_id": 1,
         "dimension": "professions",
         "path_id": 1,  # none exists: 404 for administrators, refused for the others
+        "assignment_id": 1,
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

@@ -65,6 +65,8 @@ ACTIONS = {
     "path.changed": _l("Learning path changed"),
     "path.deleted": _l("Learning path deleted"),
     "path.imported": _l("Shipped learning path imported"),
+    "assignment.created": _l("Course or learning path assigned"),
+    "assignment.removed": _l("Assignment removed"),
     "api_token.created": _l("API token created"),
     "api_token.revoked": _l("API token revoked"),
     "api_token.used": _l("API token used (first use in the hour)"),

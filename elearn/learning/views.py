@@ -13,6 +13,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning import path_progress, services
+from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
 from elearn.learning.progress import progress as learner_progress
 from elearn.learning.versions import move_to_version
@@ -91,6 +92,7 @@ def course(slug: str):
         required_courses=required_courses,
         newer=newest if enrolment and newest and newest.id != enrolment.version_id else None,
         language=_language_for(version),
+        due=due_for_course(current_user, course.id),
     )
 
 
@@ -220,4 +222,5 @@ def my_learning():
         entries=entries,
         recommended=recommended,
         learning_paths=path_progress.paths_for(current_user),
+        due_courses=due_courses(current_user),
     )
