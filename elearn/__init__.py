@@ -85,7 +85,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.api import endpoints as _endpoints  # noqa: F401 - routes on its bp
     from elearn.api import tokens_bp
     from elearn.api import views as _tokens  # noqa: F401 - routes on its bp
-    from elearn.assignments import models as _assignments  # noqa: F401 - its tables
+    from elearn.assignments import bp as assignments_bp
+    from elearn.assignments import views as _assignment_views  # noqa: F401 - routes on its bp
     from elearn.audit.views import bp as audit_bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
@@ -98,7 +99,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.organisations import bp as organisations_bp
     from elearn.organisations import member_views as _members  # noqa: F401 - routes on its bp
     from elearn.organisations import views as _organisations  # noqa: F401 - routes on its bp
-    from elearn.paths import models as _paths  # noqa: F401 - its tables
+    from elearn.paths import bp as paths_bp
+    from elearn.paths import views as _paths  # noqa: F401 - routes on its bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.quizzes.views import bp as quizzes_bp
     from elearn.reporting import bp as reporting_bp
@@ -117,10 +119,12 @@ def register_blueprints(app: Flask) -> None:
         organisations_bp,
         audit_bp,
         courses_bp,
+        paths_bp,
         learning_bp,
         quizzes_bp,
         reporting_bp,
         certificates_bp,
+        assignments_bp,
         tokens_bp,
         api_bp,
     ):
@@ -159,9 +163,11 @@ def register_commands(app: Flask) -> None:
 def register_subscriptions(app: Flask) -> None:
     """Features react to the events of the features below them (elearn/events.py)."""
     from elearn.api.subscriptions import init_app as api
+    from elearn.assignments.subscriptions import init_app as assignments
     from elearn.certificates.subscriptions import init_app as certificates
     from elearn.quizzes.subscriptions import init_app as quizzes
 
     quizzes(app)
     certificates(app)
+    assignments(app)
     api(app)

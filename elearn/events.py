@@ -62,3 +62,9 @@ cohort_members_added = _events.signal("cohort-members-added")
 # the transaction, with ``certificate_id``, ``user_id``, ``course_id``, ``issued_at`` and
 # ``expires_on`` (None: never). Assignments count the course as met.
 certificate_issued = _events.signal("certificate-issued")
+
+# Sent by elearn/learning when it shows a person their courses (My learning, a course's page),
+# with the person as sender and ``user_id``; each receiver returns a list of
+# elearn.learning.due.DueDate: the courses due by a date, open or met in the last days.
+# Assignments answer: they build on learning, so learning cannot read them itself.
+due_dates_requested = _events.signal("due-dates-requested")

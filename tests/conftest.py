@@ -19,7 +19,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from config import normalise_database_url
 from elearn import create_app
@@ -55,11 +55,28 @@ class Client(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker_id):
+    """The suite's database. Under pytest-xdist (``-n auto``) each worker has its own: a file
+    of its own on SQLite, and on PostgreSQL a database named after TEST_DATABASE_URL's and the
+    worker, made for the run and dropped after it."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return normalise_database_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'elearn-test.sqlite3'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'elearn-test.sqlite3'}"
+        return
+    url = normalise_database_url(url)
+    if worker_id == "master":
+        yield url
+        return
+    base, _, name = url.rpartition("/")
+    own = f"{name}_{worker_id}"
+    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own}"'))
+    yield f"{base}/{own}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,9 @@ if ON_POSTGRESQL and MISSING and os.environ.get("ELEARN_REQUIRE_BENCH") == "1":
     raise pytest.UsageError(f"ELEARN_REQUIRE_BENCH=1 but missing: {', '.join(MISSING)}")
 
 pytestmark = [
+    # Both runs use fixed ports, Redis database 12 and databases dropped after each test, and
+    # load the machine themselves: they run alone, after the rest.
+    pytest.mark.serial,
     pytest.mark.skipif(not ON_POSTGRESQL, reason="the benchmark runs in the PostgreSQL pass"),
     pytest.mark.skipif(bool(MISSING), reason=f"needs {', '.join(MISSING)}"),
 ]

@@ -96,14 +96,11 @@ def test_each_views_declaration_agrees_with_the_matrix():
 
 def _course_values(app, organisation_id: int) -> dict:
     """A course owned by the test's organisation, for the routes that name one."""
-    from elearn.content.loader import load_package
-    from elearn.content.source import read_folder
     from elearn.courses.services import import_package
-    from elearn.reference import PROFESSIONS
-    from tests.content.helpers import VALID
+    from tests.content.helpers import load_once, valid_files
 
     with app.app_context():
-        package = load_package(read_folder(VALID), professions=set(PROFESSIONS))
+        package = load_once(valid_files())
         version = import_package(package, organisation_id=organisation_id, by_id=None).version
         db.session.commit()
         media = next(file for file in version.files if file.path == "media/diagram.png")
@@ -129,6 +126,8 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "kid": "not-a-key",
         "token_id": 1,
         "dimension": "professions",
+        "path_id": 1,  # none exists: 404 for administrators, refused for the others
+        "assignment_id": 1,
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

@@ -1,1 +1,5 @@
 """Assignments: a course or a learning path given to people with a due date."""
+
+from flask import Blueprint
+
+bp = Blueprint("assignments", __name__)

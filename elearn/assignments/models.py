@@ -19,10 +19,15 @@ from sqlalchemy import (
     Integer,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from elearn.accounts.models import User
+from elearn.cohorts.models import Cohort
+from elearn.courses.models import Course
 from elearn.database import UTCDateTime, utcnow
 from elearn.extensions import db
+from elearn.organisations.models import Organisation
+from elearn.paths.models import LearningPath
 
 
 class Assignment(db.Model):
@@ -63,6 +68,16 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    # For the pages (load them with selectinload); the per-person rows are never loaded here.
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    course: Mapped[Course | None] = relationship()
+    path: Mapped[LearningPath | None] = relationship()
+    target_user: Mapped[User | None] = relationship(foreign_keys=[target_user_id])
+    target_cohort: Mapped[Cohort | None] = relationship()
+    target_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[target_organisation_id]
+    )
+
 
 class LearnerAssignment(db.Model):
     """One course one person has to complete by a date, because of one assignment."""
@@ -85,6 +100,8 @@ class LearnerAssignment(db.Model):
         ForeignKey("certificates.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class AssignmentReminder(db.Model):

@@ -29,6 +29,7 @@ from elearn.courses.media import blob_bytes
 from elearn.courses.models import Blob
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
+from elearn.events import certificate_issued
 from elearn.extensions import db
 from elearn.links import external_url
 
@@ -113,12 +114,23 @@ def issue_for(
         design=settings.get("design", "standard"),
         holder_salt=secrets.token_hex(16),
     )
-    _insert_with_free_status_index(values)
-    return db.session.scalar(
+    inserted = _insert_with_free_status_index(values)
+    certificate = db.session.scalar(
         select(Certificate).where(
             Certificate.enrolment_id == enrolment.id, Certificate.round == round_
         )
     )
+    if inserted:
+        # Only the call that issued it tells the features above (assignments count it as met).
+        certificate_issued.send(
+            certificate,
+            certificate_id=certificate.id,
+            user_id=certificate.user_id,
+            course_id=certificate.course_id,
+            issued_at=certificate.issued_at,
+            expires_on=certificate.expires_on,
+        )
+    return certificate
 
 
 # Reissue after a change of name --------------------------------------------------------------
@@ -184,9 +196,10 @@ def pending_reissues() -> list[ReissueRequest]:
     )
 
 
-def _insert_with_free_status_index(values: dict) -> None:
+def _insert_with_free_status_index(values: dict) -> bool:
     """Insert the certificate (once per enrolment and round) at a random free place of the
-    revocation status list; two issues that pick the same place at once retry."""
+    revocation status list; two issues that pick the same place at once retry. True if this
+    call inserted it, False if it was there already."""
     for _ in range(20):
         index = secrets.randbelow(STATUS_LIST_BITS)
         taken = db.session.scalar(
@@ -196,14 +209,14 @@ def _insert_with_free_status_index(values: dict) -> None:
             continue
         try:
             with db.session.begin_nested():
-                insert_once(
+                inserted = insert_once(
                     db.session,
                     Certificate,
                     ("enrolment_id", "round"),
                     status_index=index,
                     **values,
                 )
-            return
+            return inserted
         except IntegrityError:
             continue  # another request took this place a moment ago
     raise DomainError(_l("No free place in the certificate status list; try again."))

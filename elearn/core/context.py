@@ -28,6 +28,7 @@ def navigation() -> list[tuple[str, object]]:
     if current_user.has_role(Role.ADMIN):
         items.append((url_for("users.list_users"), _l("People")))
         items.append((url_for("organisations.list_organisations"), _l("Organisations")))
+        items.append((url_for("paths.manage_list"), _l("Learning paths")))
         items.append((url_for("certificates.settings"), _l("Certificates")))
         items.append((url_for("audit.list_events"), _l("Audit log")))
     return items

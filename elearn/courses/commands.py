@@ -19,6 +19,9 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning.versions import learner_counts
 from elearn.organisations.models import Organisation
+from elearn.paths.loader import FILE_NAME as PATHS_FILE
+from elearn.paths.loader import load_paths
+from elearn.paths.shipped import import_shipped
 from elearn.reference import PROFESSIONS
 from elearn.storage import storage
 
@@ -43,6 +46,24 @@ def _load(path: Path):
         ]
 
 
+def _load_learning_paths(known_courses: set[str] | None = None):
+    """(paths, None) or (None, problems) for courses/paths.yaml; ([], None) without one."""
+    path = COURSES_DIR / PATHS_FILE
+    if not path.is_file():
+        return [], None
+    try:
+        return load_paths(path, professions=set(PROFESSIONS), known_courses=known_courses), None
+    except PackageError as error:
+        return None, error.problems
+
+
+def _echo_path_problems(problems, echo=click.echo) -> None:
+    """The learning paths file's problems: each names the file and line itself."""
+    for problem in problems:
+        label = "warning" if problem.severity == "warning" else "error"
+        echo(f"{problem.location()}: {label}: {problem.text()}")
+
+
 def _echo_problems(path, problems) -> None:
     for problem in problems:
         where = problem.location() or str(path)
@@ -62,8 +83,12 @@ def package_paths(paths) -> list[Path]:
 @courses_cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 def validate_command(paths) -> None:
-    """Check packages (folders or zips) without touching the database; exit 1 on any error."""
+    """Check packages (folders or zips) without touching the database; exit 1 on any error.
+
+    Without arguments: every package under courses/ and the learning paths of
+    courses/paths.yaml, whose courses must be among those packages."""
     failed = False
+    known: set[str] = set()
     for path in package_paths(paths):
         package, problems = _load(path)
         if package is None:
@@ -71,20 +96,38 @@ def validate_command(paths) -> None:
             _echo_problems(path, problems)
             click.echo(f"{path}: {len([p for p in problems if p.severity == 'error'])} problem(s)")
         else:
+            known.add(package.manifest.id)
             _echo_problems(path, package.warnings)
             click.echo(
                 f"{path}: valid ({package.manifest.id} {package.manifest.version}, "
                 f"{len(package.lessons)} lessons, "
                 f"{sum(len(q.questions) for q in package.quizzes)} questions)"
             )
+    if not paths:
+        # A package that failed has no id to check against: then only the file's own form.
+        learning_paths, problems = _load_learning_paths(None if failed else known)
+        if learning_paths is None:
+            failed = True
+            _echo_path_problems(problems)
+        elif learning_paths:
+            click.echo(f"{COURSES_DIR / PATHS_FILE}: valid ({len(learning_paths)} learning paths)")
     if failed:
         raise SystemExit(1)
 
 
 def import_paths(paths, *, publish: bool, organisation_id: int | None, echo=click.echo) -> bool:
-    """Validate every package, then import them all in one transaction. True on success."""
+    """Validate every package, then import them all in one transaction. True on success.
+
+    Without ``paths`` (the shipped library), the learning paths of courses/paths.yaml are
+    checked first and imported after the courses, in the same transaction."""
     loaded = []
     ok = True
+    learning_paths = []
+    if not paths:
+        learning_paths, problems = _load_learning_paths()
+        if learning_paths is None:
+            _echo_path_problems(problems, echo)
+            ok = False
     for path in package_paths(paths):
         package, problems = _load(path)
         if package is None:
@@ -122,13 +165,17 @@ def import_paths(paths, *, publish: bool, organisation_id: int | None, echo=clic
                 echo(f"{path}: {error.message}")
                 echo("Nothing was imported.")
                 return False
+    outcomes, warnings = import_shipped(learning_paths) if learning_paths else ([], [])
     db.session.commit()
+    _echo_path_problems(warnings, echo)
     for path, result in results:
         state = "imported" if result.created else "unchanged"
         echo(
             f"{path}: {state}: {result.version.course.slug} {result.version.label} "
             f"({result.version.status})"
         )
+    for outcome in outcomes:
+        echo(f"{COURSES_DIR / PATHS_FILE}: learning path {outcome.slug}: {outcome.state}")
     return True
 
 

@@ -12,7 +12,8 @@ from elearn.courses.models import Course
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
-from elearn.learning import services
+from elearn.learning import path_progress, services
+from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
 from elearn.learning.progress import progress as learner_progress
 from elearn.learning.versions import move_to_version
@@ -51,7 +52,13 @@ def catalogue():
         in_language=form.language.data or "",
         duration=form.duration.data or "",
     )
-    return render_template("learning/catalogue.html", entries=entries, form=form)
+    return render_template(
+        "learning/catalogue.html",
+        entries=entries,
+        form=form,
+        learning_paths=path_progress.paths_for(current_user),
+        needs=path_progress.prerequisites_needed(current_user, [e.course.id for e in entries]),
+    )
 
 
 @bp.get("/courses/<slug>")
@@ -81,9 +88,11 @@ def course(slug: str):
         enrolment=enrolment,
         progress=progress,
         unmet=prerequisites,
+        route=path_progress.route_to(current_user, course) if prerequisites else [],
         required_courses=required_courses,
         newer=newest if enrolment and newest and newest.id != enrolment.version_id else None,
         language=_language_for(version),
+        due=due_for_course(current_user, course.id),
     )
 
 
@@ -208,4 +217,10 @@ def my_learning():
         for entry in services.catalogue(current_user, current_language())
         if entry.recommended and entry.enrolment is None
     ][:6]
-    return render_template("learning/my_learning.html", entries=entries, recommended=recommended)
+    return render_template(
+        "learning/my_learning.html",
+        entries=entries,
+        recommended=recommended,
+        learning_paths=path_progress.paths_for(current_user),
+        due_courses=due_courses(current_user),
+    )

@@ -26,6 +26,10 @@ class LearningPath(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # For a path shipped in courses/paths.yaml: the fingerprint of the file's definition last
+    # imported (with the courses of it that were installed). None: made in the browser. An
+    # import overwrites a shipped path only when this fingerprint changes (docs/learning-paths.md).
+    shipped_hash: Mapped[str | None] = mapped_column(String(64))
 
     steps: Mapped[list[LearningPathStep]] = relationship(
         back_populates="path", order_by="LearningPathStep.position", cascade="all, delete-orphan"
@@ -53,3 +57,14 @@ class LearningPathStep(db.Model):
 
     path: Mapped[LearningPath] = relationship(back_populates="steps")
     course: Mapped[Course] = relationship()
+
+
+class RemovedShippedPath(db.Model):
+    """A shipped path an administrator deleted: the import leaves it out until the file's
+    definition of it changes (its fingerprint differs from the one deleted)."""
+
+    __tablename__ = "removed_shipped_paths"
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    shipped_hash: Mapped[str] = mapped_column(String(64))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -95,6 +95,7 @@ def test_behind_a_server_mail_goes_once_the_response_is_closed(client, make, out
     assert len(outbox) == 1
 
 
+@pytest.mark.serial  # compares times: alone, not beside other tests
 @pytest.mark.parametrize("config_overrides", [{"PASSWORD_HASH_METHOD": "scrypt"}], indirect=True)
 def test_registering_a_taken_or_a_new_address_takes_as_long(client, make):
     """Measured in-process, with the production hash cost (the tests' default is lower)."""

@@ -47,11 +47,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def _whole_files(app):
+    """The app, sending files read whole. Werkzeug's development server does not close a file
+    it was sending when the browser drops the connection (a favicon the page no longer needs),
+    and the ResourceWarning would fail the test; gunicorn, in production, closes it."""
+
+    def read_whole(file, _block_size=8192):
+        with file:
+            return [file.read()]
+
+    def wsgi(environ, start_response):
+        environ["wsgi.file_wrapper"] = read_whole
+        return app(environ, start_response)
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the test's app on a free local port for the length of the test."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _whole_files(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from elearn.content.loader import load_package
-from elearn.content.source import PackageFiles
 from elearn.courses.services import import_package
 from elearn.extensions import db
-from elearn.reference import PROFESSIONS
-from tests.content.helpers import edit, valid_files
+from tests.content.helpers import edit, load_once, valid_files
 
 
 def import_files(app, files, *, publish=True):
     with app.app_context():
-        package = load_package(PackageFiles("test", files), professions=set(PROFESSIONS))
+        package = load_once(files)
         version = import_package(
             package, organisation_id=None, by_id=None, publish=publish, operator=True
         ).version

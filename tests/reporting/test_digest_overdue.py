@@ -86,7 +86,7 @@ def test_the_overdue_list_speaks_the_managers_language(app, make, assigned, outb
     outbox.clear()
     run(app, at(next_monday(app)))
     body = outbox[0].body
-    assert "\nÎntârziate\n" in body
+    assert "\nÎntârziat\n" in body
     assert "Dan Notenrolled, Curs de test: termen " in body and "zile întârziere" in body
 
 
