@@ -129,6 +129,10 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "kid": "not-a-key",
         "token_id": 1,
         "dimension": "professions",
+        "cohort_id": 1,
+        "invitation_id": 1,
+        "upload_id": 1,
+        "secret": "not-a-secret",
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

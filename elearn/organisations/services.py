@@ -176,6 +176,30 @@ def set_membership(user, organisation_id: int | None, *, by) -> None:
         membership_confirmed.send(user, organisation_id=new_id, user_ids=[user.id])
 
 
+def join_by_invitation(user, organisation_id: int, *, invitation_id: int) -> None:
+    """The person accepted an invitation into ``organisation_id``: the link proved the
+    address, and a manager (or administrator) of the organisation chose them, so they are a
+    confirmed member at once, leaving any other organisation."""
+    if user.organisation_id == organisation_id and user.organisation_confirmed_at is not None:
+        return
+    before = user.organisation_id
+    if before != organisation_id:
+        _ended(user)
+    user.organisation_id = organisation_id
+    user.organisation_confirmed_at = utcnow()
+    record(
+        "membership.joined_by_invitation",
+        actor_id=user.id,
+        target_type="user",
+        target_id=user.id,
+        organisation_id=organisation_id,
+        invitation_id=invitation_id,
+        before={"organisation_id": before},
+    )
+    db.session.flush()
+    membership_confirmed.send(user, organisation_id=organisation_id, user_ids=[user.id])
+
+
 def can_manage(manager, organisation_id: int) -> bool:
     """Administrators manage every organisation; a manager, the one they are a confirmed
     member of and every organisation below it in the tree."""
