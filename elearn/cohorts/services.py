@@ -48,6 +48,15 @@ def cohort_choices(organisation_id: int) -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
+def names_by_id(cohort_ids) -> dict[int, str]:
+    """The names of these cohorts (one query)."""
+    wanted = {cohort_id for cohort_id in cohort_ids if cohort_id}
+    if not wanted:
+        return {}
+    rows = db.session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
+
+
 def cohort_of(organisation_id: int, cohort_id: int) -> Cohort | None:
     """The cohort, if it belongs to that organisation."""
     cohort = db.session.get(Cohort, cohort_id)

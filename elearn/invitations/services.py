@@ -68,11 +68,10 @@ def state_condition(state: str, now: datetime):
 
 
 def invitations_query(organisation_id: int, *, state: str = "", search: str = "") -> Select:
-    """The organisation's invitations, newest first, with their cohort's name."""
+    """The organisation's invitations, newest first."""
     now = utcnow()
     query = (
-        select(Invitation, Cohort.name)
-        .outerjoin(Cohort, Cohort.id == Invitation.cohort_id)
+        select(Invitation)
         .where(Invitation.organisation_id == organisation_id)
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )

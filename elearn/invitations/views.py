@@ -40,11 +40,13 @@ def list_invitations(organisation_id: int):
         state="" if form.state.errors else form.state.data or "",
         search="" if form.q.errors else form.q.data or "",
     )
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     return render_template(
         "invitations/list.html",
         organisation=organisation,
         form=form,
-        page=db.paginate(query, per_page=PER_PAGE, error_out=False),
+        page=page,
+        cohort_names=cohorts.names_by_id(invitation.cohort_id for invitation in page.items),
         counts=services.state_counts(organisation.id),
         now=utcnow(),
         action_form=ConfirmForm(),
