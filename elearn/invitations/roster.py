@@ -11,18 +11,15 @@ the manager's language (``Problem.text``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
-
+from elearn.invitations.cells import check_email, clean, shown
 from elearn.invitations.spreadsheet import N_, Record, UnreadableFile, read_table
-from elearn.text import FORMULA_START, fold, spreadsheet_cell
+from elearn.text import fold
 
 MAX_ROWS = 5000
 COLUMNS = ("full_name", "email", "profession", "county", "cohort")
 REQUIRED = ("full_name", "email")
-MAX_LENGTH = {"full_name": 200, "email": 254, "profession": 100, "county": 100, "cohort": 120}
 
 # The first line's names for each column, folded (lower case, no diacritics) and reduced to
 # letters and digits: "Nume și prenume" -> "numesiprenume", "E-mail cím" -> "emailcim".
@@ -45,12 +42,6 @@ HEADERS = {
     },
 }  # fmt: skip
 
-# Windows-1250 and old keyboards have S and T with a cedilla; Romanian writes them with a
-# comma below. Names are stored with the comma; matching ignores both (fold).
-_COMMA_BELOW = str.maketrans({"Ş": "Ș", "ş": "ș", "Ţ": "Ț", "ţ": "ț"})
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f"))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_ANGLE_ADDRESS = re.compile(r"^[^<>]*<([^<>]+)>$")
 # What counties are called around their name: "Județul Bihor", "jud. Bihor", "Bihar megye".
 _COUNTY_WORDS = re.compile(r"^(judetul|judet|jud|municipiul|mun)\b\.?|\b(megye|county)$")
 
@@ -171,7 +162,7 @@ def _read_header(header: Record, roster: Roster) -> dict[str, int] | None:
         name = next((column for column, names in HEADERS.items() if key(cell) in names), None)
         if name is None:
             if cell.strip():
-                roster.ignored_columns.append(_shown(cell.strip()))
+                roster.ignored_columns.append(shown(cell.strip()))
             continue
         if name in positions:
             roster.problems.append(
@@ -231,7 +222,7 @@ def _check_row(record, positions, lookups, first_line_of):
         raw = (
             record.cells[position] if position is not None and position < len(record.cells) else ""
         )
-        value, problem = _clean(raw, column)
+        value, problem = clean(raw, column)
         if problem is not None:
             problems.append(Problem(record.line, column, *problem))
             value = None
@@ -241,7 +232,7 @@ def _check_row(record, positions, lookups, first_line_of):
             problems.append(Problem(record.line, column, _MISSING[column]))
     email = values["email"]
     if email is not None:
-        email, problem = _check_email(email)
+        email, problem = check_email(email)
         if problem:
             problems.append(Problem(record.line, "email", *problem))
         elif email in first_line_of:
@@ -280,61 +271,3 @@ _UNKNOWN = {
     "profession": N_("“%(value)s” is not one of the professions listed above the table."),
     "county": N_("“%(value)s” is not a county: write its name or its two-letter code."),
 }
-
-
-def _clean(raw: str, column: str) -> tuple[str, tuple | None]:
-    """The value as it will be stored, or a problem (message, params)."""
-    text = raw.translate(_INVISIBLE)
-    if text.lstrip(" ").startswith(FORMULA_START):
-        return "", (
-            N_(
-                "“%(value)s” starts with %(sign)s, so a spreadsheet would run it as a formula. "
-                "Remove that sign."
-            ),
-            {
-                "value": _shown(text.strip()),
-                "sign": _SIGNS.get(text.lstrip(" ")[0], text.lstrip(" ")[0]),
-            },
-        )
-    text = " ".join(unicodedata.normalize("NFC", text).translate(_COMMA_BELOW).split())
-    if "\ufffd" in text:
-        return "", (
-            N_(
-                "Some characters could not be read. Save the file as CSV UTF-8 and upload it again."
-            ),
-            {},
-        )
-    if _CONTROL.search(text):
-        return "", (N_("Remove the invisible control characters from this value."), {})
-    if len(text) > MAX_LENGTH[column]:
-        return "", (
-            N_("This value is too long: at most %(max)d characters."),
-            {"max": MAX_LENGTH[column]},
-        )
-    return text, None
-
-
-def _check_email(value: str) -> tuple[str, tuple | None]:
-    address = value.removeprefix("mailto:")
-    match = _ANGLE_ADDRESS.match(address)  # "Ana Pop <ana@example.org>", copied from a mailer
-    if match:
-        address = match.group(1).strip()
-    try:
-        normalised = validate_email(address, check_deliverability=False).normalized
-    except EmailNotValidError:
-        return value, (
-            N_("“%(value)s” is not an email address."),
-            {"value": _shown(value)},
-        )
-    return normalised.lower(), None
-
-
-_SIGNS = {"\t": "⇥", "\r": "↵"}
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    """A value as a message may quote it: no control characters, not too long, and never
-    something a spreadsheet would run (a leading ' keeps it text)."""
-    value = _CONTROL.sub("\ufffd", value)
-    value = value if len(value) <= limit else value[: limit - 1] + "…"
-    return spreadsheet_cell(value)

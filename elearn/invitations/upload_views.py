@@ -66,9 +66,9 @@ def _read_as(roster) -> str:
         separator=separators[roster.separator],
     )
     if roster.ignored_columns:
-        message += " " + _(
-            "These columns were ignored: %(columns)s.", columns=", ".join(roster.ignored_columns)
-        )
+        # A few names only: the message travels in the session cookie.
+        names = roster.ignored_columns[:5] + (["…"] if len(roster.ignored_columns) > 5 else [])
+        message += " " + _("These columns were ignored: %(columns)s.", columns=", ".join(names))
     return message
 
 
