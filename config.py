@@ -195,6 +195,11 @@ class Config:
         self.UNCONFIRMED_ACCOUNT_DAYS = _env_int("UNCONFIRMED_ACCOUNT_DAYS", 7)
         self.FORM_DRAFT_HOURS = _env_int("FORM_DRAFT_HOURS", 24)
         self.AUDIT_RETENTION_DAYS = _env_int("AUDIT_RETENTION_DAYS", 730)
+        # Invitations (docs/invitations.md): how many days an invitation's link works, and how
+        # many days one that was accepted, withdrawn or left to expire is kept before
+        # `elearn purge` deletes it (spreadsheets waiting for a decision: one day).
+        self.INVITATION_VALID_DAYS = _env_int("INVITATION_VALID_DAYS", 14)
+        self.INVITATION_RETENTION_DAYS = _env_int("INVITATION_RETENTION_DAYS", 30)
         self.EMAIL_CHANGE_MAX_AGE = _env_int("EMAIL_CHANGE_MAX_AGE", 24 * 3600)
         self.SECOND_FACTOR_LIMIT = _env("SECOND_FACTOR_LIMIT", "5 per minute; 20 per hour")
 

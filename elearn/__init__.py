@@ -76,6 +76,12 @@ def _allow_package_uploads() -> None:
 
     if request.endpoint == "courses.upload":
         request.max_content_length = current_app.config["PACKAGE_MAX_BYTES"]
+    elif request.endpoint == "invitations.upload":
+        from elearn.invitations.spreadsheet import MAX_BYTES
+
+        # The spreadsheet's own limit, and room for the form around it: larger or smaller
+        # than MAX_REQUEST_MB, only here.
+        request.max_content_length = MAX_BYTES + 64 * 1024
 
 
 def register_blueprints(app: Flask) -> None:
@@ -90,10 +96,13 @@ def register_blueprints(app: Flask) -> None:
     from elearn.audit.views import bp as audit_bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
-    from elearn.cohorts import models as _cohorts  # noqa: F401 - its tables
+    from elearn.cohorts import bp as cohorts_bp
+    from elearn.cohorts import views as _cohort_views  # noqa: F401 - routes on its bp
     from elearn.core.views import bp as core_bp
     from elearn.courses.views import bp as courses_bp
-    from elearn.invitations import models as _invitations  # noqa: F401 - its tables
+    from elearn.invitations import accept_views, upload_views  # noqa: F401 - routes on its bp
+    from elearn.invitations import bp as invitations_bp
+    from elearn.invitations import views as _invitation_views  # noqa: F401 - routes on its bp
     from elearn.learning.views import bp as learning_bp
     from elearn.mfa.views import bp as mfa_bp
     from elearn.organisations import bp as organisations_bp
@@ -117,6 +126,8 @@ def register_blueprints(app: Flask) -> None:
         privacy_bp,
         users_bp,
         organisations_bp,
+        cohorts_bp,
+        invitations_bp,
         audit_bp,
         courses_bp,
         paths_bp,
@@ -165,8 +176,12 @@ def register_subscriptions(app: Flask) -> None:
     from elearn.api.subscriptions import init_app as api
     from elearn.assignments.subscriptions import init_app as assignments
     from elearn.certificates.subscriptions import init_app as certificates
+    from elearn.cohorts.subscriptions import init_app as cohorts
+    from elearn.invitations.subscriptions import init_app as invitations
     from elearn.quizzes.subscriptions import init_app as quizzes
 
+    cohorts(app)
+    invitations(app)
     quizzes(app)
     certificates(app)
     assignments(app)

@@ -125,10 +125,11 @@ def purge_command() -> None:
 @click.command("notify")
 @with_appcontext
 def notify_command() -> None:
-    """Send the reminders and weekly digests that are due (for cron). Safe to run as often as
-    you like, also twice at the same moment: each email goes out once."""
+    """Send the reminders, weekly digests and queued invitations that are due (for cron). Safe
+    to run as often as you like, also twice at the same moment: each email goes out once."""
     from elearn.assignments.notify import send_assignment_reminders
     from elearn.certificates.notify import send_reminders
+    from elearn.invitations.notify import send_queued
     from elearn.reporting.digest import send_digests
 
     counts = send_reminders()
@@ -139,6 +140,8 @@ def notify_command() -> None:
     )
     counts = send_digests()
     click.echo("weekly digests: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
+    counts = send_queued()
+    click.echo("invitations: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
 
 
 backup_cli = AppGroup("backup", help="Back up the database, or restore a backup into an empty one.")

@@ -49,8 +49,8 @@ personal_data_requested = _events.signal("personal-data-requested")
 membership_confirmed = _events.signal("membership-confirmed")
 
 # Sent by elearn/organisations when people leave an organisation (their membership ends, or
-# they ask to move), inside the transaction, with ``organisation_id`` (the one they left) and
-# ``user_ids``.
+# they ask to move), inside the transaction, with ``organisation_id`` (the one they left),
+# ``user_ids`` and ``moving_to`` (the organisation they move to, or None).
 membership_ended = _events.signal("membership-ended")
 
 # Sent by elearn/cohorts when people are added to a cohort (by a manager, a spreadsheet or an

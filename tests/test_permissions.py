@@ -128,6 +128,10 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int) -> str:
         "dimension": "professions",
         "path_id": 1,  # none exists: 404 for administrators, refused for the others
         "assignment_id": 1,
+        "cohort_id": 1,
+        "invitation_id": 1,
+        "upload_id": 1,
+        "secret": "not-a-secret",
     }
     if rule.arguments & {"version_id", "course_id", "sha256", "slug"}:
         values.update(_course_values(app, organisation_id))

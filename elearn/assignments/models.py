@@ -56,8 +56,9 @@ class Assignment(db.Model):
     target_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
+    # A cohort that something is assigned to cannot be deleted.
     target_cohort_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+        ForeignKey("cohorts.id", ondelete="RESTRICT"), index=True
     )
     target_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True

@@ -54,6 +54,16 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    def state(self, now: datetime) -> str:
+        """waiting, accepted, revoked or expired (services.STATES)."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "waiting"
+
 
 class InvitationUpload(db.Model):
     """A spreadsheet of people, checked whole and kept until the manager imports it (or skips

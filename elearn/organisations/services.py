@@ -138,7 +138,7 @@ def change_membership(user, organisation_id: int | None) -> None:
     new_id = organisation.id if organisation else None
     if new_id == user.organisation_id:
         return
-    _ended(user)
+    _ended(user, moving_to=new_id)
     user.organisation_id = new_id
     user.organisation_confirmed_at = None
     db.session.flush()
@@ -160,7 +160,7 @@ def set_membership(user, organisation_id: int | None, *, by) -> None:
         return
     before = user.organisation_id
     if before != new_id:
-        _ended(user)
+        _ended(user, moving_to=new_id)
     user.organisation_id = new_id
     user.organisation_confirmed_at = utcnow() if new_id else None
     record(
@@ -174,6 +174,30 @@ def set_membership(user, organisation_id: int | None, *, by) -> None:
     db.session.flush()
     if new_id is not None:
         membership_confirmed.send(user, organisation_id=new_id, user_ids=[user.id])
+
+
+def join_by_invitation(user, organisation_id: int, *, invitation_id: int) -> None:
+    """The person accepted an invitation into ``organisation_id``: the link proved the
+    address, and a manager (or administrator) of the organisation chose them, so they are a
+    confirmed member at once, leaving any other organisation."""
+    if user.organisation_id == organisation_id and user.organisation_confirmed_at is not None:
+        return
+    before = user.organisation_id
+    if before != organisation_id:
+        _ended(user, moving_to=organisation_id)
+    user.organisation_id = organisation_id
+    user.organisation_confirmed_at = utcnow()
+    record(
+        "membership.joined_by_invitation",
+        actor_id=user.id,
+        target_type="user",
+        target_id=user.id,
+        organisation_id=organisation_id,
+        invitation_id=invitation_id,
+        before={"organisation_id": before},
+    )
+    db.session.flush()
+    membership_confirmed.send(user, organisation_id=organisation_id, user_ids=[user.id])
 
 
 def can_manage(manager, organisation_id: int) -> bool:
@@ -233,7 +257,10 @@ def reject_membership(member, organisation_id: int, *, by) -> None:
     db.session.flush()
 
 
-def _ended(user) -> None:
-    """Tell the features above that a confirmed member leaves their organisation."""
+def _ended(user, *, moving_to: int | None = None) -> None:
+    """Tell the features above that a confirmed member leaves their organisation (for
+    ``moving_to``, confirmed or asked for, if they move)."""
     if user.organisation_id is not None and user.organisation_confirmed_at is not None:
-        membership_ended.send(user, organisation_id=user.organisation_id, user_ids=[user.id])
+        membership_ended.send(
+            user, organisation_id=user.organisation_id, user_ids=[user.id], moving_to=moving_to
+        )

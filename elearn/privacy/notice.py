@@ -18,7 +18,9 @@ from elearn.privacy.models import PrivacyAcceptance
 
 # Oldest first; the last is the one in force.
 # 2026-12-06: session records on the server and the device cookie (issue 10).
-VERSIONS = ("2026-11-29", "2026-12-06")
+# 2026-12-07: invitations (what an organisation gives us, nothing created until accepted,
+# deleted after); managers' weekly summaries and personal API tokens (issues 12 and 13).
+VERSIONS = ("2026-11-29", "2026-12-06", "2026-12-07")
 CURRENT_VERSION = VERSIONS[-1]
 
 

@@ -32,6 +32,7 @@ from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.events import person_erased, personal_data_requested
 from elearn.extensions import db
+from elearn.invitations.services import purge_old as purge_invitations
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.mfa.models import RecoveryCode, SecondFactor
 from elearn.privacy.models import PrivacyAcceptance
@@ -293,6 +294,7 @@ def purge(now: datetime | None = None) -> dict[str, int]:
     )
     removed["sessions"] = result.rowcount
     removed["certificate_exports"] = purge_old(now)
+    removed.update(purge_invitations(now))
     removed["audit_events"] = _purge_audit_events(
         now - timedelta(days=config["AUDIT_RETENTION_DAYS"])
     )

@@ -81,7 +81,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_assignments_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_assignments_organisation_id_organisations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['path_id'], ['learning_paths.id'], name=op.f('fk_assignments_path_id_learning_paths'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['target_cohort_id'], ['cohorts.id'], name=op.f('fk_assignments_target_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['target_cohort_id'], ['cohorts.id'], name=op.f('fk_assignments_target_cohort_id_cohorts'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['target_organisation_id'], ['organisations.id'], name=op.f('fk_assignments_target_organisation_id_organisations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_user_id'], ['users.id'], name=op.f('fk_assignments_target_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignments'))

@@ -132,6 +132,29 @@ def test_a_cohort_gives_its_active_members_the_course(app, make, county, course_
     assert people == 2 and user_ids(rows_of(app, assignment_id=assignment_id)) == {first, second}
 
 
+def test_a_cohort_with_an_assignment_cannot_be_deleted_and_stays_whole(
+    app, make, county, course_id
+):
+    from elearn.cohorts import services as cohorts
+
+    member = make.user(organisation_id=county["a"]).id
+    cohort = make_cohort(app, county["isj"], [member])
+    assignment_id, _people = assign(
+        app,
+        county["isj"],
+        county["manager"],
+        course_id=course_id,
+        target="cohort",
+        cohort_id=cohort,
+    )
+    with app.app_context(), pytest.raises(DomainError, match="assigned to this cohort"):
+        cohorts.delete_cohort(db.session.get(Cohort, cohort), by_id=county["manager"])
+    with app.app_context():
+        assert db.session.get(Cohort, cohort) is not None
+        assert db.session.scalars(select(CohortMember.user_id)).all() == [member]
+    assert user_ids(rows_of(app, assignment_id=assignment_id)) == {member}
+
+
 def test_a_path_gives_each_person_one_row_per_published_course(
     app, make, county, course_id, second_course_id
 ):
