@@ -37,48 +37,62 @@ THRESHOLDS = (14, 3, -1, -7)
 
 
 def send_assignment_reminders(now: datetime | None = None) -> dict[str, int]:
-    """Send every assignment reminder that is due; returns how many were sent, failed and
-    skipped (passed by a late run)."""
+    """Send every assignment reminder that is due; returns how many reminders were sent,
+    failed and skipped (passed by a late run). A person with several courses at the same
+    reminder (a path's courses, due together) gets one email naming them all."""
     now = now or utcnow()
     today = local_day(now)
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     rows = db.session.execute(due_now(today, now)).all()
     titles = course_titles({row.course_id for row in rows})
-    links: dict[str, str] = {}
+    groups: dict[tuple[int, int], list] = {}
     for row in rows:
-        days_left = (row.due_on - today).days
-        reached = [days for days in THRESHOLDS if days_left <= days]
+        reached = [days for days in THRESHOLDS if (row.due_on - today).days <= days]
         current = min(reached)
-        for days in reached:
-            if days != current and insert_once(
-                db.session,
-                AssignmentReminder,
-                ("learner_assignment_id", "days"),
-                learner_assignment_id=row.id,
-                days=days,
-                claimed_at=now,
-                skipped=True,
-            ):
-                counts["skipped"] += 1
-        db.session.commit()
-        key = {"learner_assignment_id": row.id, "days": current}
-        claim = claim_to_send(db.session, AssignmentReminder, key, now, LEASE)
-        if claim is None:
+        counts["skipped"] += _skip_passed(row.id, reached, current, now)
+        groups.setdefault((row.user_id, current), []).append(row)
+    for (_user_id, current), group in groups.items():
+        claimed = []
+        for row in group:
+            key = {"learner_assignment_id": row.id, "days": current}
+            claim = claim_to_send(db.session, AssignmentReminder, key, now, LEASE)
+            if claim is not None:
+                claimed.append((claim, row))
+        if not claimed:
             continue
-        if row.slug not in links:
-            links[row.slug] = external_url("learning.course", slug=row.slug)
-        if _send(row, days_left, titles.get(row.course_id, {}), links[row.slug]):
+        courses = [_course(row, today, titles.get(row.course_id, {})) for _claim, row in claimed]
+        ids = [claim for claim, _row in claimed]
+        if _send(claimed[0][1], courses):
             db.session.execute(
                 update(AssignmentReminder)
-                .where(AssignmentReminder.id == claim)
+                .where(AssignmentReminder.id.in_(ids))
                 .values(sent_at=utcnow())
             )
-            counts["sent"] += 1
+            counts["sent"] += len(ids)
         else:
-            db.session.execute(delete(AssignmentReminder).where(AssignmentReminder.id == claim))
-            counts["failed"] += 1
+            db.session.execute(delete(AssignmentReminder).where(AssignmentReminder.id.in_(ids)))
+            counts["failed"] += len(ids)
         db.session.commit()
     return counts
+
+
+def _skip_passed(row_id: int, reached: list[int], current: int, now: datetime) -> int:
+    """Mark the reminders a late run passed as skipped (committed); how many this run did."""
+    skipped = sum(
+        insert_once(
+            db.session,
+            AssignmentReminder,
+            ("learner_assignment_id", "days"),
+            learner_assignment_id=row_id,
+            days=days,
+            claimed_at=now,
+            skipped=True,
+        )
+        for days in reached
+        if days != current
+    )
+    db.session.commit()
+    return skipped
 
 
 def due_now(today: date, now: datetime):
@@ -110,6 +124,7 @@ def due_now(today: date, now: datetime):
     return (
         select(
             row.id,
+            row.user_id,
             row.course_id,
             row.due_on,
             User.email,
@@ -152,33 +167,50 @@ def course_titles(course_ids: set[int]) -> dict[int, dict]:
     )
 
 
-def _send(row, days_left: int, title: dict, link: str) -> bool:
-    language = row.preferred_language
-    course = title.get(language) or next(iter(title.values()), row.slug)
-    if days_left > 0:
+def _course(row, today: date, title: dict) -> dict:
+    """What the email says of one course: its title in the person's language, due date,
+    days left (negative: overdue) and link."""
+    return {
+        "title": title.get(row.preferred_language) or next(iter(title.values()), row.slug),
+        "due_on": row.due_on,
+        "days_left": (row.due_on - today).days,
+        "link": external_url("learning.course", slug=row.slug),
+    }
+
+
+def _send(person, courses: list[dict]) -> bool:
+    """One email to ``person`` about ``courses`` (soonest first)."""
+    first = courses[0]
+    days_left = first["days_left"]
+    if len(courses) > 1:
+        subject = (
+            lazy_ngettext("%(num)d course is overdue", "%(num)d courses are overdue", len(courses))
+            if days_left < 0
+            else lazy_ngettext(
+                "%(num)d course to complete soon", "%(num)d courses to complete soon", len(courses)
+            )
+        )
+    elif days_left > 0:
         subject = lazy_ngettext(
             "Due in %(num)d day: %(course)s",
             "Due in %(num)d days: %(course)s",
             days_left,
-            course=course,
+            course=first["title"],
         )
     elif days_left == 0:
-        subject = _l("Due today: %(course)s", course=course)
+        subject = _l("Due today: %(course)s", course=first["title"])
     else:
         subject = lazy_ngettext(
             "Overdue by %(num)d day: %(course)s",
             "Overdue by %(num)d days: %(course)s",
             -days_left,
-            course=course,
+            course=first["title"],
         )
     return send_email(
-        to=row.email,
-        language=language,
+        to=person.email,
+        language=person.preferred_language,
         subject=subject,
         template="assignment_reminder",
-        name=row.full_name,
-        course=course,
-        due_on=row.due_on,
-        days_left=days_left,
-        link=link,
+        name=person.full_name,
+        courses=courses,
     )

@@ -251,3 +251,30 @@ def test_a_run_with_nothing_to_send_does_not_look_at_each_row(app, make, school,
         assign_to(app, make.user(organisation_id=school), course)
     run(app, 14)
     assert statements() == few
+
+
+def test_a_persons_courses_at_the_same_reminder_come_in_one_email(app, outbox, person, course):  # noqa: F811
+    """A path's courses fall due together: one email names them all, and each course's
+    reminder is counted (and, when the mail server refuses, released) with it."""
+    from elearn.assignments import notify
+    from tests.content.helpers import edit, valid_files
+    from tests.learning.conftest import import_files
+
+    files = edit(valid_files(), "course.yaml", "id: test-course", "id: second-course")
+    files = edit(files, "course.yaml", "en: Test course", "en: Second course")
+    second = import_files(app, edit(files, "course.yaml", "[core-course]", "[]"))
+    assign_to(app, person, course)
+    assign_to(app, person, second)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(notify, "send_email", lambda **kwargs: False)
+        assert run(app, -1) == {"sent": 0, "failed": 2, "skipped": 4}
+    assert outbox == [] and reminders(app) == [(3, False, True)] * 2 + [(14, False, True)] * 2
+    assert run(app, -1) == {"sent": 2, "failed": 0, "skipped": 0}
+    assert len(outbox) == 1
+    message = outbox[0]
+    assert message.to == [person.email] and message.subject == "2 courses are overdue"
+    for title, slug in (("Test course", "test-course"), ("Second course", "second-course")):
+        assert title in message.body and f"/courses/{slug}" in message.alternatives[0][0]
+    assert "complete these courses" in message.body
+    run(app, -2)
+    assert len(outbox) == 1
