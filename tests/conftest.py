@@ -312,6 +312,25 @@ def count_queries(app, request) -> int:
     return len(statements)
 
 
+def count_statements(app, work) -> int:
+    """How many SQL statements ``work()`` makes, run inside an app context (for services
+    and commands, where count_queries is for requests)."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            work()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
 def conformance_dir() -> Path:
     """The shared conformance files written by others (GIFT, Open Badges), read in place.
 

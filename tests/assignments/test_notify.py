@@ -8,7 +8,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from elearn.accounts.models import User
 from elearn.assignments.models import AssignmentReminder
@@ -16,6 +16,7 @@ from elearn.assignments.notify import send_assignment_reminders
 from elearn.database import utcnow
 from elearn.extensions import db
 from tests.assignments.factories import assign, course_of
+from tests.conftest import count_statements
 from tests.learning.conftest import course  # noqa: F401 - the published test course
 
 DUE = date(2027, 6, 30)
@@ -229,18 +230,10 @@ def test_a_run_with_nothing_to_send_does_not_look_at_each_row(app, make, school,
     """The rows already reminded are left out by the one query, not one by one."""
 
     def statements() -> int:
-        seen = []
+        def work():
+            send_assignment_reminders(at(13))
 
-        def listener(*args):
-            seen.append(args[2])
-
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
-                send_assignment_reminders(at(13))
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return count_statements(app, work)
 
     people = [make.user(organisation_id=school) for _ in range(2)]
     for learner in people:

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from elearn.accounts.models import Role, User
 from elearn.certificates.models import Certificate
@@ -17,7 +17,7 @@ from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.reporting.digest import build_digest, schedule, send_digests
 from elearn.reporting.models import ReportDigest
-from tests.conftest import page_text, sign_in
+from tests.conftest import count_statements, page_text, sign_in
 from tests.reporting.conftest import learner, place
 from tests.reporting.test_dashboard import course_row
 
@@ -242,19 +242,11 @@ def test_the_record_of_old_weeks_is_forgotten_after_eight_weeks(app, make, count
 
 def test_building_a_digest_makes_as_many_queries_for_many_people_as_for_few(app, make, county):
     def statements() -> int:
-        seen = []
+        def work():
+            when = schedule(at(next_monday(app)))
+            build_digest(county["isj"], when, when.until)
 
-        def listener(*args):
-            seen.append(args[2])
-
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
-                when = schedule(at(next_monday(app)))
-                build_digest(county["isj"], when, when.until)
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return count_statements(app, work)
 
     few = statements()
     for index in range(6):
