@@ -27,7 +27,7 @@ from elearn.extensions import db
 from elearn.invitations.notify import send_queued
 from elearn.paths.models import LearningPath, LearningPathStep
 from elearn.reference import PROFESSIONS
-from tests.browser.test_dashboard import sign_in
+from tests.browser.test_dashboard import ARTIFACTS, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -163,6 +163,8 @@ def test_a_manager_invites_a_cohort_assigns_a_path_and_chases_the_late(
     ]
     bad = "Vasile Bad;vasile.bad@;Cadru didactic;BH;" + COHORT
     upload(page, spreadsheet(good[0], bad, *good[1:]))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "issue13-ro-1280-preview.png"), full_page=True)
     problems = page.locator("table").filter(has=page.locator("#problems-caption"))
     assert problems.locator("tbody tr").count() == 1
     cells = problems.locator("tbody tr td").all_inner_texts()
@@ -208,6 +210,7 @@ def test_a_manager_invites_a_cohort_assigns_a_path_and_chases_the_late(
     assert "Drumul profesorilor" in text and "Cursul de bază" in text
     assert f"{due.day}" in text and str(due.year) in text  # the due date, in Romanian
     assert ana.evaluate("document.documentElement.scrollWidth") <= 360
+    ana.screenshot(path=str(ARTIFACTS / "issue13-ro-360-nojs-my-learning.png"), full_page=True)
     for slug in ("core-course", "teachers-course"):
         ana.goto(f"{live_server}/courses/{slug}")
         ana.locator("main form [type=submit]").first.click()  # enrol
@@ -288,6 +291,9 @@ def test_the_new_pages_read_well_in_hungarian(app, live_server, browser, axe, ma
         assert page.locator("html").get_attribute("lang") == "hu", url
         assert overflow(page) == [], (url, overflow(page))
         axe.check(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = url.strip("/").replace("/", "-") or "index"
+        page.screenshot(path=str(ARTIFACTS / f"issue13-hu-{width}-{name}.png"), full_page=True)
     context.close()
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -301,6 +307,7 @@ def test_the_new_pages_read_well_in_hungarian(app, live_server, browser, axe, ma
     assert "A tanárok útja" in text and "Alapkurzus" in text
     assert overflow(page) == []
     axe.check(page)
+    page.screenshot(path=str(ARTIFACTS / f"issue13-hu-{width}-my-learning.png"), full_page=True)
     page.goto(f"{live_server}/courses/teachers-course")  # locked: the way to it
     assert "Alapkurzus" in page.locator("main").inner_text()
     axe.check(page)
