@@ -109,9 +109,37 @@ def claim_to_send(session, model, key: dict, now: datetime, lease) -> int | None
     has ``id``, ``claimed_at``, ``sent_at`` and ``skipped`` columns; the sender sets
     ``sent_at`` once the mail server accepted the message, or deletes the row to release it.
     """
-    if insert_once(session, model, tuple(key), claimed_at=now, skipped=False, **key):
-        session.commit()
-        return session.scalar(select(model.id).filter_by(**key))
+    claimed = claim_all_to_send(session, model, [key], now, lease)
+    return claimed[0] if claimed else None
+
+
+def claim_all_to_send(session, model, keys: list[dict], now: datetime, lease) -> list[int]:
+    """Claim, as claim_to_send does, the rows of ``keys`` that one message is about (a
+    person's several courses at the same reminder), in ONE transaction; the ids of those this
+    run claimed, in the order of ``keys`` (give them in a fixed order, say by id, so that two
+    runs wait for each other instead of deadlocking).
+
+    Committed once, at the end: a second run at the same moment waits for the first one's
+    inserts and then finds them taken, so it cannot claim part of the same message and send
+    a second email about the rest.
+    """
+    claimed = []
+    for key in keys:
+        if insert_once(session, model, tuple(key), claimed_at=now, skipped=False, **key):
+            claimed.append(key)
+            continue
+        taken = session.execute(
+            update(model)
+            .filter_by(**key)
+            .where(
+                model.sent_at.is_(None), model.skipped.is_(False), model.claimed_at < now - lease
+            )
+            .values(claimed_at=now)
+        ).rowcount
+        if taken == 1:
+            claimed.append(key)
+    session.commit()
+    return [session.scalar(select(model.id).filter_by(**key)) for key in claimed]
     taken = session.execute(
         update(model)
         .filter_by(**key)

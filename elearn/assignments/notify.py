@@ -26,7 +26,7 @@ from elearn.accounts.models import User
 from elearn.assignments.models import AssignmentReminder, LearnerAssignment
 from elearn.certificates.services import local_day
 from elearn.courses.models import Course, CourseVersion, VersionStatus
-from elearn.database import claim_to_send, insert_once, utcnow
+from elearn.database import claim_all_to_send, insert_once, utcnow
 from elearn.extensions import db
 from elearn.links import external_url
 from elearn.mail import send_email
@@ -52,17 +52,25 @@ def send_assignment_reminders(now: datetime | None = None) -> dict[str, int]:
         counts["skipped"] += _skip_passed(row.id, reached, current, now)
         groups.setdefault((row.user_id, current), []).append(row)
     for (_user_id, current), group in groups.items():
-        claimed = []
-        for row in group:
-            key = {"learner_assignment_id": row.id, "days": current}
-            claim = claim_to_send(db.session, AssignmentReminder, key, now, LEASE)
-            if claim is not None:
-                claimed.append((claim, row))
-        if not claimed:
+        # All of one email's claims in one transaction, in the order of their ids: a run at
+        # the same moment cannot take part of them and send a second email about the rest.
+        group.sort(key=lambda row: row.id)
+        keys = [{"learner_assignment_id": row.id, "days": current} for row in group]
+        ids = claim_all_to_send(db.session, AssignmentReminder, keys, now, LEASE)
+        if not ids:
             continue
-        courses = [_course(row, today, titles.get(row.course_id, {})) for _claim, row in claimed]
-        ids = [claim for claim, _row in claimed]
-        if _send(claimed[0][1], courses):
+        claimed_rows = set(
+            db.session.scalars(
+                select(AssignmentReminder.learner_assignment_id).where(
+                    AssignmentReminder.id.in_(ids)
+                )
+            )
+        )
+        rows_claimed = sorted(
+            (row for row in group if row.id in claimed_rows), key=lambda row: (row.due_on, row.id)
+        )
+        courses = [_course(row, today, titles.get(row.course_id, {})) for row in rows_claimed]
+        if _send(rows_claimed[0], courses):
             db.session.execute(
                 update(AssignmentReminder)
                 .where(AssignmentReminder.id.in_(ids))

@@ -271,3 +271,31 @@ def test_a_persons_courses_at_the_same_reminder_come_in_one_email(app, outbox, p
     assert "complete these courses" in message.body
     run(app, -2)
     assert len(outbox) == 1
+
+
+def test_runs_at_the_same_moment_send_a_persons_courses_in_one_email(app, outbox, person, course):  # noqa: F811
+    """The claims of one email are taken together: four runs at once cannot split a
+    person's two courses between them and send two emails."""
+    from tests.content.helpers import edit, valid_files
+    from tests.learning.conftest import import_files
+
+    files = edit(valid_files(), "course.yaml", "id: test-course", "id: second-course")
+    second = import_files(app, edit(files, "course.yaml", "[core-course]", "[]"))
+    for _ in range(3):  # more rows, so that the runs overlap more
+        assign_to(app, person, course)
+    assign_to(app, person, second)
+    barrier = threading.Barrier(4)
+
+    def once():
+        with app.app_context():
+            barrier.wait()
+            send_assignment_reminders(at(-1))
+            db.session.remove()
+
+    threads = [threading.Thread(target=once) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(outbox) == 1 and outbox[0].subject == "2 courses are overdue"
+    assert [days for days, sent, _skipped in reminders(app) if sent] == [-1, -1]
