@@ -119,19 +119,51 @@ def load_yaml(text: str, file: str, problems: Collector) -> tuple[object, dict[P
     except _Refused as refused:
         problems.add(refused.message, file, refused.line, **refused.params)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problems.add(
-            N_("This is not valid YAML: %(detail)s."),
-            file,
-            mark.line + 1 if mark else None,
-            detail=error.problem or str(error),
-        )
+        hint, mark = _slip(error)
+        if hint:
+            problems.add(hint, file, mark.line + 1 if mark else None)
+        else:
+            mark = error.problem_mark or error.context_mark
+            problems.add(
+                N_("This is not valid YAML: %(detail)s."),
+                file,
+                mark.line + 1 if mark else None,
+                detail=error.problem or str(error),
+            )
     except yaml.YAMLError as error:
         problems.add(N_("This is not valid YAML: %(detail)s."), file, None, detail=str(error))
     finally:
         if loader is not None:
             loader.dispose()
     return None, {}
+
+
+def _slip(error: yaml.MarkedYAMLError):
+    """A message in the reader's language, and its place, for the slips people make when
+    they write YAML by hand (PyYAML's own words are English and technical); (None, None) for
+    any other error."""
+    problem, context = error.problem or "", error.context or ""
+    if problem == "mapping values are not allowed here":
+        return N_(
+            "A value holds a colon followed by a space, which YAML reads as a new key. Put the "
+            'value in double quotes, like: title: "Part 1: the basics".'
+        ), error.problem_mark
+    if "'\\t'" in problem:  # PyYAML writes the tab as backslash-t
+        return N_(
+            "This line is indented with a tab. YAML indents with spaces only: replace the tab "
+            "with spaces."
+        ), error.problem_mark
+    if context == "while scanning a quoted scalar":
+        return N_(
+            "A quotation mark opened on this line is never closed. Close it at the end of the "
+            "value, or remove it."
+        ), error.context_mark
+    if problem == "could not find expected ':'":
+        return N_(
+            "A line here has no colon. Each line needs a key and a value, like: duration: 10 "
+            "(or, in a list, starts with a dash)."
+        ), error.context_mark
+    return None, None
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int | None:
