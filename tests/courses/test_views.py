@@ -76,6 +76,21 @@ def test_problems_are_shown_in_the_readers_language(app, client, as_role, make):
     assert "Unknown contact" not in page_text(response)
 
 
+def test_a_yaml_slip_in_an_upload_is_explained_in_romanian_on_its_line(app, client, as_role, make):
+    organisation = make.organisation()
+    as_role(Role.TRAINER, organisation_id=organisation, language="ro")
+    files = edit(valid_files(), "course.yaml", "  en: Test course", "  en: Test course: part 1")
+    response = client.post(
+        "/manage/courses/upload",
+        data={"package": (io.BytesIO(zip_of(files)), "c.zip")},
+        content_type="multipart/form-data",
+    )
+    text = page_text(response)
+    assert "course.yaml:8" in text and "ghilimele duble" in text
+    assert "mapping values" not in text
+    assert versions(app) == []
+
+
 def test_a_hostile_zip_is_refused_with_the_file_named(app, client, trainer):
     response = upload(client, {**valid_files(), "../escape.md": b"x"})
     assert "../escape.md" in page_text(response)
