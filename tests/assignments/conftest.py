@@ -13,6 +13,7 @@ from elearn.assignments import services
 from elearn.assignments.models import LearnerAssignment
 from elearn.certificates.models import Certificate
 from elearn.certificates.services import issue_for
+from elearn.cohorts.models import Cohort, CohortMember
 from elearn.courses.models import Course, CourseVersion
 from elearn.database import utcnow
 from elearn.extensions import db
@@ -115,3 +116,17 @@ def certify(app, user_id: int, course_id: int) -> Certificate:
         db.session.commit()
         db.session.expunge(certificate)
         return certificate
+
+
+def user_ids(rows) -> set[int]:
+    return {row.user_id for row in rows}
+
+
+def make_cohort(app, organisation_id: int, members: list[int], name="Diriginți 2026") -> int:
+    with app.app_context():
+        cohort = Cohort(organisation_id=organisation_id, name=name)
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add_all(CohortMember(cohort_id=cohort.id, user_id=m) for m in members)
+        db.session.commit()
+        return cohort.id
