@@ -94,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.assignments import bp as assignments_bp
     from elearn.assignments import views as _assignment_views  # noqa: F401 - routes on its bp
     from elearn.audit.views import bp as audit_bp
+    from elearn.authoring import bp as authoring_bp
+    from elearn.authoring import views as _authoring  # noqa: F401 - routes on its bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
     from elearn.cohorts import bp as cohorts_bp
@@ -130,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         invitations_bp,
         audit_bp,
         courses_bp,
+        authoring_bp,
         paths_bp,
         learning_bp,
         quizzes_bp,

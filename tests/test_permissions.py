@@ -96,6 +96,8 @@ def test_each_views_declaration_agrees_with_the_matrix():
 
 def _course_values(app, organisation_id: int) -> dict:
     """A course owned by the test's organisation, for the routes that name one."""
+    from elearn.authoring.services import start_draft
+    from elearn.courses.models import VersionStatus
     from elearn.courses.services import import_package
     from tests.content.helpers import load_once, valid_files
 
@@ -104,7 +106,11 @@ def _course_values(app, organisation_id: int) -> dict:
         version = import_package(package, organisation_id=organisation_id, by_id=None).version
         db.session.commit()
         media = next(file for file in version.files if file.path == "media/diagram.png")
+        version.status = VersionStatus.PUBLISHED  # the version a draft starts from
+        draft = start_draft(version.course, by_id=None)
+        db.session.commit()
         return {
+            "draft_id": draft.id,
             "version_id": version.id,
             "course_id": version.course_id,
             "sha256": media.sha256,
@@ -114,7 +120,7 @@ def _course_values(app, organisation_id: int) -> dict:
 
 def _names_a_course(app, endpoint: str) -> bool:
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    return bool(rule.arguments & {"version_id", "course_id", "sha256", "slug"})
+    return bool(rule.arguments & {"version_id", "course_id", "sha256", "slug", "draft_id"})
 
 
 def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) -> str:

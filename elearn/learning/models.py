@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.courses.models import Course, CourseVersion
@@ -43,6 +43,10 @@ class Enrolment(db.Model):
     seconds_on_lessons: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     quiz_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     best_score: Mapped[float | None] = mapped_column(Float)
+    # The learner's choice to receive the course's announcements by email (off unless asked).
+    announcement_emails: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0"
+    )
 
     course: Mapped[Course] = relationship()
     version: Mapped[CourseVersion] = relationship(foreign_keys=[version_id])
