@@ -265,7 +265,11 @@ def save(
                 )
             ]
         )
-    changed = {path: data for path, data in changes.items() if current.get(path) != data}
+    # The loader's copy: media cleaned of their metadata, as a package import stores them.
+    kept = {
+        path: package.files[path] if data is not None else None for path, data in changes.items()
+    }
+    changed = {path: data for path, data in kept.items() if current.get(path) != data}
     _write(draft, changed, by_id=by_id, synced=set(synced), first=package.languages[0])
     return package
 
@@ -369,6 +373,7 @@ def replace_files(draft: Draft, incoming: dict[str, bytes], *, by_id: int | None
             files[package_files.MANIFEST].decode("utf-8"), draft.label
         )
         package = validate(files)
+    files = package.files
     current = draft_files(draft)
     changes: dict[str, bytes | None] = {p: None for p in current if p not in files}
     changes.update({p: data for p, data in files.items() if current.get(p) != data})
@@ -400,7 +405,7 @@ def import_new_course(
     db.session.add(draft)
     draft.events.append(DraftEvent(kind=DraftEventKind.CREATED, actor_id=by_id, revision=1))
     db.session.flush()
-    _write(draft, dict(incoming), by_id=by_id, first=package.languages[0])
+    _write(draft, dict(package.files), by_id=by_id, first=package.languages[0])
     draft.revision = 1
     record("draft.imported", actor_id=by_id, target_type="course", target_id=course.id)
     return draft

@@ -146,7 +146,7 @@ def _zip_files(data: bytes) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("folder", PACKAGES, ids=lambda p: p.name)
-def test_export_of_an_imported_package_gives_back_every_file_unchanged(app, make, folder):
+def test_export_of_an_imported_package_gives_back_every_file_normalised(app, make, folder):
     original = dict(read_folder(folder).files)
     with app.app_context():
         draft = services.import_new_course(
@@ -154,7 +154,11 @@ def test_export_of_an_imported_package_gives_back_every_file_unchanged(app, make
         )
         db.session.commit()
         exported = _zip_files(services.export_draft(draft))
-    assert exported == original
+    # Importing strips media of their metadata (the test package's image carries a GPS
+    # comment on purpose): that is the normalising. Every other byte comes back as it was.
+    assert exported == services.validate(original).files
+    if folder.parent.name == "courses":
+        assert exported == original
 
 
 def test_a_zip_from_a_text_editor_replaces_the_draft_and_keeps_its_label(
