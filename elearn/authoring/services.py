@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -99,9 +100,31 @@ def draft_files(draft: Draft) -> dict[str, bytes]:
     return {row.path: blob_bytes(blobs[row.sha256]) for row in draft.files}
 
 
+# Loaded drafts by their files' fingerprint: opening the editor's pages one after another
+# loads (renders, checks) the package once, not on every page. Packages are never changed
+# after loading; a save makes a new fingerprint.
+_LOADED: OrderedDict[str, Package] = OrderedDict()
+_LOADED_MAX = 8
+
+
+def fingerprint(draft: Draft) -> str:
+    digest = hashlib.sha256()
+    for row in sorted(draft.files, key=lambda r: r.path):
+        digest.update(f"{row.path}\0{row.sha256}\n".encode())
+    return digest.hexdigest()
+
+
 def load_draft(draft: Draft) -> Package:
     """The draft as a loaded package (it always loads: every save was validated)."""
-    return validate(draft_files(draft))
+    key = fingerprint(draft)
+    package = _LOADED.get(key)
+    if package is None:
+        package = validate(draft_files(draft))
+        _LOADED[key] = package
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    _LOADED.move_to_end(key)
+    return package
 
 
 def _blobs(hashes: Iterable[str]) -> dict[str, Blob]:
