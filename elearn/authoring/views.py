@@ -157,6 +157,9 @@ TRANSLATION_STATE_LABELS = {
 @bp.app_context_processor
 def _authoring_helpers() -> dict:
     return {
+        "can_edit_course": lambda course: rights.can_edit(current_user, course),
+        "open_draft": services.open_draft,
+        "start_draft_form": StartDraftForm,
         "draft_status_label": lambda status: str(DRAFT_STATUS_LABELS.get(status, status)),
         "translation_state_label": lambda state: str(TRANSLATION_STATE_LABELS.get(state, state)),
     }
