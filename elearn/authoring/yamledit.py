@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -70,8 +71,21 @@ def _dump(handler: YAML, data) -> str:
     return out.getvalue()
 
 
+_BLOCK_LIST = re.compile(
+    r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.M
+)
+
+
 def _layout_of(text: str, data) -> tuple[YAML, str]:
-    """The layout whose dump of ``data`` matches most of ``text``'s lines, and that dump."""
+    """The layout the file's block lists use, and the dump of ``data`` in it.
+
+    Read from the first block list under a key ("key:" then "- item"); a file without one
+    is dumped both ways and the closer dump wins."""
+    match = _BLOCK_LIST.search(text)
+    if match:
+        layout = _LAYOUTS[1] if match.group(1) == match.group(2) else _LAYOUTS[0]
+        handler = _yaml(layout)
+        return handler, _dump(handler, data)
     lines = text.splitlines()
     best = None
     for layout in _LAYOUTS:
@@ -137,15 +151,20 @@ def edit(text: str, change: Callable[[Any], Any]) -> str:
     after = _dump(handler, data)
     if after == before:
         return text
-    wanted = yaml.safe_load(after)
+    wanted = _read(after)
     patched = _patch(text, before, after)
     if patched is not None:
         try:
-            if yaml.safe_load(patched) == wanted:
+            if _read(patched) == wanted:
                 return patched
         except yaml.YAMLError:
             pass
     return after
+
+
+def _read(text: str):
+    """Plain data, as the package loader will read it (PyYAML; libyaml when built in)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def dump(data) -> str:
