@@ -71,6 +71,7 @@ def _dump(handler: YAML, data) -> str:
     return out.getvalue()
 
 
+# "key:" at some indentation, then (past blank and comment lines) the first "- " of its list.
 _BLOCK_LIST = re.compile(
     r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.M
 )
