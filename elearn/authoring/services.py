@@ -114,16 +114,22 @@ def fingerprint(draft: Draft) -> str:
     return digest.hexdigest()
 
 
+def _remember(draft: Draft, package: Package) -> None:
+    """Keep a package just loaded for a save: the page after the save shows the same files."""
+    _LOADED[fingerprint(draft)] = package
+    while len(_LOADED) > _LOADED_MAX:
+        _LOADED.popitem(last=False)
+
+
 def load_draft(draft: Draft) -> Package:
     """The draft as a loaded package (it always loads: every save was validated)."""
     key = fingerprint(draft)
     package = _LOADED.get(key)
     if package is None:
         package = validate(draft_files(draft))
-        _LOADED[key] = package
-        while len(_LOADED) > _LOADED_MAX:
-            _LOADED.popitem(last=False)
-    _LOADED.move_to_end(key)
+        _remember(draft, package)
+    else:
+        _LOADED.move_to_end(key)
     return package
 
 
@@ -294,6 +300,7 @@ def save(
     }
     changed = {path: data for path, data in kept.items() if current.get(path) != data}
     _write(draft, changed, by_id=by_id, synced=set(synced), first=package.languages[0])
+    _remember(draft, package)
     return package
 
 
