@@ -26,7 +26,7 @@ from elearn.accounts.models import FormDraft, Role, RoleAssignment, User, UserSe
 from elearn.audit.models import AuditEvent
 from elearn.audit.services import record
 from elearn.audit.triggers import SQLITE_NO_DELETE
-from elearn.authoring.models import Announcement
+from elearn.authoring.models import Announcement, CourseAuthor
 from elearn.certificates.exports import purge_old
 from elearn.certificates.models import Certificate, ReissueRequest
 from elearn.courses.models import Course
@@ -274,6 +274,9 @@ def erase_account(user: User, *, password: str) -> None:
     db.session.execute(
         update(Enrolment).where(Enrolment.user_id == user.id).values(announcement_emails=False)
     )
+    # An erased trainer edits nothing: as a co-author they would only keep the course closed
+    # to their colleagues.
+    db.session.execute(delete(CourseAuthor).where(CourseAuthor.user_id == user.id))
     user.role_assignments.clear()
     user.full_name = ""
     user.email = f"erased-{user.id}-{secrets.token_hex(8)}@{ERASED_EMAIL_DOMAIN}"

@@ -36,7 +36,9 @@ def course(app, make) -> Course:
     organisation = make.organisation()
     files = edit(valid_files(), "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
     course_id, _version = publish_test_course(app, organisation, files)
-    trainer = make.user(roles=(Role.LEARNER, Role.TRAINER), organisation_id=organisation)
+    trainer = make.user(
+        roles=(Role.LEARNER, Role.TRAINER), organisation_id=organisation, language="en"
+    )
     return Course(course_id, "test-course", organisation, trainer)
 
 
@@ -200,7 +202,9 @@ def test_notify_emails_each_announcement_once_to_the_opted_in_in_their_language(
         "The &lt;b&gt;final&lt;/b&gt; quiz changed." in by_address[english.email].alternatives[0][0]
     )
     assert "/courses/test-course" in by_address[english.email].body
-    assert by_address[hungarian.email].subject != "Announcement: Test course"  # Hungarian
+    # In Hungarian; the course has no Hungarian title, so its first language's.
+    assert by_address[hungarian.email].subject == "Közlemény: Curs de test"
+    assert "Kedves" in by_address[hungarian.email].body
     assert _notify(app) == {"sent": 0, "failed": 0}
     assert len(outbox) == 2
     with app.app_context():
@@ -272,3 +276,19 @@ def test_the_opt_in_and_the_announcements_written_are_in_the_persons_data(app, m
         data = personal_data(db.session.get(User, person.id))
     assert data["courses.json"][0]["announcement_emails"] is True
     assert data["announcements_written.json"][0]["text"] == "Mine"
+
+
+def test_erasure_stops_the_emails_and_ends_co_authorships(app, make, course):
+    from elearn.accounts.models import User
+    from elearn.authoring.models import CourseAuthor
+    from elearn.privacy.services import erase_account
+
+    person, _ = _enrolled(app, make, course, opted_in=True)
+    with app.app_context():
+        db.session.add(CourseAuthor(course_id=course.id, user_id=course.trainer.id))
+        db.session.commit()
+        erase_account(db.session.get(User, person.id), password=person.password)
+        erase_account(db.session.get(User, course.trainer.id), password=course.trainer.password)
+        db.session.commit()
+        assert db.session.scalar(select(Enrolment.announcement_emails)) is False
+        assert db.session.query(CourseAuthor).count() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from elearn.accounts.models import Role
@@ -11,6 +12,17 @@ from elearn.extensions import db
 from tests.conftest import page_text, sign_in
 
 EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def course_setup(app, course_setup):
+    """The shared set-up, its trainer reading the pages in English."""
+    from elearn.accounts.models import User
+
+    with app.app_context():
+        db.session.get(User, course_setup.trainer.id).preferred_language = "en"
+        db.session.commit()
+    return course_setup
 
 
 def _authors(app, course_id: int) -> set[int]:

@@ -31,7 +31,9 @@ def platform(app):
 @pytest.fixture
 def trainer(make):
     organisation = make.organisation()
-    person = make.user(roles=(Role.LEARNER, Role.TRAINER), organisation_id=organisation)
+    person = make.user(
+        roles=(Role.LEARNER, Role.TRAINER), organisation_id=organisation, language="en"
+    )
     person.organisation_id = organisation
     return person
 
@@ -151,7 +153,7 @@ def test_a_taken_or_malformed_id_is_refused_next_to_the_field_and_kept(
 
 
 def test_a_trainer_without_an_organisation_cannot_copy(app, client, make, platform):
-    loner = make.user(roles=(Role.LEARNER, Role.TRAINER))
+    loner = make.user(roles=(Role.LEARNER, Role.TRAINER), language="en")
     sign_in(client, loner)
     response = _copy(client, platform[0])
     assert response.status_code == 400
