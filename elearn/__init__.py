@@ -94,7 +94,10 @@ def register_blueprints(app: Flask) -> None:
     from elearn.assignments import bp as assignments_bp
     from elearn.assignments import views as _assignment_views  # noqa: F401 - routes on its bp
     from elearn.audit.views import bp as audit_bp
+    from elearn.authoring import announcement_views as _announcements  # noqa: F401 - routes on its bp
+    from elearn.authoring import author_views as _authors  # noqa: F401 - routes on its bp
     from elearn.authoring import bp as authoring_bp
+    from elearn.authoring import copy_views as _copies  # noqa: F401 - routes on its bp
     from elearn.authoring import views as _authoring  # noqa: F401 - routes on its bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp

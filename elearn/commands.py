@@ -128,6 +128,7 @@ def notify_command() -> None:
     """Send the reminders, weekly digests and queued invitations that are due (for cron). Safe
     to run as often as you like, also twice at the same moment: each email goes out once."""
     from elearn.assignments.notify import send_assignment_reminders
+    from elearn.authoring.announcements import send_queued as send_announcements
     from elearn.certificates.notify import send_reminders
     from elearn.invitations.notify import send_queued
     from elearn.reporting.digest import send_digests
@@ -142,6 +143,8 @@ def notify_command() -> None:
     click.echo("weekly digests: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
     counts = send_queued()
     click.echo("invitations: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
+    counts = send_announcements()
+    click.echo("announcements: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
 
 
 backup_cli = AppGroup("backup", help="Back up the database, or restore a backup into an empty one.")

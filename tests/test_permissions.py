@@ -143,6 +143,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
         "invitation_id": 1,
         "upload_id": 1,
         "secret": "not-a-secret",
+        "announcement_id": 1,  # none exists: 404 for the course's editors, refused for others
     }
     if _names_a_course(app, endpoint):
         values.update(course or _course_values(app, organisation_id))

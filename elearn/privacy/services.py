@@ -26,8 +26,10 @@ from elearn.accounts.models import FormDraft, Role, RoleAssignment, User, UserSe
 from elearn.audit.models import AuditEvent
 from elearn.audit.services import record
 from elearn.audit.triggers import SQLITE_NO_DELETE
+from elearn.authoring.models import Announcement, CourseAuthor
 from elearn.certificates.exports import purge_old
 from elearn.certificates.models import Certificate, ReissueRequest
+from elearn.courses.models import Course
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.events import person_erased, personal_data_requested
@@ -64,6 +66,12 @@ def personal_data(user: User) -> dict[str, object]:
     drafts = db.session.scalars(select(FormDraft).where(FormDraft.user_id == user.id)).all()
     sessions = db.session.scalars(
         select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.created_at)
+    ).all()
+    announcements = db.session.execute(
+        select(Announcement, Course.slug)
+        .join(Course, Course.id == Announcement.course_id)
+        .where(Announcement.author_id == user.id)
+        .order_by(Announcement.id)
     ).all()
     documents = {}
     for _receiver, more in personal_data_requested.send(user):
@@ -102,6 +110,16 @@ def personal_data(user: User) -> dict[str, object]:
                 "ip_address": e.ip_address,
             }
             for e in events
+        ],
+        "announcements_written.json": [
+            {
+                "course": slug,
+                "posted_at": _iso(a.created_at),
+                "language": a.language,
+                "text": a.body,
+                "hidden": a.hidden,
+            }
+            for a, slug in announcements
         ],
         "form_drafts.json": [
             {"page": d.path, "saved_at": _iso(d.saved_at), "fields": d.data} for d in drafts
@@ -144,6 +162,7 @@ def _learning_data(user: User) -> dict[str, object]:
                 "version": enrolment.version.label,
                 "enrolled_at": _iso(enrolment.enrolled_at),
                 "completed_at": _iso(enrolment.completed_at),
+                "announcement_emails": enrolment.announcement_emails,
                 "lessons_completed": {
                     c.lesson_key: _iso(c.completed_at)
                     for c in completions
@@ -251,6 +270,13 @@ def erase_account(user: User, *, password: str) -> None:
             )
         )
     )
+    # Nothing is emailed to an erased account: its choices to receive emails go with it.
+    db.session.execute(
+        update(Enrolment).where(Enrolment.user_id == user.id).values(announcement_emails=False)
+    )
+    # An erased trainer edits nothing: as a co-author they would only keep the course closed
+    # to their colleagues.
+    db.session.execute(delete(CourseAuthor).where(CourseAuthor.user_id == user.id))
     user.role_assignments.clear()
     user.full_name = ""
     user.email = f"erased-{user.id}-{secrets.token_hex(8)}@{ERASED_EMAIL_DOMAIN}"
