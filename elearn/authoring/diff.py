@@ -60,6 +60,8 @@ class PackageDiff:
     by_language: dict[str, list[Item]]
     structure: list[Item]
     kept_languages: list[str] = field(default_factory=list)  # the new package's
+    # Set by the caller when the earlier package could not be loaded (why, for the reader).
+    unreadable_base: object = None
 
     @property
     def changed_languages(self) -> list[str]:
@@ -198,14 +200,15 @@ def _whole(old_ids: set, new_ids: set, area: str, put) -> None:
 
 
 def _lessons(before, after, put) -> None:
+    """Titles, objectives and text of each lesson in each language. The stored HTML is
+    compared first: only a lesson text that differs is reduced to lines (the slow part)."""
+
     def texts(package):
-        out = {}
-        for lesson in package.lessons if package else []:
-            for code, text in lesson.texts.items():
-                out[(code, f"{lesson.id}\0title")] = text.title
-                out[(code, f"{lesson.id}\0objectives")] = "\n".join(text.objectives) + "\n"
-                out[(code, f"{lesson.id}\0text")] = html_text(text.html)
-        return out
+        return {
+            (code, lesson.id): text
+            for lesson in (package.lessons if package else [])
+            for code, text in lesson.texts.items()
+        }
 
     _whole(
         {lesson.id for lesson in before.lessons} if before else set(),
@@ -214,14 +217,27 @@ def _lessons(before, after, put) -> None:
         put,
     )
     old, new = texts(before), texts(after)
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) == new.get(key):
-            continue
-        lesson_id, name = key[1].split("\0")
-        item = _item("lesson", lesson_id, name, old.get(key), new.get(key))
-        if name in ("text", "objectives"):
-            item.lines = line_diff(old.get(key) or "", new.get(key) or "")
-        put(key[0], item)
+    for code, lesson_id in sorted(set(old) | set(new)):
+        was, now = old.get((code, lesson_id)), new.get((code, lesson_id))
+        parts = (
+            ("title", lambda t: t.title),
+            ("objectives", lambda t: "\n".join(t.objectives) + "\n"),
+            ("text", lambda t: t.html),
+        )
+        for name, part in parts:
+            a = part(was) if was else None
+            b = part(now) if now else None
+            if a == b:
+                continue
+            if name == "text":
+                a = html_text(a) if a is not None else None
+                b = html_text(b) if b is not None else None
+                if a == b:
+                    continue
+            item = _item("lesson", lesson_id, name, a, b)
+            if name in ("text", "objectives"):
+                item.lines = line_diff(a or "", b or "")
+            put(code, item)
 
 
 def _questions(before, after, known, put) -> None:

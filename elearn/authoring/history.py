@@ -16,6 +16,7 @@ from elearn.authoring import files as package_files
 from elearn.authoring import rights, services
 from elearn.authoring.diff import PackageDiff, diff_packages
 from elearn.content.loader import Package
+from elearn.content.problems import PackageError
 from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.courses.services import import_package, publish_version, stored_files
 from elearn.errors import DomainError
@@ -29,13 +30,24 @@ _VERSIONS_MAX = 6
 
 
 def load_version(version: CourseVersion) -> Package:
+    """The version's stored files as a loaded package. Raises DomainError when they no
+    longer pass today's checks (the validator grew stricter since it was imported)."""
     digest = hashlib.sha256()
     for row in sorted(version.files, key=lambda r: r.path):
         digest.update(f"{row.path}\0{row.sha256}\n".encode())
     key = digest.hexdigest()
     package = _VERSIONS.get(key)
     if package is None:
-        package = _VERSIONS[key] = services.validate(stored_files(version))
+        try:
+            package = _VERSIONS[key] = services.validate(stored_files(version))
+        except PackageError as error:
+            raise DomainError(
+                _l(
+                    "Version %(label)s no longer passes today's package checks, so its "
+                    "changes cannot be shown.",
+                    label=version.label,
+                )
+            ) from error
         while len(_VERSIONS) > _VERSIONS_MAX:
             _VERSIONS.popitem(last=False)
     _VERSIONS.move_to_end(key)

@@ -93,12 +93,17 @@ def compare_versions(course_id: int):
         return _render(course, 400, compare_form=form)
     older = db.session.get(CourseVersion, form.older.data)
     newer = db.session.get(CourseVersion, form.newer.data)
+    try:
+        diff = history.version_diff(older, newer)
+    except DomainError as error:
+        form.form_errors.append(error.message)
+        return _render(course, 400, compare_form=form)
     return render_template(
         "authoring/compare.html",
         course=course,
         older=older,
         newer=newer,
-        diff=history.version_diff(older, newer),
+        diff=diff,
         compare_form=form,
     )
 

@@ -42,9 +42,17 @@ from elearn.i18n import LANGUAGES
 
 
 def draft_diff(draft: Draft) -> PackageDiff:
-    """The draft against the version it started from (everything is new without one)."""
-    base = load_version(draft.base_version) if draft.base_version else None
-    return diff_packages(base, services.load_draft(draft))
+    """The draft against the version it started from (everything is new without one, or
+    when that version no longer loads: ``unreadable_base`` then says so)."""
+    base, unreadable = None, None
+    if draft.base_version is not None:
+        try:
+            base = load_version(draft.base_version)
+        except DomainError as error:
+            unreadable = error.message
+    diff = diff_packages(base, services.load_draft(draft))
+    diff.unreadable_base = unreadable
+    return diff
 
 
 # People ------------------------------------------------------------------------------------
@@ -91,17 +99,15 @@ def draft_authors(draft: Draft) -> list[User]:
     )
 
 
-def why_not_reviewer(user, draft: Draft) -> str | None:
-    """Why ``user`` may not review the draft (None: they may)."""
-    if rights.contributed(user, draft) and rights.may_review_course(user, draft.course):
-        return str(_l("You changed this draft, so someone else must review it."))
+def why_not_reviewer(user, draft: Draft):
+    """Why ``user`` may not review the draft, as a lazy string (None: they may)."""
     if not rights.may_review_course(user, draft.course):
-        return str(
-            _l(
-                "Reviewing needs the reviewer right for this course's organisation, which an "
-                "administrator gives."
-            )
+        return _l(
+            "Reviewing needs the reviewer right for this course's organisation, which an "
+            "administrator gives."
         )
+    if rights.contributed(user, draft):
+        return _l("You changed this draft, so someone else must review it.")
     return None
 
 

@@ -170,7 +170,7 @@ class ReviewState:
     draft: object
     may_edit: bool
     may_review: bool
-    why_not: str | None
+    why_not: object  # a lazy string, or None when they may review
     reviewers: list = field(default_factory=list)
     story: list = field(default_factory=list)
 

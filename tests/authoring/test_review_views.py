@@ -83,9 +83,7 @@ def test_asking_for_review_emails_the_reviewer_in_their_language(
 def test_asking_for_review_without_a_reviewer_says_so(app, client, course_setup, changed_draft):
     sign_in(client, course_setup.trainer)
     response = client.post(f"/manage/drafts/{changed_draft}/submit", follow_redirects=True)
-    assert "Nobody can review this draft yet" in page_text(response) or "Nimeni" in page_text(
-        response
-    )
+    assert "Nimeni nu poate evalua încă această ciornă" in page_text(response)
     assert status_of(app, changed_draft) == DraftStatus.EDITING
 
 
@@ -132,9 +130,9 @@ def test_the_author_cannot_approve_and_is_told_why(app, client, course_setup, in
     )
     assert response.status_code == 302
     assert status_of(app, in_review) == DraftStatus.IN_REVIEW
-    text = page_text(client.get(response.headers["Location"], headers=EN))
-    assert "Reviewing needs the reviewer right" in text
-    assert "Approve the draft" not in text
+    text = page_text(client.get(response.headers["Location"]))  # the author reads Romanian
+    assert "Evaluarea necesită dreptul de evaluator" in text
+    assert "Aprobați ciorna" not in text
 
 
 def test_a_trainer_without_the_right_cannot_approve(app, make, course_setup, in_review):
@@ -264,3 +262,34 @@ def test_a_trainer_cannot_give_the_reviewer_right(app, client, course_setup):
     assert client.get("/manage/reviewers").status_code == 403
     response = client.post("/manage/reviewers/grant", data={"email": course_setup.trainer.email})
     assert response.status_code == 403
+
+
+def test_a_base_version_that_no_longer_loads_is_explained_not_a_500(
+    app, course_setup, in_review, reviewer
+):
+    from elearn.courses.media import store_blob
+    from elearn.courses.models import PackageFile
+
+    broken = b"format: 1\nid: [not a slug\n"
+    with app.app_context():
+        store_blob(broken, services.sha(broken))
+        row = db.session.scalar(
+            select(PackageFile).where(
+                PackageFile.version_id == course_setup.version_id,
+                PackageFile.path == "course.yaml",
+            )
+        )
+        row.sha256 = services.sha(broken)
+        db.session.commit()
+    client = client_of(app, reviewer)
+    response = client.get(f"/manage/drafts/{in_review}/review", headers=EN)
+    assert response.status_code == 200
+    assert "no longer passes today's package checks" in page_text(response)
+
+
+def test_the_draft_page_offers_to_ask_for_review_and_tells_who_may_review(
+    app, course_setup, changed_draft, reviewer
+):
+    client = client_of(app, course_setup.trainer)
+    text = page_text(client.get(f"/manage/drafts/{changed_draft}"))
+    assert "Cereți evaluarea" in text and "Ilona Reviewer" in text
