@@ -172,6 +172,8 @@ class QuestionForm(Form):
         self._check_texts(self, "prompt", _l("Prompt"), LONG_MAX)
         self._check_texts(self, "feedback", _l("General feedback"), LONG_MAX, required=False)
         getattr(self, f"_check_{self.kind}")()
+        if self.csrf_errors():
+            self.form_errors.append(_("The form had expired; please try again."))
         return not self.messages and not self.csrf_errors()
 
     def csrf_errors(self):

@@ -31,6 +31,31 @@ EDITORS = (Role.TRAINER, Role.ADMIN)
 QUIZ = "/manage/drafts/<int:draft_id>/quizzes/<quiz_id>"
 
 
+def _saved(form, work) -> tuple[object | None, list]:
+    """Run one save and commit it: (the saved package, []) if it went through; else (None,
+    the loader's problems), a refusal shown on the form, and nothing written."""
+    try:
+        package = work()
+    except PackageError as error:
+        db.session.rollback()
+        return None, error.problems
+    except services.Conflict:
+        db.session.rollback()
+        form.form_errors.append(
+            _(
+                "Someone else saved these files since you opened them. Your text is kept "
+                "below; open the quiz again to see theirs."
+            )
+        )
+        return None, []
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return None, []
+    db.session.commit()
+    return package, []
+
+
 def _quiz(draft, quiz_id: str):
     """(package, the quiz's settings) or 404."""
     package = services.load_draft(draft)
@@ -102,16 +127,10 @@ def edit_quiz_settings(draft_id: int, quiz_id: str):
     if check_titles(form, package.languages) and valid:
         values = {name: form[name].data for name in quizzes.SETTINGS_FIELDS}
         values["title"] = {lang: form[f"title_{lang}"].data for lang in package.languages}
-        try:
-            quizzes.save_settings(draft, quiz_id, values, by_id=current_user.id)
-        except PackageError as error:
-            db.session.rollback()
-            problems = error.problems
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        saved, problems = _saved(
+            form, lambda: quizzes.save_settings(draft, quiz_id, values, by_id=current_user.id)
+        )
+        if saved is not None:
             flash(_("The quiz's settings were saved."), "success")
             return redirect(url_for("authoring.edit_quiz", draft_id=draft.id, quiz_id=quiz_id))
     package, settings = _quiz(draft, quiz_id)
@@ -142,23 +161,18 @@ def _save_question(draft, package, settings, form, question_id: str | None):
         question = question_from_form(
             form.kind, form.data, package.languages, question_id=question_id, taken=taken
         )
-        try:
-            quizzes.save_question(
+        saved, problems = _saved(
+            form,
+            lambda: quizzes.save_question(
                 draft,
                 settings,
                 question,
                 by_id=current_user.id,
                 replaces=question_id,
                 seen_hash=form.base_hash.data,
-            )
-        except PackageError as error:
-            db.session.rollback()
-            problems = error.problems
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved is not None:
             flash(_("The question was saved."), "success")
             return redirect(url_for("authoring.edit_quiz", draft_id=draft.id, quiz_id=settings.id))
     return _question_page(
@@ -300,24 +314,11 @@ def edit_quiz_gift(draft_id: int, quiz_id: str):
         texts = {lang: form[f"gift_{lang}"].data or "" for lang in settings.file}
         shas = (form.base.data or "").split(",")
         base = dict(zip(settings.file.values(), shas, strict=False)) if form.base.data else None
-        try:
-            saved = quizzes.save_gift(draft, settings, texts, by_id=current_user.id, base=base)
-        except services.Conflict:
-            db.session.rollback()
-            form.form_errors.append(
-                _(
-                    "Someone else saved these files since you opened them. Your text is kept "
-                    "below; open the quiz again to see theirs."
-                )
-            )
-        except PackageError as error:
-            db.session.rollback()
-            problems = error.problems
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        saved, problems = _saved(
+            form,
+            lambda: quizzes.save_gift(draft, settings, texts, by_id=current_user.id, base=base),
+        )
+        if saved is not None:
             for note in saved.warnings:
                 if note.file in settings.file.values():
                     flash(f"{note.location()}: {note.text(_)}", "warning")
@@ -342,21 +343,18 @@ def paste_gift(draft_id: int, quiz_id: str):
         taken = {q.get("id") for q in quizzes.yaml_questions(draft, settings)}
         try:
             questions, notes = quizzes.convert_gift(texts, package.languages, taken)
-            quizzes.append_questions(draft, settings, questions, by_id=current_user.id)
         except quizzes.GiftMismatch as error:
             form.form_errors.extend(error.messages)
-        except PackageError as error:
-            db.session.rollback()
-            problems = error.problems
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
         else:
-            db.session.commit()
-            for lang, note in notes:
-                flash(_gift_note(lang, note), "warning")
-            flash(_("%(num)d questions were added to the quiz.", num=len(questions)), "success")
-            return redirect(url_for("authoring.edit_quiz", draft_id=draft.id, quiz_id=quiz_id))
+            saved, problems = _saved(
+                form,
+                lambda: quizzes.append_questions(draft, settings, questions, by_id=current_user.id),
+            )
+            if saved is not None:
+                for lang, note in notes:
+                    flash(_gift_note(lang, note), "warning")
+                flash(_("%(num)d questions were added to the quiz.", num=len(questions)), "success")
+                return redirect(url_for("authoring.edit_quiz", draft_id=draft.id, quiz_id=quiz_id))
     status = 400 if request.method == "POST" else 200
     return render_template(
         "authoring/gift.html",
@@ -399,25 +397,18 @@ def add_quiz(draft_id: int):
         valid = form.validate_on_submit()
         if check_titles(form, package.languages) and valid:
             titles = {lang: form[f"title_{lang}"].data for lang in package.languages}
-            try:
-                quizzes.add_quiz(
+            saved, problems = _saved(
+                form,
+                lambda: quizzes.add_quiz(
                     draft,
                     form.quiz_id.data,
                     titles,
                     _first_question(package.languages),
                     module_id=form.place.data or None,
                     by_id=current_user.id,
-                )
-            except PackageError as error:
-                db.session.rollback()
-                problems = error.problems
-            except (DomainError, services.Conflict) as error:
-                db.session.rollback()
-                if isinstance(error, services.Conflict):
-                    error = DomainError(_("A file with this name already exists."), field="quiz_id")
-                show_domain_error(form, error)
-            else:
-                db.session.commit()
+                ),
+            )
+            if saved is not None:
                 flash(_("The quiz was added. Write its first question."), "success")
                 return redirect(
                     url_for(
