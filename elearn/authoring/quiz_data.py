@@ -88,12 +88,18 @@ def _kept(rows) -> list[dict]:
     return [row for row in rows or () if not row.get("remove") and not is_blank(row)]
 
 
+# A row's fields that come filled in (defaults, buttons): they alone do not make it content.
+_NOT_CONTENT = frozenset(
+    {"id", "remove", "correct", "position", "add_choice", "credit", "tolerance", "next"}
+)
+
+
 def is_blank(row: dict) -> bool:
     """A row added with "add a row" and never filled: it is not saved and needs no checks."""
     if row.get("id"):
         return False
     for key, value in row.items():
-        if key in ("id", "remove", "correct", "position", "add_choice"):
+        if key in _NOT_CONTENT:
             continue
         if isinstance(value, list):
             if _kept(value):

@@ -280,3 +280,23 @@ def test_a_trainer_of_another_organisation_cannot_open_or_change_a_quiz(
     assert client.post(url(draft_id, "/questions/single-q"), data=flatten(data)).status_code == 403
     assert client.post(url(draft_id, "/paste-gift"), data={}).status_code == 403
     assert questions(app, draft_id)["single-q"]["prompt"]["en"].startswith("Whom must")
+
+
+def test_rows_left_empty_are_not_saved_and_new_options_get_ids_from_their_text(
+    app, client, editor, draft_id
+):
+    sign_in(client, editor)
+    data = {
+        "prompt_ro": "Cine ajută un copil?",
+        "prompt_en": "Who helps a child?",
+        "options": [
+            {"text_ro": "Asistentul social", "text_en": "The social worker", "correct": True},
+            {"text_ro": "Nimeni", "text_en": "Nobody", "feedback_ro": "Nu.", "feedback_en": "No."},
+            {"text_ro": "", "text_en": "", "credit": ""},
+        ],
+    }
+    response = client.post(url(draft_id, "/new-question?type=single"), data=flatten(data))
+    assert response.status_code == 302
+    added = list(questions(app, draft_id).values())[-1]
+    assert [o["id"] for o in added["options"]] == ["asistentul-social", "nimeni"]
+    assert added["options"][1]["feedback"] == {"ro": "Nu.", "en": "No."}
