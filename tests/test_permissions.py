@@ -143,6 +143,8 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
         "invitation_id": 1,
         "upload_id": 1,
         "secret": "not-a-secret",
+        "module_id": "first",  # a module of the valid test package
+        "lesson_id": "welcome",  # a lesson of the valid test package
     }
     if _names_a_course(app, endpoint):
         values.update(course or _course_values(app, organisation_id))
