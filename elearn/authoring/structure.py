@@ -24,6 +24,7 @@ from elearn.authoring.structure_settings import Settings, settings_text
 from elearn.authoring.structure_yaml import set_scalar, set_texts, slugify, unique_id
 from elearn.content.loader import Package
 from elearn.errors import DomainError
+from elearn.extensions import db
 
 MANIFEST = files.MANIFEST
 
@@ -191,6 +192,18 @@ def lesson_files_of(paths, lesson_ids: list[str]) -> list[str]:
 # Saving into a draft -------------------------------------------------------------------------
 
 
+def save(draft: Draft, changes: dict[str, bytes | None], **options) -> Package:
+    """``services.save`` without autoflush while it stores the files.
+
+    services._write stores each file's blob and points the draft's row at it in turn; the
+    look-up of the next blob autoflushes, and without a relationship between the row and its
+    blob the flush may update the row before inserting the blob (a foreign-key error as soon
+    as a save writes more than one new file). Flushing once at the end orders them.
+    """
+    with db.session.no_autoflush:
+        return services.save(draft, changes, **options)
+
+
 def manifest_text(draft: Draft) -> str:
     return services.read_text(draft, MANIFEST)
 
@@ -198,7 +211,7 @@ def manifest_text(draft: Draft) -> str:
 def save_manifest(draft: Draft, text: str, *, by_id: int, base: str | None = None) -> Package:
     """Save a new course.yaml; ``base`` is its sha256 when the page was opened, if known.
     Raises PackageError, Conflict or DomainError (see services.save)."""
-    return services.save(
+    return save(
         draft,
         {MANIFEST: text.encode("utf-8")},
         by_id=by_id,
@@ -230,7 +243,7 @@ def create_module(
         MANIFEST: add_module(text, module_id, titles, first).encode("utf-8")
     }
     changes.update(new_lesson_files(first, languages))
-    return services.save(draft, changes, by_id=by_id)
+    return save(draft, changes, by_id=by_id)
 
 
 def create_lesson(draft: Draft, module_id: str, lesson: NewLesson, *, by_id: int) -> Package:
@@ -243,7 +256,7 @@ def create_lesson(draft: Draft, module_id: str, lesson: NewLesson, *, by_id: int
         MANIFEST: add_lesson(manifest_text(draft), module_id, lesson).encode("utf-8")
     }
     changes.update(new_lesson_files(lesson, languages))
-    return services.save(draft, changes, by_id=by_id)
+    return save(draft, changes, by_id=by_id)
 
 
 def remove_module(draft: Draft, module_id: str, *, by_id: int) -> Package:
@@ -252,14 +265,14 @@ def remove_module(draft: Draft, module_id: str, *, by_id: int) -> Package:
     text, gone = delete_module(manifest_text(draft), module_id)
     changes: dict[str, bytes | None] = {MANIFEST: text.encode("utf-8")}
     changes.update({path: None for path in lesson_files_of(services.file_map(draft), gone)})
-    return services.save(draft, changes, by_id=by_id)
+    return save(draft, changes, by_id=by_id)
 
 
 def remove_lesson(draft: Draft, lesson_id: str, *, by_id: int) -> Package:
     text = delete_lesson(manifest_text(draft), lesson_id)
     changes: dict[str, bytes | None] = {MANIFEST: text.encode("utf-8")}
     changes.update({path: None for path in lesson_files_of(services.file_map(draft), [lesson_id])})
-    return services.save(draft, changes, by_id=by_id)
+    return save(draft, changes, by_id=by_id)
 
 
 def taken_lesson_ids(draft: Draft) -> set[str]:

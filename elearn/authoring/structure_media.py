@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from flask_babel import lazy_gettext as _l
 
-from elearn.authoring import files, services, yamledit
+from elearn.authoring import files, services, structure, yamledit
 from elearn.authoring.models import Draft
 from elearn.authoring.structure import MANIFEST
 from elearn.authoring.structure_yaml import set_key, set_texts
@@ -192,14 +192,14 @@ def add_media(draft: Draft, upload: Upload, *, by_id: int) -> Package:
     what its name says, its metadata can be stripped, it has what it needs in every
     language) or DomainError."""
     text = services.read_text(draft, MANIFEST)
-    return services.save(draft, dict(upload_changes(text, upload)), by_id=by_id)
+    return structure.save(draft, dict(upload_changes(text, upload)), by_id=by_id)
 
 
 def describe_media(
     draft: Draft, path: str, alt: dict[str, str], title: dict[str, str], *, by_id: int
 ) -> Package:
     text = describe_text(services.read_text(draft, MANIFEST), path, alt, title)
-    return services.save(draft, {MANIFEST: text.encode("utf-8")}, by_id=by_id)
+    return structure.save(draft, {MANIFEST: text.encode("utf-8")}, by_id=by_id)
 
 
 def delete_media(draft: Draft, path: str, *, by_id: int) -> Package:
@@ -208,4 +208,4 @@ def delete_media(draft: Draft, path: str, *, by_id: int) -> Package:
     text, gone = delete_text(services.read_text(draft, MANIFEST), path)
     changes: dict[str, bytes | None] = {MANIFEST: text.encode("utf-8")}
     changes.update(dict.fromkeys(gone))
-    return services.save(draft, changes, by_id=by_id)
+    return structure.save(draft, changes, by_id=by_id)

@@ -39,9 +39,7 @@ def changed_lines(before: str, after: str) -> list[str]:
 
 def manifest_and_settings():
     files = valid_files()
-    return files["course.yaml"].decode(), structure_settings.read_settings(
-        load(files).manifest
-    )
+    return files["course.yaml"].decode(), structure_settings.read_settings(load(files).manifest)
 
 
 # The pure part -------------------------------------------------------------------------------
@@ -138,7 +136,9 @@ def test_the_page_shows_the_settings_side_by_side(client, author, draft_id):
     html = response.get_data(as_text=True)
     assert 'name="title_ro"' in html and 'value="Curs de test"' in html
     assert 'name="title_en"' in html and 'lang="en"' in html
-    assert re.search(r'<input checked id="audiences-\d+" name="audiences" type="checkbox" value="teacher"', html)
+    assert re.search(
+        r'<input checked id="audiences-\d+" name="audiences" type="checkbox" value="teacher"', html
+    )
     assert not re.search(r'<input checked[^>]*value="police_officer"', html)
     assert "director (not set up by an administrator)" in html
     assert "core-course (not on this platform)" in html
