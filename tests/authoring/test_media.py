@@ -297,3 +297,12 @@ def test_a_trainer_of_another_organisation_is_refused(app, client, make, draft_i
     response = upload(client, draft_id, "desks.png", VALID["media/diagram.png"], alt_ro="a")
     assert response.status_code == 403
     assert "media/desks.png" not in draft_files(app, draft_id)
+
+
+def test_a_refusal_is_in_the_authors_language(app, client, course_setup, draft_id):
+    sign_in(client, course_setup.trainer)  # reads the platform in Romanian
+    response = upload(client, draft_id, "logo.svg", b"<svg/>", alt_ro="a", alt_en="b")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "media/logo.svg: fișierele de tipul &#39;.svg&#39; nu sunt permise" in html
+    assert "Fișier" in html
