@@ -44,9 +44,7 @@ class Enrolment(db.Model):
     quiz_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     best_score: Mapped[float | None] = mapped_column(Float)
     # The learner's choice to receive the course's announcements by email (off unless asked).
-    announcement_emails: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default="0"
-    )
+    announcement_emails: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     course: Mapped[Course] = relationship()
     version: Mapped[CourseVersion] = relationship(foreign_keys=[version_id])

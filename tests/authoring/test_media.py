@@ -125,7 +125,8 @@ def test_an_uploaded_photo_is_stored_without_its_gps_position(app, client, autho
         assert marker not in stored
     manifest = files["course.yaml"].decode()
     assert manifest.endswith(
-        "  - file: media/sala-de-clasa.jpg\n    alt:\n      ro: Bănci goale\n      en: Empty desks\n"
+        "  - file: media/sala-de-clasa.jpg\n    alt:\n"
+        "      ro: Bănci goale\n      en: Empty desks\n"
     )
     html = client.get(f"/manage/drafts/{draft_id}/media", headers=EN).get_data(as_text=True)
     assert "![](media/sala-de-clasa.jpg)" in html

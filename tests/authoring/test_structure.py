@@ -299,3 +299,12 @@ def test_a_trainer_of_another_organisation_is_refused(app, client, make, draft_i
     assert client.get(f"/manage/drafts/{draft_id}/structure").status_code == 403
     url = f"/manage/drafts/{draft_id}/structure/modules/second/move"
     assert post(client, url, "move-second", direction="up").status_code == 403
+
+
+def test_the_drafts_page_summarises_and_links_the_three_pages(client, author, draft_id):
+    sign_in(client, author)
+    html = client.get(f"/manage/drafts/{draft_id}", headers=EN).get_data(as_text=True)
+    assert f'href="/manage/drafts/{draft_id}/settings"' in html
+    assert "Change the course's settings" in html and "1.5 hours" in html
+    assert "2 modules · 3 lessons · about 30 minutes" in html
+    assert f'href="/manage/drafts/{draft_id}/media"' in html and "5 files" in html
