@@ -196,9 +196,10 @@ def save(draft: Draft, changes: dict[str, bytes | None], **options) -> Package:
     """``services.save`` without autoflush while it stores the files.
 
     services._write stores each file's blob and points the draft's row at it in turn; the
-    look-up of the next blob autoflushes, and without a relationship between the row and its
-    blob the flush may update the row before inserting the blob (a foreign-key error as soon
-    as a save writes more than one new file). Flushing once at the end orders them.
+    look-up of the next blob autoflushes, and the row and its blob have no relationship, so
+    that flush writes draft_files before blobs (mappers without a dependency go in name
+    order): a foreign-key error as soon as a save writes two new files. In _write's own
+    final flush the draft changes too, which puts its files after the blobs.
     """
     with db.session.no_autoflush:
         return services.save(draft, changes, **options)
