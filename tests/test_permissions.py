@@ -146,6 +146,8 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
         "announcement_id": 1,  # none exists: 404 for the course's editors, refused for others
         "quiz_id": "module-check",
         "question_id": "single-q",
+        "module_id": "first",  # a module of the valid test package
+        "lesson_id": "welcome",  # a lesson of the valid test package
     }
     if _names_a_course(app, endpoint):
         values.update(course or _course_values(app, organisation_id))

@@ -16,7 +16,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from elearn.content.problems import N_, Collector
+from elearn.content.problems import N_, Collector, Problem
 
 # Text files a package is written in, and the media it may carry. SVG is refused: it can hold
 # script. Anything else is refused too.
@@ -98,6 +98,15 @@ def _check_type(path: str, size: int, limits: Limits, problems: Collector) -> bo
         )
         return False
     return True
+
+
+def check_file(path: str, size: int, limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
+    """The problems a package import would find with one file, by its path and size: a type
+    not on the allowlist (SVG, HTML, executables, QuickTime .mov) or too many bytes. Empty
+    when it may go in. For the browser editor's uploads, so that they meet the same refusals."""
+    problems = Collector()
+    _check_type(path, size, limits, problems)
+    return problems.problems
 
 
 def read_folder(root: Path, limits: Limits = DEFAULT_LIMITS) -> PackageFiles:
