@@ -143,6 +143,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
         "invitation_id": 1,
         "upload_id": 1,
         "secret": "not-a-secret",
+        "lesson_id": "welcome",
     }
     if _names_a_course(app, endpoint):
         values.update(course or _course_values(app, organisation_id))
