@@ -95,8 +95,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.assignments import views as _assignment_views  # noqa: F401 - routes on its bp
     from elearn.audit.views import bp as audit_bp
     from elearn.authoring import bp as authoring_bp
-    from elearn.authoring import views as _authoring  # noqa: F401 - routes on its bp
     from elearn.authoring import lesson_views as _lesson_views  # noqa: F401 - routes on its bp
+    from elearn.authoring import views as _authoring  # noqa: F401 - routes on its bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
     from elearn.cohorts import bp as cohorts_bp

@@ -218,7 +218,7 @@ def _flash_saved(draft, lesson_id: str, written: list[str], synced: list[str]) -
         flash(_("Marked as up to date: %(languages)s.", languages=names), "success")
     if not written:
         if not confirmed:
-            flash(_("Nothing had changed; the lesson is as it was."), "success")
+            flash(_("Everything is saved: there was nothing new to save."), "success")
         return
     names = ", ".join(LANGUAGES.get(code, code) for code in written)
     flash(_("Saved: %(languages)s.", languages=names), "success")

@@ -343,3 +343,27 @@ def test_a_trainer_of_another_organisation_is_refused(
 def test_an_unknown_lesson_is_not_found(client, course_setup, editor, draft_id):
     sign_in(client, editor)
     assert client.get(f"/manage/drafts/{draft_id}/lessons/nowhere").status_code == 404
+
+
+def test_a_reviewer_reads_the_lesson_but_cannot_save_it(app, client, make, course_setup, draft_id):
+    from elearn.authoring.models import CourseAuthor, ReviewerRight
+
+    reviewer = make.user(
+        roles=(Role.LEARNER, Role.TRAINER),
+        organisation_id=course_setup.organisation_id,
+        language="en",
+    )
+    with app.app_context():
+        db.session.add(
+            CourseAuthor(course_id=course_setup.course_id, user_id=course_setup.trainer.id)
+        )
+        db.session.add(ReviewerRight(user_id=reviewer.id))
+        db.session.commit()
+    sign_in(client, reviewer)
+    page = client.get(_url(draft_id))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "You can read this draft but not change it." in html
+    assert re.search(r'<fieldset class="lesson-columns" disabled>', html)
+    assert 'name="save"' not in html
+    assert client.post(_url(draft_id), data={"title_en": "x"}).status_code == 403

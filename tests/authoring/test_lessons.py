@@ -155,3 +155,17 @@ def test_an_unchanged_form_writes_nothing(app, draft_id):
         revision = draft.revision
         _package, written = lessons.save_lesson(draft, "welcome", _typed(sides), by_id=None)
         assert written == [] and draft.revision == revision
+
+
+def test_two_languages_saved_at_once_are_both_written(app, draft_id):
+    with app.test_request_context():
+        draft, sides = _open(draft_id)
+        changes = {s.language: {"body": s.body + "\nBoth.\n"} for s in sides}
+        _package, written = lessons.save_lesson(
+            draft, "welcome", _typed(sides, **changes), by_id=None
+        )
+        db.session.commit()
+        assert written == ["en", "ro"]
+        draft, sides = _open(draft_id)
+        assert all(s.body.endswith("Both.\n") for s in sides)
+        assert [s.state for s in sides] == ["source", "current"]
