@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from elearn.authoring import reviewer_views as _reviewers  # noqa: F401 - routes on its bp
     from elearn.authoring import quiz_views as _quizzes  # noqa: F401 - routes on its bp
     from elearn.authoring import media_views, settings_views, structure_views  # noqa: F401 - routes on its bp
+    from elearn.authoring import lesson_views as _lesson_views  # noqa: F401 - routes on its bp
     from elearn.authoring import views as _authoring  # noqa: F401 - routes on its bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
