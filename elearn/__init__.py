@@ -94,17 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from elearn.assignments import bp as assignments_bp
     from elearn.assignments import views as _assignment_views  # noqa: F401 - routes on its bp
     from elearn.audit.views import bp as audit_bp
-    from elearn.authoring import announcement_views as _announcements  # noqa: F401 - routes on its bp
-    from elearn.authoring import author_views as _authors  # noqa: F401 - routes on its bp
     from elearn.authoring import bp as authoring_bp
-    from elearn.authoring import copy_views as _copies  # noqa: F401 - routes on its bp
-    from elearn.authoring import history_views as _history  # noqa: F401 - routes on its bp
-    from elearn.authoring import review_views as _review  # noqa: F401 - routes on its bp
-    from elearn.authoring import reviewer_views as _reviewers  # noqa: F401 - routes on its bp
-    from elearn.authoring import quiz_views as _quizzes  # noqa: F401 - routes on its bp
-    from elearn.authoring import media_views, settings_views, structure_views  # noqa: F401 - routes on its bp
-    from elearn.authoring import lesson_views as _lesson_views  # noqa: F401 - routes on its bp
-    from elearn.authoring import views as _authoring  # noqa: F401 - routes on its bp
+    from elearn.authoring import routes as _authoring  # noqa: F401 - routes on its bp
     from elearn.certificates import admin_views, export_views  # noqa: F401 - routes on its bp
     from elearn.certificates.views import bp as certificates_bp
     from elearn.cohorts import bp as cohorts_bp
