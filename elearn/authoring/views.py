@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.routing import BuildError
 from werkzeug.wsgi import wrap_file
 
 from elearn.access import roles_required
@@ -125,17 +124,6 @@ def discard_draft(draft_id: int):
             db.session.commit()
             flash(_("The draft was discarded. The published version is unchanged."), "success")
     return redirect(url_for("courses.manage_list"))
-
-
-@bp.app_template_global()
-def editor_url(endpoint: str, **values) -> str | None:
-    """A link to an editor page, or None while that page does not exist yet."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 DRAFT_STATUS_LABELS = {
