@@ -72,10 +72,11 @@ def export_draft(draft_id: int):
     services.export_draft(draft, target)
     size = target.tell()
     target.seek(0)
-    body = wrap_file(request.environ, target)
-    if size <= limit:
+    if size <= limit:  # small: already in memory, and nothing is left open
         body = target.read()
         target.close()
+    else:  # the server sends the file and closes it (a wrapper may read it at once)
+        body = wrap_file(request.environ, target)
     name = f"{draft.course.slug}-{draft.label}-draft.zip"
     response = Response(
         body,

@@ -289,10 +289,11 @@ def export(version_id: int):
     services.export_zip(version, target)
     size = target.tell()
     target.seek(0)
-    body = wrap_file(request.environ, target)
     if size <= limit:  # small: already in memory, and nothing is left open
         body = target.read()
         target.close()
+    else:  # the server sends the file and closes it (a wrapper may read it at once)
+        body = wrap_file(request.environ, target)
     response = Response(
         body,
         mimetype="application/zip",
