@@ -75,6 +75,9 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("certificates", {"elearn.certificates"}),
     # Met by a valid certificate; learning's pages ask for due dates through a signal.
     ("assignments: courses and paths due by a date", {"elearn.assignments"}),
+    # Writing courses in the browser: publishes through course management, offers the
+    # certificate's signatories, and tells enrolled learners of announcements.
+    ("authoring: drafts, review, history, copies, announcements", {"elearn.authoring"}),
     ("data rights: download and erase what every feature holds", {"elearn.privacy"}),
     (
         "pages over several features",

@@ -314,13 +314,18 @@ def _write(
 ) -> None:
     rows = file_map(draft)
     first = first or source_language(draft)
+    # Every blob first, flushed, then the rows that point at them: a row flushed before its
+    # blob (the unit of work does not know the one needs the other) breaks the foreign key.
+    digests = {path: sha(data) for path, data in changes.items() if data is not None}
+    for path, digest in digests.items():
+        store_blob(changes[path], digest)
+    db.session.flush()
     for path, data in sorted(changes.items()):
         if data is None:
             if path in rows:
                 draft.files.remove(rows.pop(path))
             continue
-        digest = sha(data)
-        store_blob(data, digest)
+        digest = digests[path]
         row = rows.get(path)
         if row is None:
             row = rows[path] = DraftFile(path=path, sha256=digest)

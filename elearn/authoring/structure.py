@@ -24,7 +24,6 @@ from elearn.authoring.structure_settings import Settings, settings_text
 from elearn.authoring.structure_yaml import set_scalar, set_texts, slugify, unique_id
 from elearn.content.loader import Package
 from elearn.errors import DomainError
-from elearn.extensions import db
 
 MANIFEST = files.MANIFEST
 
@@ -193,16 +192,8 @@ def lesson_files_of(paths, lesson_ids: list[str]) -> list[str]:
 
 
 def save(draft: Draft, changes: dict[str, bytes | None], **options) -> Package:
-    """``services.save`` without autoflush while it stores the files.
-
-    services._write stores each file's blob and points the draft's row at it in turn; the
-    look-up of the next blob autoflushes, and the row and its blob have no relationship, so
-    that flush writes draft_files before blobs (mappers without a dependency go in name
-    order): a foreign-key error as soon as a save writes two new files. In _write's own
-    final flush the draft changes too, which puts its files after the blobs.
-    """
-    with db.session.no_autoflush:
-        return services.save(draft, changes, **options)
+    """Write ``changes`` into the draft through the validator (services.save)."""
+    return services.save(draft, changes, **options)
 
 
 def manifest_text(draft: Draft) -> str:
