@@ -253,7 +253,9 @@ def test_a_trainer_adapts_the_teachers_course_and_a_reviewer_publishes_it(
         assert "You have passed this quiz." in text or "answer the 1 changed question" in text
 
         # The exported zip validates and differs from the original only where it was edited.
-        response = page.request.get(f"{live_server}/manage/courses/versions/{new_version_id}/export")
+        response = page.request.get(
+            f"{live_server}/manage/courses/versions/{new_version_id}/export"
+        )
         assert response.status == 200
         with zipfile.ZipFile(io.BytesIO(response.body())) as archive:
             exported = {name: archive.read(name) for name in archive.namelist()}
