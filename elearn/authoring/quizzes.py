@@ -22,9 +22,7 @@ from elearn.content.gift import parse_gift
 from elearn.content.problems import Collector
 from elearn.content.questions import merge_languages
 from elearn.content.schema import QuizSettings
-from elearn.courses.media import store_blob
 from elearn.errors import DomainError
-from elearn.extensions import db
 
 # Values a row may leave out, by the list the row is in: an author's explicit default is
 # kept when a form (which leaves defaults out) saves the row unchanged.
@@ -255,19 +253,7 @@ def add_quiz(
     new_text = yamledit.edit(text, change)
     quiz_text = yamledit.dump({"questions": [first_question]})
     changes = {package_files.MANIFEST: new_text.encode("utf-8"), path: quiz_text.encode("utf-8")}
-    _store_first(changes)
     return services.save(draft, changes, by_id=by_id, base={path: None})
-
-
-def _store_first(changes: dict[str, bytes]) -> None:
-    """Store the new contents before a save of several files: services.save stores each
-    blob while pointing rows at the previous one, and a flush in between may write a row
-    before its blob (no relationship tells SQLAlchemy the order), which the foreign key
-    refuses. A blob stored ahead of time is harmless if the save is refused (it is
-    content-addressed and rolled back with the request)."""
-    for data in changes.values():
-        store_blob(data, services.sha(data))
-    db.session.flush()
 
 
 # GIFT -----------------------------------------------------------------------------------------
@@ -290,7 +276,6 @@ def save_gift(draft: Draft, settings: QuizSettings, texts: dict, *, by_id, base=
         for lang, text in texts.items()
         if lang in settings.file
     }
-    _store_first(changes)
     return services.save(draft, changes, by_id=by_id, base=base)
 
 
