@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from elearn.accounts.models import Role
+from elearn.accounts.models import Role, User
 from elearn.authoring.models import CourseAuthor, Draft, ReviewerRight
 from elearn.courses.models import Course
 from elearn.extensions import db
@@ -30,7 +30,17 @@ def is_author(user, course: Course) -> bool:
 
 
 def has_authors(course: Course) -> bool:
-    return bool(db.session.scalar(select(exists().where(CourseAuthor.course_id == course.id))))
+    """Whether the course has a co-author who can still edit it: a deactivated or erased
+    co-author does not keep it closed to the organisation's other trainers."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists()
+                .where(CourseAuthor.course_id == course.id, CourseAuthor.user_id == User.id)
+                .where(User.deactivated_at.is_(None), User.erased_at.is_(None))
+            )
+        )
+    )
 
 
 def in_owning_organisation(user, course: Course) -> bool:
