@@ -111,3 +111,23 @@ def test_discarding_closes_the_draft(app, client, course_setup, draft_id):
     assert client.post(f"/manage/drafts/{draft_id}/discard").status_code == 302
     with app.app_context():
         assert db.session.get(Draft, draft_id).status == DraftStatus.DISCARDED
+
+
+def test_a_deactivated_co_author_does_not_keep_the_course_closed(app, client, make, course_setup):
+    from elearn.accounts.models import User
+    from elearn.database import utcnow
+
+    colleague = make.user(
+        roles=(Role.LEARNER, Role.TRAINER), organisation_id=course_setup.organisation_id
+    )
+    with app.app_context():
+        db.session.add(
+            CourseAuthor(course_id=course_setup.course_id, user_id=course_setup.trainer.id)
+        )
+        db.session.commit()
+    sign_in(client, colleague)
+    assert client.post(f"/manage/courses/{course_setup.course_id}/draft").status_code == 403
+    with app.app_context():
+        db.session.get(User, course_setup.trainer.id).deactivated_at = utcnow()
+        db.session.commit()
+    assert client.post(f"/manage/courses/{course_setup.course_id}/draft").status_code == 302
