@@ -25,7 +25,7 @@ from elearn.content.loader import Package
 from elearn.content.markdown import split_front_matter
 from elearn.content.problems import N_, Collector, PackageError, Problem
 from elearn.content.yamlfile import load_yaml
-from elearn.courses.media import blob_bytes, store_blob
+from elearn.courses.media import blob_bytes
 from elearn.courses.models import Blob
 from elearn.extensions import db
 from elearn.i18n import LANGUAGES
@@ -187,7 +187,7 @@ def changes_for(
         new = _new_text(current, entry)
         base = entry.base
         if entry.keep == "mine" and entry.theirs == now:
-            base = now  # the author saw this text and chose theirs over it
+            base = now  # the author was shown this text and chose their own over it
         if base != now:
             conflicts.append(LanguageConflict(language, now, current or "", new))
             continue
@@ -250,11 +250,6 @@ def save_lesson(
     synced_paths = [package_files.lesson_path(lesson_id, language) for language in synced]
     if not changes and not synced_paths:
         return services.load_draft(draft), []
-    # Stored first, and flushed: services._write updates the files' rows and adds new blobs
-    # in one flush, whose order the database's foreign key may refuse when two files change.
-    for data in changes.values():
-        store_blob(data, services.sha(data))
-    db.session.flush()
     try:
         package = services.save(draft, changes, base=bases, synced=synced_paths, by_id=by_id)
     except services.Conflict as error:  # someone saved between our check and the save
