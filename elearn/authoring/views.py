@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import tempfile
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.wsgi import wrap_file
 
 from elearn.access import roles_required
 from elearn.accounts.models import Role
@@ -16,6 +13,7 @@ from elearn.authoring import bp, lookup, rights, services
 from elearn.authoring.forms import DiscardForm, ImportZipForm, StartDraftForm
 from elearn.content.problems import PackageError
 from elearn.content.source import read_zip
+from elearn.courses.views import zip_response
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
@@ -67,25 +65,8 @@ def _render(draft, status: int = 200, problems=(), **forms):
 def export_draft(draft_id: int):
     """The draft as a package zip, to edit in a text editor or keep in git."""
     draft = lookup.draft_for_reading(draft_id)
-    limit = 8 * 1024 * 1024
-    target = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed or sent below
-    services.export_draft(draft, target)
-    size = target.tell()
-    target.seek(0)
-    if size <= limit:  # small: already in memory, and nothing is left open
-        body = target.read()
-        target.close()
-    else:  # the server sends the file and closes it (a wrapper may read it at once)
-        body = wrap_file(request.environ, target)
     name = f"{draft.course.slug}-{draft.label}-draft.zip"
-    response = Response(
-        body,
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        direct_passthrough=True,
-    )
-    response.content_length = size
-    return response
+    return zip_response(lambda target: services.export_draft(draft, target), name)
 
 
 @bp.post("/manage/drafts/<int:draft_id>/import")

@@ -283,10 +283,15 @@ def transfer(course_id: int):
 def export(version_id: int):
     version = _version_or_404(version_id)
     name = f"{version.course.slug}-{version.label}.zip"
-    # Built on disk past 8 MB, so that a course with long videos does not fill the worker.
+    return zip_response(lambda target: services.export_zip(version, target), name)
+
+
+def zip_response(write, name: str) -> Response:
+    """A zip that ``write(file)`` writes, as a download: built on disk past 8 MB, so that a
+    course with long videos does not fill the worker."""
     limit = 8 * 1024 * 1024
     target = tempfile.SpooledTemporaryFile(max_size=limit)  # noqa: SIM115 - closed or sent below
-    services.export_zip(version, target)
+    write(target)
     size = target.tell()
     target.seek(0)
     if size <= limit:  # small: already in memory, and nothing is left open
