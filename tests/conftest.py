@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, select, text
+from werkzeug.routing import Rule
 
 from config import normalise_database_url
 from elearn import create_app
@@ -34,6 +35,33 @@ from elearn.organisations import services as organisations
 from elearn.privacy.notice import accept_notice
 
 PASSWORD = "plum orchard violin 42"
+
+
+def _compile_builder_once(compile_builder):
+    """Werkzeug compiles two URL builders per route with `ast` and `compile()` each time an app
+    is made: about 110 ms of the 120 ms `create_app` takes, paid by every test. A builder depends
+    only on its rule's parsed parts and defaults (it reaches the converters through the rule at
+    call time), so the suite compiles each distinct one once."""
+    builders = {}
+
+    def compile_once(rule, append_unknown=True):
+        defaults = rule.defaults or {}
+        key = (
+            append_unknown,
+            tuple(rule._trace),
+            tuple(
+                (name, rule._converters[name].to_url(value) if name in rule._converters else None)
+                for name, value in defaults.items()
+            ),
+        )
+        if key not in builders:
+            builders[key] = compile_builder(rule, append_unknown)
+        return builders[key]
+
+    return compile_once
+
+
+Rule._compile_builder = _compile_builder_once(Rule._compile_builder)
 
 
 class Client(FlaskClient):
@@ -107,9 +135,11 @@ def _empty_tables() -> None:
     tables = [table.name for table in db.metadata.sorted_tables]
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
+            # DELETE, not TRUNCATE: emptying 50 nearly empty tables takes PostgreSQL about 2 ms
+            # this way and 100 ms by TRUNCATE, which gives each table a new file.
             connection.execute(text("SET LOCAL elearn.audit_retention = 'on'"))
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            deletes = "; ".join(f'DELETE FROM "{name}"' for name in reversed(tables))  # noqa: S608 - our own table names
+            connection.execute(text(deletes))
         else:
             connection.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
             # The organisation tree refers to itself: loosen it before emptying it.

@@ -150,7 +150,7 @@ def test_the_log_page_makes_the_same_number_of_queries_however_many_events(
 ):
     from sqlalchemy import event
 
-    as_role(Role.ADMIN)
+    admin = as_role(Role.ADMIN)
 
     def count() -> int:
         statements = []
@@ -166,7 +166,7 @@ def test_the_log_page_makes_the_same_number_of_queries_however_many_events(
 
     count()
     with app.app_context():
-        record("user.deactivated", actor_id=1, target_type="user", target_id=1)
+        record("user.deactivated", actor_id=admin.id, target_type="user", target_id=admin.id)
         db.session.commit()
     few = count()
     people = [make.user() for _ in range(15)]
