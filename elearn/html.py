@@ -7,7 +7,20 @@ docs/architecture.md); keeping every call here makes replacing it one change.
 
 from __future__ import annotations
 
+import re
+
 import bleach
+
+_CONTACT_KEY = re.compile(r"^[a-z0-9-]{1,64}$")
+
+
+def _span_attribute(_tag: str, name: str, value: str) -> bool:
+    """A span keeps its class and language, and the key of a help number that depends on the
+    learner's county (elearn/content/contacts.py), which must look like a directory key."""
+    if name in ("class", "lang"):
+        return True
+    return name == "data-contact" and bool(_CONTACT_KEY.match(value))
+
 
 ALLOWED_TAGS = frozenset(
     {
@@ -65,7 +78,7 @@ ALLOWED_ATTRIBUTES = {
     "th": ["scope", "colspan", "rowspan"],
     "td": ["colspan", "rowspan"],
     "ol": ["start"],
-    "span": ["class", "lang"],
+    "span": _span_attribute,
     "div": ["class", "lang"],
     "p": ["class"],
 }

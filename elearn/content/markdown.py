@@ -15,7 +15,7 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from elearn.content.contacts import Directory
+from elearn.content.contacts import Directory, contact_html
 from elearn.content.problems import N_, Collector
 from elearn.html import clean_html
 
@@ -72,22 +72,6 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
-
-
-def contact_html(key: str, language: str, directory: Directory) -> str:
-    contact = directory.contacts[key]
-    name = escape(contact.name.get(language) or contact.name.get("en") or "")
-    parts = []
-    if contact.phone:
-        digits = contact.phone.replace(" ", "")
-        parts.append(f'<a href="tel:{digits}"><strong>{escape(contact.phone)}</strong></a>')
-    if contact.website:
-        parts.append(f'<a href="{escape(contact.website)}">{escape(contact.website)}</a>')
-    return (
-        f'<span class="contact">{" ".join(parts)} ({name})</span>'
-        if parts
-        else (f'<span class="contact"><strong>{name}</strong></span>')
-    )
 
 
 def render(

@@ -13,6 +13,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning import path_progress, services
+from elearn.learning.contacts import lesson_html
 from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
 from elearn.learning.progress import progress as learner_progress
@@ -158,6 +159,7 @@ def lesson(slug: str, key: str):
         course=course,
         version=version,
         lesson=lesson,
+        html=lesson_html(lesson, current_user, _language_for(version)),
         progress=progress,
         language=_language_for(version),
         previous=lessons[index - 1] if index else None,
