@@ -149,7 +149,7 @@ def _fallback_inner(contact: Contact, language: str, directory: Directory) -> st
     if contact.county_list:
         link = escape(contact.county_list)
         parts += f'; <a href="{link}">{_LABELS["list"][language]}</a>'
-    return f"<strong>{_named(contact.name, language)}</strong> ({parts})"
+    return f"{_named(contact.name, language)} ({parts})"
 
 
 def _county_inner(entry: CountyContact, language: str) -> str:
@@ -157,7 +157,7 @@ def _county_inner(entry: CountyContact, language: str) -> str:
         reach = _phone_link(entry.phone)
     else:
         reach = f'<a href="{escape(entry.website)}">{escape(entry.website)}</a>'
-    return f"<strong>{_named(entry.name, language)}</strong> ({reach})"
+    return f"{_named(entry.name, language)} ({reach})"
 
 
 def localise_contacts(

@@ -84,7 +84,7 @@ def test_a_county_dependent_contact_is_stored_with_the_national_fallback():
     directory, _ = load_directory(TEST_DIRECTORY)
     html = contact_html("dgaspc", "en", directory)
     assert html.startswith('<span class="contact" data-contact="dgaspc">')
-    assert "<strong>The DGASPC of your county</strong>" in html
+    assert '"dgaspc">The DGASPC of your county (national number: ' in html
     assert 'national number: <a href="tel:119"><strong>119</strong></a>' in html
     assert '<a href="https://example.org/list-of-county-offices">official list' in html
     assert "0000 000 001" not in html
@@ -112,7 +112,7 @@ def test_the_learners_county_entry_replaces_the_fallback_when_shown():
     stored = clean_html(f"<p>Notify {contact_html('dgaspc', 'hu', directory)} now.</p>")
     shown = localise_contacts(stored, "CJ", "hu", TEST_DIRECTORY)
     assert shown == (
-        '<p>Notify <span class="contact" data-contact="dgaspc"><strong>Teszt DGASPC</strong> '
+        '<p>Notify <span class="contact" data-contact="dgaspc">Teszt DGASPC '
         '(<a href="tel:0000000001"><strong>0000 000 001</strong></a>)</span> now.</p>'
     )
     web = localise_contacts(stored, "SB", "hu", TEST_DIRECTORY)
@@ -142,7 +142,7 @@ def test_a_lesson_is_rendered_at_import_with_the_fallback_and_the_key():
     )
     package = load(files)
     html = next(lesson for lesson in package.lessons if lesson.id == "welcome").texts["en"].html
-    assert '<span class="contact" data-contact="dgaspc"><strong>' in html
+    assert '<span class="contact" data-contact="dgaspc">the General Directorate' in html
     assert "national number: " in html
 
 
