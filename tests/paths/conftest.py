@@ -13,7 +13,14 @@ from elearn.learning.models import Enrolment
 from elearn.paths import services
 
 
-def add_course(slug: str, *, prerequisites=(), published: bool = True) -> int:
+def add_course(
+    slug: str,
+    *,
+    prerequisites=(),
+    published: bool = True,
+    audiences=("all",),
+    title: dict | None = None,
+) -> int:
     course = Course(slug=slug)
     version = CourseVersion(
         course=course,
@@ -22,9 +29,9 @@ def add_course(slug: str, *, prerequisites=(), published: bool = True) -> int:
         content_hash=(slug * 64)[:64],
         format_version=1,
         languages=["ro", "en"],
-        title={"ro": f"Cursul {slug}", "en": f"Course {slug}"},
+        title=title or {"ro": f"Cursul {slug}", "en": f"Course {slug}"},
         summary={"ro": "Rezumat.", "en": "Summary."},
-        audiences=["all"],
+        audiences=list(audiences),
         manifest={"prerequisites": list(prerequisites)},
         duration_minutes=30,
         review_status="reviewed",
