@@ -20,6 +20,7 @@ def add_course(
     published: bool = True,
     audiences=("all",),
     title: dict | None = None,
+    languages=("ro", "en"),
 ) -> int:
     course = Course(slug=slug)
     version = CourseVersion(
@@ -28,9 +29,9 @@ def add_course(
         status=VersionStatus.PUBLISHED if published else VersionStatus.DRAFT,
         content_hash=(slug * 64)[:64],
         format_version=1,
-        languages=["ro", "en"],
+        languages=list(languages),
         title=title or {"ro": f"Cursul {slug}", "en": f"Course {slug}"},
-        summary={"ro": "Rezumat.", "en": "Summary."},
+        summary={"ro": "Rezumat.", "en": "Summary.", "hu": "Összefoglaló."},
         audiences=list(audiences),
         manifest={"prerequisites": list(prerequisites)},
         duration_minutes=30,
