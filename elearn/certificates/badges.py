@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import jwt
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, format_decimal, gettext
 from sqlalchemy import select
 
 from elearn.certificates import codes, keys, services
@@ -68,7 +68,7 @@ def achievement_texts(certificate: Certificate, language: str) -> tuple[str, str
             "%(title)s (%(version)s), online, self-paced, %(hours)s h.",
             title=title,
             version=certificate.version_label,
-            hours=format(certificate.hours, "g"),
+            hours=format_decimal(certificate.hours),  # 1,5 in Romanian and Hungarian
         )
         criteria = gettext(
             "Every required lesson of the course read and its quizzes passed at the course's "

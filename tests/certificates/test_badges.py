@@ -158,11 +158,14 @@ def test_each_languages_credential_speaks_that_language_and_validates(
     assert achievement["criteria"]["narrative"].startswith(words[1])
 
 
-def test_the_achievement_texts_exist_in_hungarian(app, holder):
+def test_the_achievement_texts_exist_in_hungarian_with_its_decimal_comma(app, holder):
     certificate = certificate_of(app, holder.id)
+    certificate.hours = 1.5
     with app.app_context():
         _title, description, criteria = badges.achievement_texts(certificate, "hu")
-    assert "önálló tempóban" in description and description.endswith("óra.")
+        english = badges.achievement_texts(certificate, "en")[1]
+    assert "önálló tempóban" in description and description.endswith(", 1,5 óra.")
+    assert english.endswith(", 1.5 h.")
     assert criteria.startswith("A kurzus minden kötelező leckéjét")
 
 
