@@ -125,6 +125,14 @@ def test_a_learner_lands_on_my_learning_and_sees_it(client, make):
     assert "<h1>My learning</h1>" in page.get_data(as_text=True)
 
 
+def test_a_learner_with_a_second_factor_lands_on_my_learning_after_the_code(client, make):
+    person = make.user(second_factor=True)
+    response = client.post("/sign-in", data={"email": person.email, "password": person.password})
+    assert response.headers["Location"] == "/sign-in/code"
+    response = client.post("/sign-in/code", data={"code": person.totp(client.application)})
+    assert response.headers["Location"] == "/my-learning"
+
+
 @pytest.mark.parametrize("role", [Role.TRAINER, Role.MANAGER, Role.ADMIN])
 def test_trainers_managers_and_administrators_still_land_on_the_home_page(client, make, role):
     person = make.user(roles=(Role.LEARNER, role))
