@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -27,6 +29,16 @@ from elearn.translations_cli import translations_cli
 users_cli = AppGroup("users", help="Manage accounts from the command line.")
 
 
+def development_base_url(host: str, port: int) -> str:
+    """The address `elearn start` serves at, as links in emails and PDFs should use it: a
+    server listening on every interface is reached on this machine at 127.0.0.1."""
+    if host in ("", "0.0.0.0", "::", "[::]"):  # noqa: S104 - compared, not bound to
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
 @click.command("start")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -39,6 +51,9 @@ def start_command(info, host: str, port: int) -> None:
             "`elearn start` runs the development server. In production run "
             "`elearn db upgrade` and serve wsgi:app with gunicorn (see docs/operations.md)."
         )
+    if not os.environ.get("BASE_URL"):
+        # Emails, certificates' QR codes and credentials then point at this very server.
+        app.config["BASE_URL"] = development_base_url(host, port)
     with app.app_context():
         click.echo("Bringing the database up to date…")
         upgrade()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import select
 
 from elearn.accounts.models import Role, User
@@ -187,6 +188,55 @@ def test_start_prints_no_setup_link_once_an_administrator_exists(
     assert result.exit_code == 0, result.output
     assert "/setup/" not in result.output
     assert served and served[0][:2] == ("127.0.0.1", 5000)
+
+
+def test_start_on_another_port_puts_that_port_in_the_links_of_emails_and_certificates(
+    app, monkeypatch, migrated_database, make
+):
+    from elearn import commands
+    from elearn.links import external_url
+
+    monkeypatch.delenv("BASE_URL", raising=False)
+    make.user(roles=(Role.LEARNER, Role.ADMIN))
+    monkeypatch.setattr(commands, "run_simple", lambda *args, **kwargs: None)
+    result = app.test_cli_runner().invoke(args=["start", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5123" in result.output
+    assert app.config["BASE_URL"] == "http://127.0.0.1:5123"
+    with app.app_context():
+        # What a password-reset email and a certificate's QR code link to.
+        assert external_url("accounts.sign_in") == "http://127.0.0.1:5123/sign-in"
+        assert external_url("certificates.verify_code", code="ABCD").startswith(
+            "http://127.0.0.1:5123/"
+        )
+
+
+def test_start_keeps_a_base_url_that_is_set(app, monkeypatch, migrated_database, make):
+    from elearn import commands
+
+    monkeypatch.setenv("BASE_URL", "https://learn.example.org")
+    before = app.config["BASE_URL"]
+    make.user(roles=(Role.LEARNER, Role.ADMIN))
+    monkeypatch.setattr(commands, "run_simple", lambda *args, **kwargs: None)
+    result = app.test_cli_runner().invoke(args=["start", "--port", "5123"])
+    assert result.exit_code == 0, result.output
+    assert app.config["BASE_URL"] == before
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8080"),
+        ("0.0.0.0", "http://127.0.0.1:8080"),  # noqa: S104 - not bound to
+        ("::", "http://127.0.0.1:8080"),
+        ("localhost", "http://localhost:8080"),
+        ("::1", "http://[::1]:8080"),
+    ],
+)
+def test_the_development_base_url_is_where_the_server_can_be_reached(host, expected):
+    from elearn.commands import development_base_url
+
+    assert development_base_url(host, 8080) == expected
 
 
 def test_the_import_command_in_the_operations_guide_imports_every_shipped_course(app, runner):

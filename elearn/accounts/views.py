@@ -85,9 +85,19 @@ def end_session() -> None:
     session["_remember"] = "clear"  # Flask-Login then deletes a "keep me signed in" cookie
 
 
-def _next_url() -> str:
+def _next_url(user: User | None = None) -> str:
+    """The safe ``next`` the sign-in page was given, else where ``user`` (by default the one
+    signed in) lands."""
     target = request.args.get("next")
-    return target if is_safe_redirect(target) else url_for("core.home")
+    return target if is_safe_redirect(target) else _landing(user or current_user)
+
+
+def _landing(user) -> str:
+    """A learner lands on My learning, where their courses and path are; anyone who also
+    trains, manages or administers lands on the home page, as before."""
+    if user.is_authenticated and not user.has_role(Role.TRAINER, Role.MANAGER, Role.ADMIN):
+        return url_for("learning.my_learning")
+    return url_for("core.home")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -210,7 +220,7 @@ def _password_step(form, attempt):
             "user": user.id,
             "generation": user.session_generation,
             "remember": form.remember.data,
-            "next": _next_url(),
+            "next": _next_url(user),
             "at": time.time(),
         }
         db.session.commit()
@@ -218,7 +228,7 @@ def _password_step(form, attempt):
     services.record_sign_in(user)
     start_session(user, remember=form.remember.data)
     db.session.commit()
-    response = redirect(_next_url())
+    response = redirect(_next_url(user))
     throttle.give_device_cookie(response, user.email)
     return response
 

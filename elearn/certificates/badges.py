@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import jwt
 from flask import current_app
+from flask_babel import force_locale, format_decimal, gettext
 from sqlalchemy import select
 
 from elearn.certificates import codes, keys, services
@@ -57,9 +58,28 @@ def identity_hash(email: str, salt: str) -> str:
     return "sha256$" + hashlib.sha256((email + salt).encode("utf-8")).hexdigest()
 
 
+def achievement_texts(certificate: Certificate, language: str) -> tuple[str, str, str]:
+    """The achievement's name, description and criteria in ``language`` (one of the
+    course's): the course's own title, and the platform's sentences in that language whatever
+    the reader's interface speaks."""
+    title = certificate.course_title.get(language) or next(iter(certificate.course_title.values()))
+    with force_locale(language):
+        description = gettext(
+            "%(title)s (%(version)s), online, self-paced, %(hours)s h.",
+            title=title,
+            version=certificate.version_label,
+            hours=format_decimal(certificate.hours),  # 1,5 in Romanian and Hungarian
+        )
+        criteria = gettext(
+            "Every required lesson of the course read and its quizzes passed at the course's "
+            "pass mark."
+        )
+    return title, description, criteria
+
+
 def credential(certificate: Certificate, email: str, language: str) -> dict:
     """The credential (unsigned) of ``certificate``, its texts in ``language``."""
-    title = certificate.course_title.get(language) or next(iter(certificate.course_title.values()))
+    title, description, criteria = achievement_texts(certificate, language)
     profile = issuer_profile()
     status_list = external_url("certificates.status_list")
     course = db.session.get(Course, certificate.course_id)
@@ -86,12 +106,8 @@ def credential(certificate: Certificate, email: str, language: str) -> dict:
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
                 "name": title,
-                "description": f"{title} ({certificate.version_label}), online, self-paced, "
-                f"{certificate.hours:g} h.",
-                "criteria": {
-                    "narrative": "Every required lesson of the course read and its quizzes "
-                    "passed at the course's pass mark."
-                },
+                "description": description,
+                "criteria": {"narrative": criteria},
                 "version": certificate.version_label,
                 "inLanguage": language,
             },

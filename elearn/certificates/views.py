@@ -89,14 +89,15 @@ def download(code: str):
 @bp.get("/my-certificates/<code>.jwt")
 @signed_in
 def download_credential(code: str):
-    """The certificate as an Open Badges 3.0 credential (a signed VC-JWT), for a wallet."""
+    """The certificate as an Open Badges 3.0 credential (a signed VC-JWT), for a wallet, in
+    the language chosen among the course's."""
     certificate = _own_certificate(code)
     if certificate.revoked_at is not None:
         flash(_("This certificate was revoked, so it cannot be downloaded."), "error")
         return redirect(url_for("certificates.mine"))
     language = services.language_for(certificate, request.args.get("lang"))
     token = badges.signed_credential(certificate, current_user.email, language)
-    return _attachment(token, "application/vc+jwt", f"open-badge-{certificate.code}.jwt")
+    return _attachment(token, "application/vc+jwt", f"open-badge-{certificate.code}-{language}.jwt")
 
 
 @bp.get("/credentials/issuer")

@@ -191,3 +191,31 @@ def prerequisites_needed(user, course_ids) -> dict[int, list[CourseRef]]:
             needed[course_id] = unmet
     _titles_of_unopened([ref for refs in needed.values() for ref in refs])
     return needed
+
+
+def path_positions(learning_paths: list[PathProgress]) -> dict[int, int]:
+    """By course id, its place (from 1) in the order the reader's paths give: the first path's
+    courses first, then the courses the next paths add. No query."""
+    positions: dict[int, int] = {}
+    for item in learning_paths:
+        for step in item.steps:
+            positions.setdefault(step.course.id, len(positions) + 1)
+    return positions
+
+
+def in_path_order(entries: list, positions: dict[int, int], needs: dict[int, list]) -> list:
+    """The catalogue's entries in the order to follow: the courses of the reader's paths in
+    the paths' order (the core course, then their profession's), then the courses they can
+    take now (those others build on first), then those that need another course first;
+    otherwise as they were (the catalogue's own order: the reader's language and profession
+    first). No query."""
+    last = len(positions) + 1
+    unlocking = {ref.course.id for refs in needs.values() for ref in refs}
+    return sorted(
+        entries,
+        key=lambda entry: (
+            positions.get(entry.course.id, last),
+            entry.course.id in needs,
+            entry.course.id not in unlocking,
+        ),
+    )

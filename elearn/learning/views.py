@@ -53,12 +53,16 @@ def catalogue():
         in_language=form.language.data or "",
         duration=form.duration.data or "",
     )
+    learning_paths = path_progress.paths_for(current_user)
+    needs = path_progress.prerequisites_needed(current_user, [e.course.id for e in entries])
+    positions = path_progress.path_positions(learning_paths)
     return render_template(
         "learning/catalogue.html",
-        entries=entries,
+        entries=path_progress.in_path_order(entries, positions, needs),
         form=form,
-        learning_paths=path_progress.paths_for(current_user),
-        needs=path_progress.prerequisites_needed(current_user, [e.course.id for e in entries]),
+        learning_paths=learning_paths,
+        needs=needs,
+        positions=positions,
     )
 
 

@@ -30,7 +30,7 @@ def test_signing_in_opens_the_account_and_records_when(app, client, make):
         "/sign-in", data={"email": person.email.upper(), "password": person.password}
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/my-learning"
     assert client.get("/account").status_code == 200
     with app.app_context():
         assert db.session.get(User, person.id).last_sign_in_at >= before - timedelta(seconds=1)
@@ -113,7 +113,40 @@ def test_sign_in_never_redirects_off_the_site(client, make, target):
         data={"email": person.email, "password": person.password},
     )
     assert response.status_code == 302
+    assert response.headers["Location"] == "/my-learning"
+
+
+def test_a_learner_lands_on_my_learning_and_sees_it(client, make):
+    person = make.user(language="en")
+    response = client.post("/sign-in", data={"email": person.email, "password": person.password})
+    assert response.headers["Location"] == "/my-learning"
+    page = client.get(response.headers["Location"], headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "<h1>My learning</h1>" in page.get_data(as_text=True)
+
+
+def test_a_learner_with_a_second_factor_lands_on_my_learning_after_the_code(client, make):
+    person = make.user(second_factor=True)
+    response = client.post("/sign-in", data={"email": person.email, "password": person.password})
+    assert response.headers["Location"] == "/sign-in/code"
+    response = client.post("/sign-in/code", data={"code": person.totp(client.application)})
+    assert response.headers["Location"] == "/my-learning"
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.MANAGER, Role.ADMIN])
+def test_trainers_managers_and_administrators_still_land_on_the_home_page(client, make, role):
+    person = make.user(roles=(Role.LEARNER, role))
+    response = sign_in(client, person)
     assert response.headers["Location"] == "/"
+
+
+def test_a_signed_in_learner_sent_to_the_sign_in_page_goes_to_my_learning(client, make):
+    person = make.user()
+    sign_in(client, person)
+    response = client.get("/sign-in")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/my-learning"
+    assert client.get("/sign-in?next=/account").headers["Location"] == "/account"
 
 
 def test_remember_me_is_off_unless_chosen(client, make):

@@ -118,3 +118,60 @@ def test_the_new_key_command_prints_a_usable_key(runner):
     result = runner.invoke(args=["certificates", "new-key"])
     assert result.exit_code == 0
     assert load_private(result.stdout) is not None
+
+
+def test_the_credential_is_offered_in_each_language_of_the_course(app, client, holder):
+    certificate = certificate_of(app, holder.id)
+    html = client.get("/my-certificates", headers={"Accept-Language": "en"}).get_data(True)
+    assert "Download as an Open Badge (for a digital wallet):" in html
+    for language in ("ro", "en"):
+        assert f'href="/my-certificates/{certificate.code}.jwt?lang={language}"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "words"),
+    [
+        ("ro", "Curs de test", ("în ritm propriu", "Toate lecțiile obligatorii")),
+        ("en", "Test course", ("self-paced", "Every required lesson")),
+    ],
+)
+def test_each_languages_credential_speaks_that_language_and_validates(
+    app, client, holder, language, name, words
+):
+    certificate = certificate_of(app, holder.id)
+    # The interface speaks Hungarian: the credential follows the language chosen, not it.
+    response = client.get(
+        f"/my-certificates/{certificate.code}.jwt?lang={language}",
+        headers={"Accept-Language": "hu"},
+    )
+    assert response.status_code == 200
+    assert (
+        f"open-badge-{certificate.code}-{language}.jwt" in response.headers["Content-Disposition"]
+    )
+    credential = verified(app, response.get_data(as_text=True))["vc"]
+    jsonschema.validate(credential, schema("achievementcredential.json"))
+    achievement = credential["credentialSubject"]["achievement"]
+    assert credential["name"] == achievement["name"] == name
+    assert achievement["inLanguage"] == language
+    assert achievement["description"].startswith(f"{name} (")
+    assert words[0] in achievement["description"]
+    assert achievement["criteria"]["narrative"].startswith(words[1])
+
+
+def test_the_achievement_texts_exist_in_hungarian_with_its_decimal_comma(app, holder):
+    certificate = certificate_of(app, holder.id)
+    certificate.hours = 1.5
+    with app.app_context():
+        _title, description, criteria = badges.achievement_texts(certificate, "hu")
+        english = badges.achievement_texts(certificate, "en")[1]
+    assert "önálló tempóban" in description and description.endswith(", 1,5 óra.")
+    assert english.endswith(", 1.5 h.")
+    assert criteria.startswith("A kurzus minden kötelező leckéjét")
+
+
+def test_a_language_the_course_does_not_have_gets_romanian(app, client, holder):
+    certificate = certificate_of(app, holder.id)
+    response = client.get(f"/my-certificates/{certificate.code}.jwt?lang=hu")
+    credential = verified(app, response.get_data(as_text=True))["vc"]
+    assert credential["credentialSubject"]["achievement"]["inLanguage"] == "ro"
+    jsonschema.validate(credential, schema("achievementcredential.json"))

@@ -13,7 +13,15 @@ from elearn.learning.models import Enrolment
 from elearn.paths import services
 
 
-def add_course(slug: str, *, prerequisites=(), published: bool = True) -> int:
+def add_course(
+    slug: str,
+    *,
+    prerequisites=(),
+    published: bool = True,
+    audiences=("all",),
+    title: dict | None = None,
+    languages=("ro", "en"),
+) -> int:
     course = Course(slug=slug)
     version = CourseVersion(
         course=course,
@@ -21,10 +29,10 @@ def add_course(slug: str, *, prerequisites=(), published: bool = True) -> int:
         status=VersionStatus.PUBLISHED if published else VersionStatus.DRAFT,
         content_hash=(slug * 64)[:64],
         format_version=1,
-        languages=["ro", "en"],
-        title={"ro": f"Cursul {slug}", "en": f"Course {slug}"},
-        summary={"ro": "Rezumat.", "en": "Summary."},
-        audiences=["all"],
+        languages=list(languages),
+        title=title or {"ro": f"Cursul {slug}", "en": f"Course {slug}"},
+        summary={"ro": "Rezumat.", "en": "Summary.", "hu": "Összefoglaló."},
+        audiences=list(audiences),
         manifest={"prerequisites": list(prerequisites)},
         duration_minutes=30,
         review_status="reviewed",

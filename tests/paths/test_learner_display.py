@@ -94,18 +94,18 @@ def test_the_catalogue_shows_the_path_and_which_course_a_card_needs_first(
     card = re.search(
         r'<li class="card">\s*<h2 class="card-title"><a href="/courses/school".*?</li>', html, re.S
     )
-    assert "Needs another course first:" in card.group(0)
-    assert '<a href="/courses/core">Course core</a>' in card.group(0)
+    assert "<strong>Locked:</strong> complete" in card.group(0)
+    assert '<a href="/courses/core">Course core</a> first.' in card.group(0)
     with app.app_context():
         add_enrolment(teacher.id, courses["core"], completed=True)
         db.session.commit()
     html = client.get("/courses/").get_data(as_text=True)
-    assert html.count("Needs another course first:") == 1  # only extra, which needs school
+    assert html.count("<strong>Locked:</strong> complete") == 1  # only extra, which needs school
 
 
 def test_anonymous_visitors_see_what_each_course_needs_but_no_path(client, courses, teachers_path):
     html = client.get("/courses/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert html.count("Needs another course first:") == 2
+    assert html.count("<strong>Locked:</strong> complete") == 2
     assert "Your learning path" not in html
 
 
