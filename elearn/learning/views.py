@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from elearn.access import confirmed_email_required, public, signed_in
 from elearn.courses.models import Course
+from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
-from elearn.learning import path_progress, services
+from elearn.learning import lesson_time, path_progress, services
 from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
 from elearn.learning.progress import progress as learner_progress
@@ -153,6 +154,9 @@ def lesson(slug: str, key: str):
     ]
     if index + 1 == len(lessons):
         quizzes_next += [q for q in version.quizzes if q.module_key is None]
+    waiting = 0
+    if progress.states.get(lesson.key) != "done":
+        waiting = lesson_time.seconds_left(enrolment, lesson, utcnow())
     return render_template(
         "learning/lesson.html",
         course=course,
@@ -163,6 +167,7 @@ def lesson(slug: str, key: str):
         previous=lessons[index - 1] if index else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         quizzes_next=quizzes_next,
+        time_left=lesson_time.minutes_left_text(waiting) if waiting else None,
     )
 
 
@@ -173,8 +178,13 @@ def complete_lesson(slug: str, key: str):
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
     lesson = services.lesson_by_key(enrolment.version, key) or abort(404)
+    states = learner_progress(enrolment).states
+    reached_end = request.form.get("reached") == "end"
     try:
-        completed = services.complete_lesson(enrolment, lesson, learner_progress(enrolment).states)
+        completed = services.complete_lesson(enrolment, lesson, states, reached_end=reached_end)
+    except lesson_time.LessonNotReady as error:
+        flash(str(error.message), "info")
+        return redirect(url_for("learning.lesson", slug=slug, key=key))
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(url_for("learning.course", slug=slug))
