@@ -86,8 +86,8 @@ def credential(certificate: Certificate, email: str, language: str) -> dict:
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
                 "name": title,
-                "description": f"{title} ({certificate.version_label}), online, self-paced, "
-                f"{certificate.hours:g} h.",
+                "description": f"{title} ({certificate.version_label}), online, self-paced"
+                + (f", {certificate.hours:g} h." if certificate.states_hours else "."),
                 "criteria": {
                     "narrative": "Every required lesson of the course read and its quizzes "
                     "passed at the course's pass mark."

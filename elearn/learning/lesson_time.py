@@ -115,6 +115,14 @@ def course_share(manifest: dict) -> float:
     return share
 
 
+def course_seconds_required(version) -> int:
+    """Seconds on the lessons for a certificate to state the course's hours: the share that
+    counts of the minutes its required lessons state (what a learner who met the time on
+    each of them has spent; quiz time is not recorded)."""
+    minutes = sum(lesson.duration for lesson in version.lessons if lesson.required)
+    return seconds_required(minutes, course_share(version.manifest))
+
+
 def seconds_on(enrolment: Enrolment, lesson_key: str) -> int:
     """Seconds recorded on one lesson (one query)."""
     return (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -94,6 +96,7 @@ def course(slug: str):
         newer=newest if enrolment and newest and newest.id != enrolment.version_id else None,
         language=_language_for(version),
         due=due_for_course(current_user, course.id),
+        hours_after=math.ceil(lesson_time.course_seconds_required(version) / 60),
     )
 
 
