@@ -215,3 +215,27 @@ def test_the_end_of_a_lesson_not_open_does_not_count(app, client, make):
         assert response.status_code == 200
         assert "Read the lesson to its end" in page_text(response)
     assert completions(app) == 0
+
+
+@RULE_ON
+def test_the_time_left_costs_the_same_queries_for_a_large_course_as_for_a_small_one(
+    app, client, make
+):
+    from tests.conftest import count_queries
+    from tests.learning.test_queries import course_files
+
+    import_files(app, course_files("small"))
+    import_files(app, course_files("large", extra_lessons=25))
+    counts = {}
+    with freeze_time(START) as clock:
+        sign_in(client, make.user(language="en"))
+        for slug in ("small", "large"):
+            client.post(f"/courses/{slug}/enrol")
+            client.get(f"/courses/{slug}/lessons/welcome")
+            clock.tick(60)
+            client.get("/my-learning")  # the session's "last seen", written once a while
+            counts[slug] = count_queries(
+                app, lambda slug=slug: client.get(f"/courses/{slug}/lessons/welcome")
+            )
+            assert "in about 4 minutes" in page_text(client.get(f"/courses/{slug}/lessons/welcome"))
+    assert counts["small"] == counts["large"]
