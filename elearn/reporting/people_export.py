@@ -64,13 +64,12 @@ def people_header() -> list[str]:
         _("Completed on"),
         _("Best score (%)"),
         _("Minutes spent"),
+        _("Time on lessons"),
         _("Certificate code"),
         _("Certificate status"),
         _("Certificate expires on"),
         _("Due on"),
         _("Assignment status"),
-        # Last, so that the columns spreadsheets already read stay where they were.
-        _("Time on lessons"),
     ]
 
 
@@ -220,13 +219,13 @@ def people_rows(filters: Filters, today: date, language: str) -> Iterator[list]:
             row.completed_at.astimezone(zone).date() if row.completed_at else None,
             row.best,
             round((row.seconds or 0) / 60),
+            study_time(row.seconds) if row.enrolled_at else None,
             row.code,
             # The certificate's own rule, read from the row's columns (no object per row).
             statuses[Certificate.status(row, today)] if certified else None,
             row.expires_on if certified else None,
             row.due_on,
             states.get(row.assignment),
-            study_time(row.seconds) if row.enrolled_at else None,
         ]
 
 
