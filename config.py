@@ -51,6 +51,20 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
 
 
+def _env_share(name: str) -> float | None:
+    """A fraction from 0 to 1, or None when the variable is not set."""
+    raw = _env(name)
+    if raw is None:
+        return None
+    try:
+        share = float(raw)
+    except ValueError:
+        share = -1.0
+    if not 0 <= share <= 1:
+        raise ConfigurationError(f"{name} must be a fraction from 0 to 1, not {raw!r}.")
+    return share
+
+
 def _env_days(name: str, default: str) -> tuple[int, ...]:
     raw = _env(name, default)
     try:
@@ -207,6 +221,10 @@ class Config:
         # and how many days before expiry a learner may renew.
         self.CERTIFICATE_REMINDER_DAYS = _env_days("CERTIFICATE_REMINDER_DAYS", "60,30,7")
         self.RECERTIFICATION_WINDOW_DAYS = _env_int("RECERTIFICATION_WINDOW_DAYS", 90)
+        # The share of a lesson's stated duration it must be open before it can be marked
+        # complete, for every course (docs/learning-time.md). Unset: each course's own share;
+        # 0 switches the rule off (demonstrations, automated walk-throughs).
+        self.MIN_LESSON_TIME_SHARE = _env_share("MIN_LESSON_TIME_SHARE")
         # Managers' weekly digest, also sent by `elearn notify`: from this ISO weekday (1 is
         # Monday, 0 switches the digest off) at this hour, local time (ELEARN_TIMEZONE).
         self.REPORT_DIGEST_WEEKDAY = _env_int("REPORT_DIGEST_WEEKDAY", 1)
@@ -302,6 +320,9 @@ class TestingConfig(Config):
             self.MEDIA_STORAGE_PATH = _TESTING_MEDIA[0]
         self.RATELIMIT_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
+        # Tests mark lessons complete the moment they open them; the tests of the minimum
+        # time itself set it back to None (tests/learning/test_lesson_time.py).
+        self.MIN_LESSON_TIME_SHARE = 0.0
         self.SERVER_NAME = None
         self.BASE_URL = "http://localhost"
 

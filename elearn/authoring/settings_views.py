@@ -38,7 +38,7 @@ def edit_settings(draft_id: int):
     _settings_choices(form, draft, package)
     problems = []
     if posted and form.validate_on_submit():
-        settings = _settings_from(form, package.languages)
+        settings = _settings_from(form, package)
         base = form.base.data or None
         problems = attempt(
             form,
@@ -70,6 +70,7 @@ def _initial(draft, package) -> dict:
         "prerequisites": settings.prerequisites,
         "sequential": settings.sequential,
         "lesson_done": settings.lesson_done,
+        "min_lesson_time": round(settings.min_lesson_time_share * 100),
         "facts_checked": settings.facts_checked,
         "certificate": settings.certificate.design if settings.certificate else "none",
     }
@@ -109,7 +110,17 @@ def _settings_choices(form, draft, package) -> None:
     form.signatory.choices = options([("", _("Choose a signatory")), *people])
 
 
-def _settings_from(form, languages) -> structure_settings.Settings:
+def _share(percent: int | None, current: float) -> float:
+    """The share the form's percentage means; the file's own when the page shows it unchanged
+    (0.333 is shown as 33), the default when the field is left empty."""
+    if percent is None:
+        return structure_settings.DEFAULT_SHARE
+    return current if round(current * 100) == percent else percent / 100
+
+
+def _settings_from(form, package) -> structure_settings.Settings:
+    languages = package.languages
+    package_share = package.manifest.completion.min_lesson_time_share
     certificate = None
     if form.certificate.data != "none":
         certificate = structure_settings.CertificateSettings(
@@ -125,6 +136,7 @@ def _settings_from(form, languages) -> structure_settings.Settings:
         prerequisites=list(form.prerequisites.data or []),
         sequential=bool(form.sequential.data),
         lesson_done=form.lesson_done.data,
+        min_lesson_time_share=_share(form.min_lesson_time.data, package_share),
         certificate=certificate,
         facts_checked=form.facts_checked.data,
     )

@@ -124,8 +124,14 @@ CERTIFICATE_CHOICES = options(
 )
 LESSON_DONE_CHOICES = options(
     [
-        ("button", _l("The learner presses “I have finished this lesson”")),
-        ("end_of_page", _l("The learner reaches the end of the page")),
+        (
+            "button",
+            _l("The learner marks it complete, once it has been open for the minimum time below"),
+        ),
+        (
+            "end_of_page",
+            _l("The learner reaches the end of the page and follows the button there"),
+        ),
     ]
 )
 
@@ -153,6 +159,19 @@ class SettingsForm(Form):
         _l("A lesson counts as done when"),
         choices=LESSON_DONE_CHOICES,
         validators=[InputRequired(_l("Choose when a lesson counts as done."))],
+    )
+    min_lesson_time = IntegerField(
+        _l("Minimum time on a lesson (% of its stated duration)"),
+        description=_l(
+            "How long a lesson must be open before it can be marked complete, and how much of "
+            "the course's time a learner must spend on its lessons for the certificate to "
+            "state its hours. 0 means no minimum; leave empty for 50."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(0, 100, _l("Minimum time on a lesson: between 0 and 100 percent.")),
+        ],
+        invalid_value_message=_l("Minimum time on a lesson: enter a whole number from 0 to 100."),
     )
     certificate = RadioField(
         _l("Certificate"),

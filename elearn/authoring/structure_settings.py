@@ -16,6 +16,8 @@ from elearn.authoring import yamledit
 from elearn.authoring.structure_yaml import replace_list, set_key, set_scalar, set_texts
 from elearn.content.schema import Manifest
 
+DEFAULT_SHARE = 0.5  # completion.min_lesson_time_share when course.yaml leaves it out
+
 
 @dataclass
 class CertificateSettings:
@@ -35,6 +37,7 @@ class Settings:
     prerequisites: list[str] = field(default_factory=list)
     sequential: bool = False
     lesson_done: str = "button"
+    min_lesson_time_share: float = DEFAULT_SHARE
     certificate: CertificateSettings | None = None
     facts_checked: date | None = None
 
@@ -48,6 +51,7 @@ def read_settings(manifest: Manifest) -> Settings:
         prerequisites=list(manifest.prerequisites),
         sequential=manifest.completion.sequential,
         lesson_done=manifest.completion.lesson_done,
+        min_lesson_time_share=manifest.completion.min_lesson_time_share,
         certificate=CertificateSettings(
             certificate.design,
             certificate.hours,
@@ -94,11 +98,16 @@ def _completion(data: CommentedMap, settings: Settings) -> None:
             wanted["sequential"] = True
         if settings.lesson_done != "button":
             wanted["lesson_done"] = settings.lesson_done
+        if settings.min_lesson_time_share != DEFAULT_SHARE:
+            wanted["min_lesson_time_share"] = _number(settings.min_lesson_time_share)
         if wanted:
             set_key(data, "completion", yamledit.to_yaml(wanted))
         return
     set_scalar(completion, "sequential", settings.sequential, default=False)
     set_scalar(completion, "lesson_done", settings.lesson_done, default="button")
+    share = settings.min_lesson_time_share
+    if float(completion.get("min_lesson_time_share", DEFAULT_SHARE)) != share:
+        completion["min_lesson_time_share"] = _number(share)
 
 
 def _certificate(data: CommentedMap, wanted: CertificateSettings | None) -> None:

@@ -64,12 +64,19 @@ def achievement_texts(certificate: Certificate, language: str) -> tuple[str, str
     the reader's interface speaks."""
     title = certificate.course_title.get(language) or next(iter(certificate.course_title.values()))
     with force_locale(language):
-        description = gettext(
-            "%(title)s (%(version)s), online, self-paced, %(hours)s h.",
-            title=title,
-            version=certificate.version_label,
-            hours=format_decimal(certificate.hours),  # 1,5 in Romanian and Hungarian
-        )
+        if certificate.states_hours:
+            description = gettext(
+                "%(title)s (%(version)s), online, self-paced, %(hours)s h.",
+                title=title,
+                version=certificate.version_label,
+                hours=format_decimal(certificate.hours),  # 1,5 in Romanian and Hungarian
+            )
+        else:  # the learner's recorded time did not reach the course's threshold
+            description = gettext(
+                "%(title)s (%(version)s), online, self-paced.",
+                title=title,
+                version=certificate.version_label,
+            )
         criteria = gettext(
             "Every required lesson of the course read and its quizzes passed at the course's "
             "pass mark."

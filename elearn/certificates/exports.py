@@ -188,7 +188,7 @@ def register(ids: list[int], language: str) -> bytes:
                 _cell(certificate.holder_name),
                 _cell(certificate.course_title.get(title)),
                 _cell(certificate.version_label),
-                _cell(f"{certificate.hours:g}"),
+                _cell(f"{certificate.hours:g}" if certificate.states_hours else ""),
                 certificate.completed_on.isoformat(),
                 services.local_day(certificate.issued_at).isoformat(),
                 certificate.expires_on.isoformat() if certificate.expires_on else "",

@@ -140,6 +140,10 @@ class Certificate(db.Model):
     languages: Mapped[list] = mapped_column(JSON)  # the course version's languages
     version_label: Mapped[str] = mapped_column(String(40))
     hours: Mapped[float] = mapped_column(Float)
+    # Whether the certificate states those hours: only when the time the holder spent on the
+    # lessons reached the course's share of its duration (docs/certificates.md). Certificates
+    # issued before this rule state them.
+    states_hours: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     completed_on: Mapped[date] = mapped_column(Date)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -72,7 +72,22 @@ class QuizSettings(Model):
 
 class Completion(Model):
     sequential: bool = False
-    lesson_done: Literal["button", "end_of_page"] = "button"
+    lesson_done: Literal["button", "end_of_page"] = Field(
+        "button",
+        description=(
+            "button: the learner marks the lesson complete once it has been open for "
+            "min_lesson_time_share of its duration; end_of_page: by following the control at "
+            "the end of the lesson, with no minimum time."
+        ),
+    )
+    min_lesson_time_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.5,
+        description=(
+            "The share (0 to 1) of a lesson's stated duration it must be open before it can "
+            "be marked complete, and of the course's duration a learner must have spent on "
+            "its lessons for the certificate to state its hours. 0: no minimum."
+        ),
+    )
 
 
 class Certificate(Model):

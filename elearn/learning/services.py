@@ -7,7 +7,7 @@ another version is elearn/learning/versions.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -18,12 +18,9 @@ from elearn.database import add_to_column, insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning import summary
+from elearn.learning.lesson_time import check_may_complete, counted_seconds
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.learning.progress import Progress, check_completion, progress_of
-
-# Time on one lesson counts at most this long between two page views: a tab left open over
-# lunch is not study time.
-MAX_COUNTED = timedelta(minutes=30)
 
 
 def latest_published() -> dict[int, CourseVersion]:
@@ -187,7 +184,9 @@ def lesson_by_key(version: CourseVersion, key: str) -> Lesson | None:
 def _count_time(enrolment: Enrolment, now: datetime) -> None:
     if not enrolment.last_lesson_key or enrolment.last_opened_at is None:
         return
-    seconds = int(min(now - enrolment.last_opened_at, MAX_COUNTED).total_seconds())
+    previous = lesson_by_key(enrolment.version, enrolment.last_lesson_key)
+    duration = previous.duration if previous is not None else None
+    seconds = counted_seconds(enrolment.last_opened_at, now, duration)
     if seconds <= 0:
         return
     add_to_column(
@@ -216,13 +215,22 @@ def open_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) ->
     db.session.flush()
 
 
-def complete_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) -> bool:
-    """Mark ``lesson`` complete (once) and check the course; True if the course is now complete."""
+def complete_lesson(
+    enrolment: Enrolment, lesson: Lesson, states: dict[str, str], *, reached_end: bool = False
+) -> bool:
+    """Mark ``lesson`` complete (once) and check the course; True if the course is now complete.
+
+    Raises DomainError for a locked lesson, and LessonNotReady when the course's rule
+    (elearn/learning/lesson_time.py) does not allow it yet; ``reached_end``: the request came
+    from the control at the end of the lesson. A lesson completed before is not asked again.
+    """
     if states.get(lesson.key) == "locked":
         raise DomainError(
             _l("Complete the lessons before this one first: the course asks for them in order.")
         )
     now = utcnow()
+    if states.get(lesson.key) != "done":
+        check_may_complete(enrolment, lesson, now, reached_end=reached_end)
     if enrolment.last_lesson_key == lesson.key:
         _count_time(enrolment, now)
         enrolment.last_opened_at = now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,10 +11,11 @@ from sqlalchemy import select
 
 from elearn.access import confirmed_email_required, public, signed_in
 from elearn.courses.models import Course
+from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
-from elearn.learning import path_progress, services
+from elearn.learning import lesson_time, path_progress, services
 from elearn.learning.contacts import lesson_html
 from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
@@ -98,6 +101,7 @@ def course(slug: str):
         newer=newest if enrolment and newest and newest.id != enrolment.version_id else None,
         language=_language_for(version),
         due=due_for_course(current_user, course.id),
+        hours_after=math.ceil(lesson_time.course_seconds_required(version) / 60),
     )
 
 
@@ -158,6 +162,9 @@ def lesson(slug: str, key: str):
     ]
     if index + 1 == len(lessons):
         quizzes_next += [q for q in version.quizzes if q.module_key is None]
+    waiting = 0
+    if progress.states.get(lesson.key) != "done":
+        waiting = lesson_time.seconds_left(enrolment, lesson, utcnow())
     return render_template(
         "learning/lesson.html",
         course=course,
@@ -169,6 +176,7 @@ def lesson(slug: str, key: str):
         previous=lessons[index - 1] if index else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         quizzes_next=quizzes_next,
+        time_left=lesson_time.minutes_left_text(waiting) if waiting else None,
     )
 
 
@@ -179,8 +187,13 @@ def complete_lesson(slug: str, key: str):
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
     lesson = services.lesson_by_key(enrolment.version, key) or abort(404)
+    states = learner_progress(enrolment).states
+    reached_end = request.form.get("reached") == "end"
     try:
-        completed = services.complete_lesson(enrolment, lesson, learner_progress(enrolment).states)
+        completed = services.complete_lesson(enrolment, lesson, states, reached_end=reached_end)
+    except lesson_time.LessonNotReady as error:
+        flash(str(error.message), "info")
+        return redirect(url_for("learning.lesson", slug=slug, key=key))
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(url_for("learning.course", slug=slug))

@@ -35,6 +35,19 @@ def organisation_paths(root_id: int) -> dict[int, str]:
     return paths
 
 
+def study_time_format():
+    """A function from seconds to "2 h 05 min" (or "25 min"), its words translated once."""
+    long, short = _("%(hours)d h %(minutes)02d min"), _("%(minutes)d min")
+
+    def study_time(seconds: int | None) -> str:
+        minutes = round((seconds or 0) / 60)
+        if minutes >= 60:
+            return long % {"hours": minutes // 60, "minutes": minutes % 60}
+        return short % {"minutes": minutes}
+
+    return study_time
+
+
 def people_header() -> list[str]:
     return [
         _("Organisation"),
@@ -51,6 +64,7 @@ def people_header() -> list[str]:
         _("Completed on"),
         _("Best score (%)"),
         _("Minutes spent"),
+        _("Time on lessons"),
         _("Certificate code"),
         _("Certificate status"),
         _("Certificate expires on"),
@@ -186,6 +200,7 @@ def people_rows(filters: Filters, today: date, language: str) -> Iterator[list]:
     }
     professions = {key: str(label) for key, label in PROFESSIONS.items()}
     counties = {key: str(label) for key, label in COUNTIES.items()}
+    study_time = study_time_format()
     query = people_query(filters, today).execution_options(yield_per=BATCH)
     for row in db.session.execute(query):
         certified = row.code is not None
@@ -204,6 +219,7 @@ def people_rows(filters: Filters, today: date, language: str) -> Iterator[list]:
             row.completed_at.astimezone(zone).date() if row.completed_at else None,
             row.best,
             round((row.seconds or 0) / 60),
+            study_time(row.seconds) if row.enrolled_at else None,
             row.code,
             # The certificate's own rule, read from the row's columns (no object per row).
             statuses[Certificate.status(row, today)] if certified else None,

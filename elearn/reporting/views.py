@@ -126,6 +126,7 @@ def people(organisation_id: int):
         filters=filters,
         rows=rows[:PEOPLE_LIMIT],
         more=len(rows) > PEOPLE_LIMIT,
+        study_time=people_export.study_time_format(),
     )
 
 
@@ -155,11 +156,18 @@ def _assigned_people(organisation: Organisation, filters: Filters, status: str):
 
 
 def _people_query(filters: Filters, status: str):
-    """(User, Organisation, Enrolment) of the counted people in ``status`` on the course,
-    by name; the same definitions as the dashboard's counts (elearn/reporting/figures.py)."""
+    """(User, Organisation, enrolled, completed, seconds on lessons) of the counted people in
+    ``status`` on the course, by name; the same definitions as the dashboard's counts
+    (elearn/reporting/figures.py)."""
     scoped = enrolments(filters).subquery()
     query = (
-        select(User, Organisation, scoped.c.enrolled_at, scoped.c.completed_at)
+        select(
+            User,
+            Organisation,
+            scoped.c.enrolled_at,
+            scoped.c.completed_at,
+            scoped.c.seconds_on_lessons,
+        )
         .join(scoped, scoped.c.user_id == User.id)
         .join(Organisation, Organisation.id == User.organisation_id)
         .order_by(User.search_key, User.id)

@@ -39,8 +39,9 @@ def test_the_people_export_has_one_row_per_enrolment_counted(app, make, county):
     by_name = {row[1]: row for row in rows[1:]}
     csilla = by_name["Csilla Completed"]
     assert csilla[0] == "Inspectoratul Școlar Județean Bihor › Școala Gimnazială nr. 11 Oradea"
-    assert csilla[8] == "completed" and csilla[12] == "100" and csilla[15] == "valid"
-    assert len(csilla[14]) > 10  # the certificate code
+    assert csilla[8] == "completed" and csilla[12] == "100" and csilla[16] == "valid"
+    assert csilla[13:15] == ["20", "20 min"]  # minutes spent, and time on lessons
+    assert len(csilla[15]) > 10  # the certificate code
     assert by_name["Bogdan Started"][8] == "in progress"
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.exported"))
