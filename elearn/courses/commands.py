@@ -174,6 +174,8 @@ def import_paths(paths, *, publish: bool, organisation_id: int | None, echo=clic
             f"{path}: {state}: {result.version.course.slug} {result.version.label} "
             f"({result.version.status})"
         )
+        for warning in result.warnings:
+            echo(f"{path}: warning: {warning}")
     for outcome in outcomes:
         echo(f"{COURSES_DIR / PATHS_FILE}: learning path {outcome.slug}: {outcome.state}")
     return True
