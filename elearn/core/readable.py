@@ -9,7 +9,9 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from elearn.i18n import local_date, local_datetime
+from elearn.audit.services import ACTIONS
+from elearn.i18n import language_name, local_date, local_datetime
+from elearn.reference import COUNTIES, PROFESSIONS, label
 
 FIELD_LABELS = {
     # Files of the personal-data download.
@@ -99,11 +101,24 @@ def field_label(key) -> str:
     return str(label) if label is not None else str(key).replace("_", " ")
 
 
-def readable_scalar(value) -> str:
-    """One stored value in words: yes or no, a dash for nothing, dates and times in the
-    reader's format (ISO strings too, as the documents hold them), anything else as text."""
+# Fields whose stored codes have a name for people: "teacher", "BH", "hu", "role.granted".
+_CODED = {
+    "profession": lambda code: label(PROFESSIONS, code),
+    "county": lambda code: label(COUNTIES, code),
+    "preferred_language": language_name,
+    "language": language_name,
+    "action": lambda code: str(ACTIONS.get(code, code)),
+}
+
+
+def readable_scalar(value, key=None) -> str:
+    """One stored value in words: yes or no, a dash for nothing, a code's name (``key`` is
+    the field it sits in), dates and times in the reader's format (ISO strings too, as the
+    documents hold them), anything else as text."""
     if value is None or value == "":
         return "—"
+    if key in _CODED and isinstance(value, str):
+        return _CODED[key](value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):

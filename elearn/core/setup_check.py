@@ -14,7 +14,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from config import placeholder_settings
+from config import DEFAULT_SITE_NAME, placeholder_settings
 from elearn.certificates.models import Issuer, Signatory
 from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.extensions import db
@@ -58,7 +58,9 @@ def missing_signatories() -> dict[str, list[str]]:
 
 def checklist() -> list[SetupItem]:
     """Every item of the first-run checklist, done or not, in the order to work through."""
-    issuer_set = db.session.scalar(select(Issuer.id).limit(1)) is not None
+    # Saved once, and not merely with the site's placeholder name the form starts with.
+    issuer_name = db.session.scalar(select(Issuer.name).order_by(Issuer.id).limit(1))
+    issuer_set = issuer_name is not None and issuer_name != DEFAULT_SITE_NAME
     unsigned = missing_signatories()
     placeholders = {variable for variable, _meaning in placeholder_settings(current_app.config)}
     settings_url = url_for("certificates.settings")
