@@ -7,11 +7,13 @@ import io
 
 from pypdf import PdfReader
 
+from elearn.accounts.models import Role
 from elearn.certificates import services
 from elearn.certificates.models import Signatory
 from elearn.courses.services import import_package
 from elearn.extensions import db
 from tests.certificates.conftest import certificate_of
+from tests.conftest import page_text
 from tests.content.helpers import load_once, valid_files
 
 
@@ -58,3 +60,15 @@ def test_the_pdf_names_its_language_and_title_and_tags_its_pictures(app, holder)
     assert "/StructTreeRoot" in root
     assert certificate.holder_name in reader.metadata.title
     assert b"/Alt" in data
+
+
+def test_the_upload_page_warns_that_the_certificates_signatory_is_missing(app, client, as_role):
+    from tests.conftest import make_organisation
+    from tests.courses.test_views import upload
+
+    school = make_organisation(app)
+    as_role(Role.TRAINER, organisation_id=school, language="en")
+    response = upload(client, valid_files())
+    assert response.status_code == 302
+    page = page_text(client.get(response.headers["Location"], headers={"Accept-Language": "en"}))
+    assert "signatory “director”, who does not exist" in page
