@@ -102,3 +102,19 @@ def test_the_personal_data_page_reads_as_tables_with_translated_labels(client, a
     assert 'class="readable-data"' in html
     assert "data-dump" not in html and '"full_name"' not in html
     assert "Nume complet" in html or "Numele complet" in html
+
+
+def test_a_manager_inviting_someone_is_asked_for_the_persons_name_not_their_own(
+    client, as_role, make
+):
+    school = make.organisation()
+    as_role(Role.MANAGER, organisation_id=school, language="en")
+    response = client.post(
+        f"/organisations/{school}/invitations/new",
+        data={"full_name": "", "email": "", "cohort_id": "0", "language": "en"},
+        headers=EN,
+    )
+    text = page_text(response)
+    assert "Enter the person's full name." in text
+    assert "Enter the person's email address." in text
+    assert "Enter your" not in text
