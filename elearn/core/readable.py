@@ -16,7 +16,7 @@ from elearn.reference import COUNTIES, PROFESSIONS, label
 FIELD_LABELS = {
     # Files of the personal-data download.
     "account.json": _l("Account"),
-    "organisation.json": _l("Organisation"),
+    "organisation.json": _l("Membership of an organisation"),
     "privacy_notice_acceptances.json": _l("Privacy notice accepted"),
     "audit_events.json": _l("Audit log entries about you"),
     "announcements_written.json": _l("Announcements you wrote"),
