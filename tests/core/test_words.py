@@ -118,3 +118,14 @@ def test_a_manager_inviting_someone_is_asked_for_the_persons_name_not_their_own(
     assert "Enter the person's full name." in text
     assert "Enter the person's email address." in text
     assert "Enter your" not in text
+
+
+def test_the_privacy_notice_gives_its_version_as_a_date_in_the_readers_language(client):
+    from elearn.privacy.notice import CURRENT_VERSION
+
+    day = date.fromisoformat(CURRENT_VERSION)
+    english = page_text(client.get("/privacy", headers=EN))
+    assert f"Version of {day.day} {day:%B} {day.year}." in english
+    hungarian = page_text(client.get("/privacy", headers={"Accept-Language": "hu"}))
+    assert f"{day.year}. " in hungarian and CURRENT_VERSION not in hungarian
+    assert ".." not in hungarian.replace("...", "")
