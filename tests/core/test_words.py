@@ -5,10 +5,10 @@ that are not, an error summary out of the fields' order, and data shown as raw J
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from babel.messages.pofile import read_po
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, format_date, format_datetime, gettext
 
 from elearn.accounts.models import Role
 from elearn.audit.services import record
@@ -129,3 +129,22 @@ def test_the_privacy_notice_gives_its_version_as_a_date_in_the_readers_language(
     hungarian = page_text(client.get("/privacy", headers={"Accept-Language": "hu"}))
     assert f"{day.year}. " in hungarian and CURRENT_VERSION not in hungarian
     assert ".." not in hungarian.replace("...", "")
+
+
+def test_stored_values_read_as_words_in_the_readers_language(app):
+    from elearn.core.readable import field_label, readable_scalar
+
+    with app.test_request_context(), force_locale("en"):
+        assert readable_scalar(True) == "Yes" and readable_scalar(None) == "—"
+        assert readable_scalar("2026-12-07") == format_date(date(2026, 12, 7), "long")
+        # A stored UTC moment, shown on the platform's day (00:30 in Bucharest).
+        assert readable_scalar("2026-12-06T22:30:00+00:00") == format_datetime(
+            datetime(2026, 12, 6, 22, 30, tzinfo=UTC), "medium"
+        )
+        assert "7" in readable_scalar("2026-12-06T22:30:00+00:00")
+        assert readable_scalar("7KQ4-M2XD-9T1V-RB8E-J") == "7KQ4-M2XD-9T1V-RB8E-J"
+        assert readable_scalar("hu", "preferred_language") == "Magyar"
+        assert field_label("full_name") == "Full name"
+        assert field_label("something_new") == "something new"
+    with app.test_request_context(), force_locale("ro"):
+        assert field_label("full_name") == "Nume complet"
