@@ -51,7 +51,9 @@ def missing_signatories() -> dict[str, list[str]]:
     if not wanted:
         return {}
     known = set(
-        db.session.scalars(select(Signatory.key).where(Signatory.key.in_(wanted), Signatory.active))
+        db.session.scalars(
+            select(Signatory.key).where(Signatory.key.in_(list(wanted)), Signatory.active)
+        )
     )
     return {key: sorted(slugs) for key, slugs in sorted(wanted.items()) if key not in known}
 
