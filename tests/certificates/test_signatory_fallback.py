@@ -72,3 +72,12 @@ def test_the_upload_page_warns_that_the_certificates_signatory_is_missing(app, c
     assert response.status_code == 302
     page = page_text(client.get(response.headers["Location"], headers={"Accept-Language": "en"}))
     assert "signatory “director”, who does not exist" in page
+
+
+def test_the_import_command_prints_the_missing_signatory(runner):
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "data" / "packages" / "valid"
+    result = runner.invoke(args=["courses", "import", str(package)])
+    assert result.exit_code == 0, result.output
+    assert "warning: The certificate names the signatory “director”" in result.output
