@@ -175,6 +175,8 @@ class ChangeEmailForm(Form):
 
 
 class ChangePasswordForm(ResetPasswordForm):
+    # The page asks for the current password first (error_summary follows this).
+    field_order = ("current_password", "password", "confirm")
     current_password = PasswordField(
         _l("Current password"),
         validators=[

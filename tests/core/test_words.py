@@ -71,18 +71,27 @@ def test_registration_marks_the_optional_organisation_instead_of_calling_all_req
     assert "Organisation (optional)" in text
 
 
+def summary_and_field_order(html: str) -> tuple[list[str], list[str]]:
+    """The fields the error summary links to, and the order the page shows them in."""
+    start = html.index('class="error-summary"')
+    end = html.index("</ul>", start)
+    links = re.findall(r'href="#([a-z_]+)"', html[start:end])
+    fields = re.findall(r'<(?:input|select)[^>]*\bid="([a-z_]+)"', html[end:])
+    return links, [name for name in fields if name in links]
+
+
 def test_the_error_summary_follows_the_order_of_the_fields_on_the_page(client):
     html = client.post("/register", data={}, headers=EN).get_data(as_text=True)
-    summary = html[
-        html.index('class="error-summary"') : html.index(
-            "</ul>", html.index('class="error-summary"')
-        )
-    ]
-    links = re.findall(r'href="#([a-z_]+)"', summary)
-    fields = re.findall(r'<(?:input|select)[^>]*\bid="([a-z_]+)"', html[html.index("</ul>") :])
-    on_page = [name for name in fields if name in links]
+    links, on_page = summary_and_field_order(html)
     assert links == on_page
     assert links[:2] == ["full_name", "email"]
+
+
+def test_the_change_password_summary_starts_with_the_current_password(client, as_role):
+    as_role(Role.LEARNER, language="en")
+    html = client.post("/account/password", data={}, headers=EN).get_data(as_text=True)
+    links, on_page = summary_and_field_order(html)
+    assert links == on_page and links[0] == "current_password"
 
 
 def test_the_audit_log_shows_details_as_a_table_not_json(app, client, as_role):
