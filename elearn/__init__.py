@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import Config, config_for
+from config import Config, config_for, warn_about_placeholders
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,9 @@ def create_app(config: str | Config | dict | None = None) -> Flask:
     register_hooks(app)
     register_commands(app)
     register_subscriptions(app)
+    if app.config.get("ENV_NAME") == "production":
+        # Not a refusal: the platform works, but would name a placeholder to its users.
+        warn_about_placeholders(app.config, app.logger)
     return app
 
 

@@ -68,3 +68,9 @@ certificate_issued = _events.signal("certificate-issued")
 # elearn.learning.due.DueDate: the courses due by a date, open or met in the last days.
 # Assignments answer: they build on learning, so learning cannot read them itself.
 due_dates_requested = _events.signal("due-dates-requested")
+
+# Sent by elearn/courses when it imports a package whose certificate names a signatory, with
+# ``key``; each receiver returns True when an active signatory holds that key. Certificates
+# answer (they build on courses, so courses cannot read signatories itself); with no answer
+# of True, the import warns that the certificates would carry no signature.
+signatory_known_requested = _events.signal("signatory-known-requested")

@@ -148,10 +148,13 @@ def language_field() -> SelectField:
     )
 
 
-def organisation_field() -> SelectField:
+def organisation_field(description=None) -> SelectField:
+    """Optional: not every professional's organisation is listed. ``description`` replaces
+    the help text where the form is about someone else."""
     return SelectField(
-        _l("Organisation"),
-        description=_l("The school, institution or organisation you work for, if it is listed."),
+        _l("Organisation (optional)"),
+        description=description
+        or _l("The school, institution or organisation you work for, if it is listed."),
         coerce=int,
         choices=[],
         **from_the_list(_l("Choose an organisation from the list.")),

@@ -69,6 +69,18 @@ class ProfileFieldsForm(Form):
 
 
 class RegistrationForm(_NewPasswordMixin, ProfileFieldsForm):
+    # The page asks for the account first, then the profile (error_summary follows this).
+    field_order = (
+        "full_name",
+        "email",
+        "password",
+        "confirm",
+        "profession",
+        "organisation_id",
+        "county",
+        "preferred_language",
+        "accept_privacy",
+    )
     email = email_field()
     password = new_password_field()
     confirm = _confirm_field()
@@ -163,6 +175,8 @@ class ChangeEmailForm(Form):
 
 
 class ChangePasswordForm(ResetPasswordForm):
+    # The page asks for the current password first (error_summary follows this).
+    field_order = ("current_password", "password", "confirm")
     current_password = PasswordField(
         _l("Current password"),
         validators=[

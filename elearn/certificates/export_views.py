@@ -165,5 +165,8 @@ def download_export(organisation_id: int, export_id: int):
         path,
         mimetype="application/zip",
         as_attachment=True,
-        download_name=f"certificates-{organisation.id}-{export.created_at:%Y-%m-%d}.zip",
+        # The platform's day, as the page shows it: after midnight in Bucharest, not UTC's.
+        download_name=(
+            f"certificates-{organisation.id}-{services.local_day(export.created_at):%Y-%m-%d}.zip"
+        ),
     )

@@ -171,7 +171,7 @@ def register(ids: list[int], language: str) -> bytes:
                 gettext("Course"),
                 gettext("Version"),
                 gettext("Hours"),
-                gettext("Completed"),
+                gettext("Completed on"),
                 gettext("Issued"),
                 gettext("Expires"),
                 gettext("Status"),

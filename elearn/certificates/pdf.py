@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import segno
-from fpdf import FPDF
+from fpdf import FPDF, ViewerPreferences
 
 FONTS = Path(__file__).parent / "fonts"
 PAGE_W, PAGE_H = 297.0, 210.0
@@ -44,6 +44,10 @@ class Document:
     logo: bytes | None = None
     signature: bytes | None = None
     reissued: str | None = None  # "Reissued on ..."
+    # What a screen reader says for each picture (tagged as a figure with this alt text).
+    qr_alt: str = "QR code"
+    logo_alt: str = "Logo"
+    signature_alt: str = "Signature"
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -90,6 +94,8 @@ def render(document: Document) -> bytes:
     pdf.set_author(document.issuer_name)
     pdf.set_subject(document.course_title)
     pdf.set_lang(document.language)
+    # A reader's window and a screen reader announce the title, not the file name.
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.add_page()
     colour = _rgb(document.colour)
     formal = document.design == "formal"
@@ -108,7 +114,14 @@ def render(document: Document) -> bytes:
         pdf.line(30, 40, PAGE_W - 30, 40)
 
     if document.logo:
-        pdf.image(io.BytesIO(document.logo), x=24, y=17, h=18, keep_aspect_ratio=True)
+        pdf.image(
+            io.BytesIO(document.logo),
+            x=24,
+            y=17,
+            h=18,
+            keep_aspect_ratio=True,
+            alt_text=document.logo_alt,
+        )
     pdf.set_text_color(60, 60, 60)
     pdf.set_font("Sans", "", 10)
     pdf.set_xy(PAGE_W - 24 - 120, 22)
@@ -130,7 +143,14 @@ def render(document: Document) -> bytes:
     # The signature block, bottom left.
     base = PAGE_H - 26
     if document.signature:
-        pdf.image(io.BytesIO(document.signature), x=34, y=base - 26, h=18, keep_aspect_ratio=True)
+        pdf.image(
+            io.BytesIO(document.signature),
+            x=34,
+            y=base - 26,
+            h=18,
+            keep_aspect_ratio=True,
+            alt_text=document.signature_alt,
+        )
     if document.signatory_name:
         pdf.set_draw_color(80, 80, 80)
         pdf.set_line_width(0.3)
@@ -138,10 +158,11 @@ def render(document: Document) -> bytes:
         pdf.set_text_color(20, 20, 20)
         pdf.set_font("Sans", "B", 10.5)
         pdf.set_xy(34, base - 5)
-        pdf.cell(76, 5, document.signatory_name, align="C")
+        # Wraps: "Signed on behalf of" a long issuer's name must not run past the block.
+        pdf.multi_cell(76, 5, document.signatory_name, align="C")
         if document.signatory_role:
             pdf.set_font("Sans", "", 9)
-            pdf.set_xy(34, base)
+            pdf.set_xy(34, pdf.get_y())
             pdf.cell(76, 5, document.signatory_role, align="C")
 
     # The QR code and the code in text, bottom right.
@@ -150,7 +171,7 @@ def render(document: Document) -> bytes:
     qr.save(image, kind="png", scale=8, border=2)
     image.seek(0)
     qr_x, qr_y = PAGE_W - 24 - QR_SIZE, PAGE_H - 20 - QR_SIZE
-    pdf.image(image, x=qr_x, y=qr_y, w=QR_SIZE, h=QR_SIZE)
+    pdf.image(image, x=qr_x, y=qr_y, w=QR_SIZE, h=QR_SIZE, alt_text=document.qr_alt)
     pdf.set_text_color(20, 20, 20)
     pdf.set_font("Sans", "B", 9.5)
     pdf.set_xy(qr_x - 92, qr_y + 8)

@@ -322,8 +322,8 @@ def document(certificate: Certificate, language: str) -> pdf.Document:
             details=details,
             accreditation=(certificate.accreditation or {}).get(language) or None,
             issuer_name=certificate.issuer_name,
-            signatory_name=certificate.signatory_name,
-            signatory_role=(certificate.signatory_role or {}).get(language),
+            **signature_lines(certificate, language),
+            **image_descriptions(certificate, url),
             code_label=gettext("Code: %(code)s", code=code_text),
             verify_label=gettext("Check it at %(url)s", url=url),
             verify_url=url,
@@ -337,6 +337,34 @@ def document(certificate: Certificate, language: str) -> pdf.Document:
                 else None
             ),
         )
+
+
+def signature_lines(certificate: Certificate, language: str) -> dict[str, str | None]:
+    """The signature block's name and role. A certificate issued while its course named a
+    signatory that did not exist says so visibly, "Signed on behalf of <issuer>", rather
+    than leaving a blank where a signature belongs (docs/certificates.md). Call inside
+    ``force_locale(language)``."""
+    if certificate.signatory_name:
+        return {
+            "signatory_name": certificate.signatory_name,
+            "signatory_role": (certificate.signatory_role or {}).get(language),
+        }
+    return {
+        "signatory_name": gettext("Signed on behalf of %(issuer)s", issuer=certificate.issuer_name),
+        "signatory_role": None,
+    }
+
+
+def image_descriptions(certificate: Certificate, verify_url: str) -> dict[str, str]:
+    """The alt text of the PDF's pictures, which it tags as figures for screen readers.
+    Call inside ``force_locale``."""
+    return {
+        "qr_alt": gettext("QR code leading to %(url)s", url=verify_url),
+        "logo_alt": gettext("Logo of %(issuer)s", issuer=certificate.issuer_name),
+        "signature_alt": gettext(
+            "Signature of %(name)s", name=certificate.signatory_name or certificate.issuer_name
+        ),
+    }
 
 
 def _blob(sha256: str | None) -> bytes | None:

@@ -8,8 +8,13 @@ from datetime import datetime
 
 from elearn.certificates.exports import forget_erased_holder
 from elearn.certificates.renewal import renew_after_pass
-from elearn.certificates.services import issue_for
-from elearn.events import course_completed, person_erased, quiz_passed
+from elearn.certificates.services import issue_for, signatory
+from elearn.events import (
+    course_completed,
+    person_erased,
+    quiz_passed,
+    signatory_known_requested,
+)
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
 
@@ -28,8 +33,14 @@ def renew_on_pass(
     renew_after_pass(enrolment, quiz_key=quiz_key, round_=round, passed_at=passed_at)
 
 
+def signatory_known(_sender, *, key: str, **_details) -> bool:
+    """Whether an active signatory holds ``key`` (a package being imported names it)."""
+    return signatory(key) is not None
+
+
 def init_app(app) -> None:
     """Connect the receivers (process-wide; connecting again changes nothing)."""
     course_completed.connect(issue_on_completion)
     quiz_passed.connect(renew_on_pass)
     person_erased.connect(forget_erased_holder)
+    signatory_known_requested.connect(signatory_known)

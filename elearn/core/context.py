@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from elearn.accounts.models import Role
+from elearn.core.readable import field_label, readable_scalar
 from elearn.reference import COUNTIES, ORGANISATION_KINDS, PROFESSIONS, label
 
 
@@ -48,6 +49,8 @@ def _template_context() -> dict:
         "profession_label": lambda key: label(PROFESSIONS, key),
         "county_label": lambda key: label(COUNTIES, key),
         "organisation_kind_label": lambda key: label(ORGANISATION_KINDS, key),
+        "field_label": field_label,
+        "readable_scalar": readable_scalar,
     }
     if has_request_context():
         context.update(

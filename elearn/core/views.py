@@ -11,6 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from elearn.access import public
+from elearn.accounts.models import Role
+from elearn.core import setup_check
 from elearn.core.forms import LanguageForm
 from elearn.extensions import db, limiter
 from elearn.security import is_safe_redirect
@@ -24,7 +26,11 @@ STATEMENT_PREPARED_ON = date(2026, 11, 29)
 @bp.get("/")
 @public
 def home():
-    return render_template("core/home.html")
+    """The welcome page; an administrator also sees what is left to set up, until it is done."""
+    setup = None
+    if current_user.is_authenticated and current_user.has_role(Role.ADMIN):
+        setup = setup_check.open_items()
+    return render_template("core/home.html", setup=setup)
 
 
 @bp.get("/healthz")

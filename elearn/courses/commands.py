@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from elearn.content.loader import load_package
@@ -174,6 +175,9 @@ def import_paths(paths, *, publish: bool, organisation_id: int | None, echo=clic
             f"{path}: {state}: {result.version.course.slug} {result.version.label} "
             f"({result.version.status})"
         )
+        with force_locale("en"):  # the command line speaks English, as its other messages
+            for warning in result.warnings:
+                echo(f"{path}: warning: {warning}")
     for outcome in outcomes:
         echo(f"{COURSES_DIR / PATHS_FILE}: learning path {outcome.slug}: {outcome.state}")
     return True

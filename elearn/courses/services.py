@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -35,6 +35,7 @@ from elearn.courses.models import (
 )
 from elearn.database import utcnow
 from elearn.errors import DomainError
+from elearn.events import signatory_known_requested
 from elearn.extensions import db
 from elearn.learning.versions import learner_counts, move_learners
 
@@ -43,6 +44,8 @@ from elearn.learning.versions import learner_counts, move_learners
 class ImportResult:
     version: CourseVersion
     created: bool
+    # Problems that do not stop the import but that the importer must hear about.
+    warnings: list = field(default_factory=list)
 
 
 def course_by_slug(slug: str) -> Course | None:
@@ -83,7 +86,7 @@ def import_package(
         )
     )
     if same is not None:
-        return ImportResult(same, created=False)
+        return ImportResult(same, created=False, warnings=package_warnings(manifest))
     taken = db.session.scalar(
         select(CourseVersion).where(
             CourseVersion.course_id == course.id, CourseVersion.label == manifest.version
@@ -175,7 +178,27 @@ def import_package(
     )
     if publish:
         publish_version(version, by_id=by_id, reviews={})
-    return ImportResult(version, created=True)
+    return ImportResult(version, created=True, warnings=package_warnings(manifest))
+
+
+def package_warnings(manifest) -> list:
+    """What an imported package names that the platform does not hold: for now, a
+    certificate's signatory (its certificates would say "Signed on behalf of" the issuer,
+    with no signature, until an administrator adds one with that key)."""
+    key = manifest.certificate.signatory if manifest.certificate else None
+    if not key:
+        return []
+    answers = signatory_known_requested.send(manifest, key=key)
+    if any(known for _receiver, known in answers):
+        return []
+    return [
+        _l(
+            "The certificate names the signatory “%(key)s”, who does not exist on this "
+            "platform: its certificates will be signed on behalf of the issuer, without a "
+            "signature, until an administrator adds a signatory with this key.",
+            key=key,
+        )
+    ]
 
 
 def quiz_fingerprint(question_hashes: dict[str, str]) -> str:

@@ -117,6 +117,8 @@ def upload():
                 flash(_("The package was checked and imported as a draft."), "success")
             else:
                 flash(_("This package is already here, unchanged."), "info")
+            for warning in result.warnings:
+                flash(warning, "warning")
             return redirect(url_for("courses.version", version_id=result.version.id))
     return render_template("courses/upload.html", form=form, problems=problems)
 

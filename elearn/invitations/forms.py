@@ -53,6 +53,10 @@ class InviteForm(Form):
         # About the invited person, not the reader: the field's words say so.
         self.full_name.label.text = _l("Full name")
         self.full_name.description = _l("As the person writes it, with diacritics.")
+        # The errors too: "Enter your full name" would ask the manager for their own.
+        self.full_name.validators[0].message = _l("Enter the person's full name.")
+        self.full_name.validators[1].message = _l("A name can have at most 200 characters.")
+        self.email.validators[0].message = _l("Enter the person's email address.")
         self.full_name.render_kw = {"autocomplete": "off"}
         self.email.render_kw = {"autocomplete": "off", "spellcheck": "false"}
         self.profession.choices = options([("", _l("Not given")), *PROFESSIONS.items()])

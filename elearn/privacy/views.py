@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import (
     Blueprint,
     Response,
@@ -105,10 +103,7 @@ def accept():
 @signed_in
 def my_data():
     """What the platform holds about the reader, in plain view."""
-    documents = {
-        name: json.dumps(document, ensure_ascii=False, indent=2)
-        for name, document in services.personal_data(current_user).items()
-    }
+    documents = services.personal_data(current_user)
     return render_template("privacy/my_data.html", documents=documents)
 
 

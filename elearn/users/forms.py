@@ -71,7 +71,9 @@ class UserAccessForm(Form):
     roles = CheckboxesField(
         _l("Roles"), choices=[], **from_the_list(_l("Choose roles from the list."))
     )
-    organisation_id = organisation_field()
+    organisation_id = organisation_field(
+        _l("The school, institution or organisation this person works for, if it is listed.")
+    )
     submit = SubmitField(_l("Save changes"))
 
     def __init__(self, *args, **kwargs) -> None:
