@@ -31,8 +31,9 @@ def overflow(page) -> list[str]:
     """Elements wider than the window, outside the tables' horizontal scrolling regions."""
     return page.evaluate(
         """() => [...document.querySelectorAll('body *')]
-          .filter(el => !el.closest('.table-wrap') && el.getBoundingClientRect().right
-                        > document.documentElement.clientWidth + 1)
+          .filter(el => !el.closest('.table-wrap, .table-scroll')
+                        && el.getBoundingClientRect().right
+                           > document.documentElement.clientWidth + 1)
           .map(el => el.tagName + '.' + el.className)"""
     )
 
