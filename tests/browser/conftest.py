@@ -81,9 +81,9 @@ def live_server(app):
 PHONE_WIDTH = 480
 # What is wider than the viewport, outside a region that scrolls on its own (a table's) and
 # outside a closed <details>.
-FIT_SCRIPT = """() => {
+FIT_SCRIPT = """(anyWidth) => {
   const width = document.documentElement.clientWidth;
-  if (window.innerWidth > PHONE_WIDTH) return null;
+  if (!anyWidth && window.innerWidth > PHONE_WIDTH) return null;
   // What a closed <details> holds is not shown (only its summary is).
   const shut = (el) => {
     const details = el.closest("details:not([open])");
@@ -123,10 +123,11 @@ def _fit_message(found: dict) -> str:
     )
 
 
-def fit_problems(page) -> list[str]:
-    """Why the page is wider than a phone's viewport (nothing when it fits or is not a phone's)."""
+def fit_problems(page, *, any_width: bool = False) -> list[str]:
+    """Why the page is wider than its viewport: nothing when it fits, or when the viewport is
+    wider than a phone's (unless ``any_width``)."""
     page.wait_for_load_state("load")
-    found = page.evaluate(FIT_SCRIPT)
+    found = page.evaluate(FIT_SCRIPT, any_width)
     return [_fit_message(found)] if found else []
 
 
@@ -148,7 +149,7 @@ class FitWatch:
 
     def watch(self, context) -> None:
         context.add_init_script(
-            f"window.addEventListener('load', () => {{ const found = ({FIT_SCRIPT})();"
+            f"window.addEventListener('load', () => {{ const found = ({FIT_SCRIPT})(false);"
             f" if (found) console.log({FIT_PREFIX!r} + JSON.stringify(found)); }});"
         )
         context.on("console", self._console)

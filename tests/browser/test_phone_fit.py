@@ -139,6 +139,8 @@ def test_the_phones_menu_opens_and_leads_on_without_javascript(
     assert link.is_visible()
     assert page.get_by_role("button", name="Magyar").is_visible()
     assert_fits(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "issue15-ro-360-nojs-menu-open.png"))
     link.click()
     assert page.url == live_server + "/account"
     assert_fits(page)
