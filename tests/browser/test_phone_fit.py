@@ -43,7 +43,7 @@ def manager(app, make, county, shipped_course):  # noqa: F811 - the fixtures imp
         organisation_id=county["a"],
         membership_confirmed=False,
         full_name="Ana-Maria Alexandrescu-Constantinescu-Dumitrescu",
-        email="ana-maria.alexandrescu-constantinescu@scoala-gimnaziala-nr-11-oradea.ro",
+        email="anamaria.alexandrescuconstantinescu@scoalagimnazialanr11oradea.ro",
     )
     return make.user(
         roles=(Role.LEARNER, Role.MANAGER), organisation_id=county["isj"], language="ro"
