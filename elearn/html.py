@@ -22,6 +22,20 @@ def _span_attribute(_tag: str, name: str, value: str) -> bool:
     return name == "data-contact" and bool(_CONTACT_KEY.match(value))
 
 
+# Bump when what clean_html keeps changes: stored lessons are then rendered again
+# (elearn.content.markdown.rendering_fingerprint).
+SANITISER_VERSION = "3"
+
+
+def _div_attribute(_tag: str, name: str, value: str) -> bool:
+    """A div keeps its class and language, and the attributes of the scrolling region a
+    lesson table sits in (role="region", tabindex="0", aria-label) with exactly those values
+    for role and tabindex: nothing that would make any div a focus trap or a landmark."""
+    if name in ("class", "lang", "aria-label"):
+        return True
+    return (name, value) in (("role", "region"), ("tabindex", "0"))
+
+
 ALLOWED_TAGS = frozenset(
     {
         "a",
@@ -79,7 +93,7 @@ ALLOWED_ATTRIBUTES = {
     "td": ["colspan", "rowspan"],
     "ol": ["start"],
     "span": _span_attribute,
-    "div": ["class", "lang"],
+    "div": _div_attribute,
     "p": ["class"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})

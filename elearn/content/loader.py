@@ -15,7 +15,12 @@ from pydantic import ValidationError
 
 from elearn.content.checks import check_languages, check_plain_text, report_validation
 from elearn.content.contacts import load_directory
-from elearn.content.markdown import RenderContext, render, split_front_matter
+from elearn.content.markdown import (
+    RenderContext,
+    render,
+    rendering_fingerprint,
+    split_front_matter,
+)
 from elearn.content.media import MediaChecks, MediaFile
 from elearn.content.problems import N_, Collector, PackageError, Problem
 from elearn.content.questions import Quiz, QuizLoading
@@ -344,7 +349,7 @@ def load_package(source: PackageFiles, *, professions: set[str], directory_path=
         quizzes=quizzes,
         media=media_files,
         content_hash=package_hash(loader.files),
-        contacts_hash=contacts_hash,
+        contacts_hash=rendering_fingerprint(contacts_hash),
         warnings=loader.problems.warnings,
     )
 

@@ -8,16 +8,18 @@ package's declared media, with their alt text, transcripts and captions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from elearn.content.contacts import Directory, contact_html
 from elearn.content.problems import N_, Collector
-from elearn.html import clean_html
+from elearn.html import SANITISER_VERSION, clean_html
 
 _FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
 _CONTACT = re.compile(r"\{\{\s*contact:([a-z0-9-]+)\s*\}\}")
@@ -29,7 +31,12 @@ _IMAGE = (".png", ".jpg", ".jpeg", ".webp")
 _LABELS = {
     "transcript": {"ro": "Transcriere", "en": "Transcript", "hu": "Átirat"},
     "download": {"ro": "Descărcați", "en": "Download", "hu": "Letöltés"},
+    # A table's region label when no heading names it (the lesson is rendered in its language).
+    "table": {"ro": "Tabelul {number}", "en": "Table {number}", "hu": "{number}. táblázat"},
 }
+# Bump when the HTML a lesson renders to changes: importing or `elearn courses rerender` then
+# renders every stored version again (see rendering_fingerprint).
+RENDERER_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,52 @@ def render(
             closing.tag = f"h{level}"
         for child in token.children or []:
             _check_inline(child, context, problems, file, line)
+    tokens = _wrap_tables(tokens, context.language)
     html = _MD.renderer.render(tokens, _MD.options, {"context": context})
     return clean_html(html)
+
+
+def rendering_fingerprint(contacts_hash: str) -> str:
+    """What a version's stored lessons were rendered with: the contacts directory, this
+    renderer and the sanitiser. A version whose fingerprint differs is rendered again."""
+    key = f"{contacts_hash}:{RENDERER_VERSION}:{SANITISER_VERSION}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _inline_text(token) -> str:
+    return "".join(
+        child.content for child in token.children or [] if child.type in ("text", "code_inline")
+    ).strip()
+
+
+def _wrap_tables(tokens: list, language: str) -> list:
+    """Put every table in a labelled, focusable region that scrolls sideways on a phone, so
+    that a wide table scrolls inside the page instead of cutting off its last column.
+
+    The label is the heading the table sits under (when no other table took it), else
+    "Table n" in the lesson's language.
+    """
+    wrapped, heading, used, number = [], "", set(), 0
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading = _inline_text(tokens[index + 1])
+        if token.type == "table_open":
+            number += 1
+            label = heading if heading and heading not in used else ""
+            used.add(label)
+            label = label or _LABELS["table"][language].format(number=number)
+            opening = Token("html_block", "", 0)
+            opening.content = (
+                f'<div class="table-scroll" role="region" tabindex="0" '
+                f'aria-label="{escape(label)}">\n'
+            )
+            wrapped.append(opening)
+        wrapped.append(token)
+        if token.type == "table_close":
+            closing = Token("html_block", "", 0)
+            closing.content = "</div>\n"
+            wrapped.append(closing)
+    return wrapped
 
 
 def _check_inline(token, context: RenderContext, problems: Collector, file: str, line: int) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from elearn.audit.services import record
 from elearn.content.contacts import load_directory
 from elearn.content.loader import Package
+from elearn.content.markdown import rendering_fingerprint
 from elearn.content.media import MIME_TYPES
 from elearn.courses.media import blob_bytes, blob_chunks, store_blob
 from elearn.courses.models import (
@@ -326,9 +327,10 @@ def stored_files(version: CourseVersion) -> dict[str, bytes]:
 
 
 def rerender_stale_lessons(load, *, every_version: bool = False) -> int:
-    """Render again the lessons of every version made with an older contacts directory, so
-    that a corrected help number reaches every course. ``load(files)`` loads a package.
-    Returns how many versions were refreshed.
+    """Render again the lessons of every version made with an older contacts directory, renderer
+    or sanitiser (see rendering_fingerprint), so that a corrected help number, or a change in how
+    lessons are rendered (tables in scrolling regions), reaches every course.
+    ``load(files)`` loads a package. Returns how many versions were refreshed.
 
     Loading cleans the media again: a file whose bytes change (one stored before the current
     metadata cleaning, still carrying a location) is stored anew and the version points at
@@ -336,7 +338,8 @@ def rerender_stale_lessons(load, *, every_version: bool = False) -> int:
     The old URL of such a file stops working, on purpose. ``every_version`` re-cleans every
     version, not only those with an older contacts directory (after upgrading the cleaner).
     """
-    _directory, current = load_directory()
+    _directory, contacts_hash = load_directory()
+    current = rendering_fingerprint(contacts_hash)
     refreshed = 0
     query = select(CourseVersion)
     if not every_version:

@@ -7,6 +7,7 @@ CI, where ELEARN_REQUIRE_BROWSER=1 is set.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -76,13 +77,123 @@ def live_server(app):
     server.server_close()
 
 
+# Up to this width a page is judged as a phone's: nothing on it may be wider than the screen.
+PHONE_WIDTH = 480
+# What is wider than the viewport, outside a region that scrolls on its own (a table's) and
+# outside a closed <details>.
+FIT_SCRIPT = """(anyWidth) => {
+  const width = document.documentElement.clientWidth;
+  if (!anyWidth && window.innerWidth > PHONE_WIDTH) return null;
+  // What a closed <details> holds is not shown (only its summary is).
+  const shut = (el) => {
+    const details = el.closest("details:not([open])");
+    return details && !el.closest("summary") ? true : false;
+  };
+  const scrolls = (el) => {
+    for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+      if (getComputedStyle(node).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const describe = (el) => {
+    const classes = typeof el.className === "string" ? el.className.trim() : "";
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+      + (classes ? "." + classes.split(/\\s+/).join(".") : "");
+    const named = el.parentElement && el.parentElement.closest("[id], [class]");
+    return named && named !== document.body ? describe(named) + " > " + name : name;
+  };
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 1 && box.right > width + 1 && !scrolls(el) && !shut(el)) {
+      wide.push(describe(el) + " to " + Math.round(box.right) + "px");
+    }
+  }
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= width && !wide.length) return null;
+  return {url: location.href, width, scrollWidth, wide: wide.slice(0, 8)};
+}""".replace("PHONE_WIDTH", str(PHONE_WIDTH))
+FIT_PREFIX = "elearn-fit "
+
+
+def _fit_message(found: dict) -> str:
+    return (
+        f"{found['url']} is {found['scrollWidth']} px wide in a {found['width']} px viewport: "
+        f"{', '.join(found['wide']) or 'no single element'}"
+    )
+
+
+def fit_problems(page, *, any_width: bool = False) -> list[str]:
+    """Why the page is wider than its viewport: nothing when it fits, or when the viewport is
+    wider than a phone's (unless ``any_width``)."""
+    page.wait_for_load_state("load")
+    found = page.evaluate(FIT_SCRIPT, any_width)
+    return [_fit_message(found)] if found else []
+
+
+def assert_fits(page) -> None:
+    """Fail if the page, at a phone's width, is wider than the viewport."""
+    problems = fit_problems(page)
+    assert not problems, "\n".join(problems)
+
+
+class FitWatch:
+    """Every page a test's browser loads at a phone's width, judged on load.
+
+    With JavaScript on, a script in each page reports an overflow through the console as the
+    page loads, so pages a test passes through without checking are judged too. With JavaScript
+    off no script runs: Accessibility.check and assert_fits judge those pages."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def watch(self, context) -> None:
+        context.add_init_script(
+            f"window.addEventListener('load', () => {{ const found = ({FIT_SCRIPT})(false);"
+            f" if (found) console.log({FIT_PREFIX!r} + JSON.stringify(found)); }});"
+        )
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.text.startswith(FIT_PREFIX):
+            self.problems.append(_fit_message(json.loads(message.text[len(FIT_PREFIX) :])))
+
+
+_FIT = FitWatch()
+
+
+class FittingBrowser:
+    """The browser, with every context it opens watched by FitWatch."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        if kwargs.get("java_script_enabled", True):
+            _FIT.watch(context)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(autouse=True)
+def pages_fit_a_phone():
+    """No page a browser test loads at a phone's width may be wider than the screen."""
+    _FIT.problems.clear()
+    yield
+    problems, _FIT.problems[:] = list(_FIT.problems), []
+    assert not problems, "Wider than a phone's screen:\n" + "\n".join(dict.fromkeys(problems))
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
+        yield FittingBrowser(browser)
         browser.close()
 
 
@@ -96,7 +207,8 @@ def page(browser):
 
 
 class Accessibility:
-    """Runs axe-core on each page visited and collects what it finds."""
+    """Runs axe-core on each page visited and collects what it finds, and, at a phone's width,
+    whether the page is wider than the screen."""
 
     def __init__(self) -> None:
         from axe_playwright_python.sync_playwright import Axe
@@ -109,6 +221,7 @@ class Accessibility:
         # A click that navigates returns before the next page has loaded: judged half-loaded
         # (before its stylesheet applies) it shows problems it does not have. Seen under load.
         page.wait_for_load_state("load")
+        self.problems.extend(fit_problems(page))
         results = self.axe.run(page, options=AXE_OPTIONS)
         self.checked.append(page.url)
         for violation in results.response["violations"]:

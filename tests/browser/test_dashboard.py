@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from elearn.accounts.models import Role
+from tests.browser.conftest import fit_problems
 from tests.learning.conftest import course  # noqa: F401 - the published test course
 from tests.reporting.conftest import county  # noqa: F401 - the fixture
 
@@ -28,13 +29,9 @@ def sign_in(page, live_server, person, app):
 
 
 def overflow(page) -> list[str]:
-    """Elements wider than the window, outside the tables' horizontal scrolling regions."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('body *')]
-          .filter(el => !el.closest('.table-wrap') && el.getBoundingClientRect().right
-                        > document.documentElement.clientWidth + 1)
-          .map(el => el.tagName + '.' + el.className)"""
-    )
+    """What is wider than the window, outside the tables' horizontal scrolling regions (and
+    a closed menu), at any width."""
+    return fit_problems(page, any_width=True)
 
 
 @pytest.mark.parametrize("language", ["ro", "hu"])

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from elearn.accounts.models import Role
+from tests.browser.conftest import assert_fits
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -184,15 +185,14 @@ def test_the_core_pages_work_without_javascript_on_a_small_phone(browser, live_s
     try:
         for path in ("/", "/register", "/sign-in", "/accessibility"):
             page.goto(live_server + path)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 360, (path, width)
+            assert_fits(page)
         page.goto(live_server + "/sign-in")
         page.locator("#email").fill(person.email)
         page.locator("#password").fill(person.password)
         page.locator("main input[type=submit]").click()
         page.goto(live_server + "/account")
         assert page.url.endswith("/account")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert_fits(page)
     finally:
         context.close()
 
@@ -380,7 +380,7 @@ def test_the_lesson_page_is_light_and_fits_a_small_phone(app, live_server, brows
         page.locator("main button[type=submit]").first.click()
         sizes.clear()
         page.goto(live_server + "/courses/test-course/lessons/welcome")
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert_fits(page)
         own = sum(size for url, size in filter(None, sizes) if "/media/" not in url)
         assert own < 60 * 1024, sizes
     finally:
