@@ -100,6 +100,7 @@ class QuestionForm(Form):
     """One question of any type; ``kind`` and ``languages`` are set before it is checked."""
 
     base_hash = HiddenField()
+    lesson = HiddenField()  # kept as the file has it: the editor does not change it yet
     answer = SelectField(
         _l("The statement is"),
         choices=options([("true", _l("true")), ("false", _l("false"))]),

@@ -204,7 +204,7 @@ def test_a_gift_quiz_is_edited_as_text_and_a_problem_names_its_line(app, client,
     broken = {"gift_ro": texts["ro"], "gift_en": texts["en"].replace("{#24}", "{T}"), "base": base}
     response = client.post(f"{gift_url}/gift", data=broken, headers=EN)
     assert response.status_code == 400
-    assert "quizzes/final.en.gift:8" in page_text(response)
+    assert "quizzes/final.en.gift:12" in page_text(response)
     fixed = {**broken, "gift_en": texts["en"].replace("hours in a day", "hours has a day")}
     assert client.post(f"{gift_url}/gift", data=fixed).status_code == 302
     with app.app_context():
