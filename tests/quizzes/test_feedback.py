@@ -265,3 +265,34 @@ def test_save_and_go_on_lands_on_the_next_questions_heading(app, client, learner
     page = client.get(f"{QUIZ}/module-check/attempts/{attempt_id}/2").get_data(as_text=True)
     assert '<h1 id="question-heading" tabindex="-1">' in page
     assert "js/quiz.js" in page
+
+
+def test_a_failed_result_page_does_not_query_per_missed_question(app, client, make):
+    from tests.conftest import count_queries
+    from tests.quizzes.test_queries import prepare, quiz_course
+
+    def course_files(slug, extra):
+        files = quiz_course(slug, 0)
+        for language in ("ro", "en"):
+            name = f"quizzes/final.{language}.gift"
+            more = "".join(
+                f"\n// lesson: media-lesson\n::extra{i}::Statement {i} is true.{{T}}\n"
+                for i in range(extra)
+            )
+            files[name] = files[name] + more.encode()
+        return files
+
+    import_files(app, course_files("small", 0))
+    import_files(app, course_files("large", 15))
+    sign_in(client, make.user(language="en"))
+    counts = {}
+    for slug in ("small", "large"):
+        prepare(client, slug)
+        base = f"/courses/{slug}/quizzes"
+        attempt = start(client, base=base)
+        answer_everything(client, app, attempt, right=False, base=base)
+        client.post(f"{base}/final/attempts/{attempt}/submit")
+        result = f"{base}/final/attempts/{attempt}/result"
+        assert "Read these lessons again" in page_text(client.get(result))
+        counts[slug] = count_queries(app, lambda result=result: client.get(result))
+    assert counts["small"] == counts["large"]
