@@ -449,6 +449,10 @@ class QuizSettingsForm(Form):
     )
     duration = _whole(_l("Estimated minutes"), 1, 600)
     required = BooleanField(_l("Learners must pass this quiz to complete the course"))
+    after_lessons = BooleanField(
+        _l("The quiz opens once every required lesson is complete"),
+        description=_l("Usually for the final quiz: its page lists the lessons still to do."),
+    )
     submit = SubmitField(_l("Save the settings"))
 
     question_count = 0

@@ -192,6 +192,33 @@ def test_a_draw_larger_than_the_quiz_is_refused_on_its_field(app, client, editor
     assert "    draw: 5\n" in text
 
 
+def test_a_quiz_can_be_set_to_open_after_the_lessons(app, client, editor, draft_id):
+    sign_in(client, editor)
+    form = {
+        "title_ro": "Verificare",
+        "title_en": "Check",
+        "pass_mark": "70",
+        "attempts": "0",
+        "wait_minutes": "0",
+        "show_answers": "always",
+        "duration": "10",
+        "required": "y",
+    }
+    page = client.get(url(draft_id, ""), headers=EN).get_data(as_text=True)
+    assert "The quiz opens once every required lesson is complete" in page
+
+    def manifest():
+        with app.app_context():
+            return services.read_text(db.session.get(Draft, draft_id), "course.yaml")
+
+    response = client.post(url(draft_id, "/settings"), data={**form, "after_lessons": "y"})
+    assert response.status_code == 302
+    assert "    after_lessons: true\n" in manifest()
+    response = client.post(url(draft_id, "/settings"), data=form)
+    assert response.status_code == 302
+    assert "    after_lessons: false\n" in manifest()
+
+
 def test_a_gift_quiz_is_edited_as_text_and_a_problem_names_its_line(app, client, editor, draft_id):
     sign_in(client, editor)
     gift_url = f"/manage/drafts/{draft_id}/quizzes/final"
