@@ -296,3 +296,10 @@ def test_a_failed_result_page_does_not_query_per_missed_question(app, client, ma
         assert "Read these lessons again" in page_text(client.get(result))
         counts[slug] = count_queries(app, lambda result=result: client.get(result))
     assert counts["small"] == counts["large"]
+
+
+def test_the_course_outline_names_the_final_quiz_by_its_own_title_once(client, learner, course):
+    client.post("/courses/test-course/enrol")
+    text = page_text(client.get("/courses/test-course"))
+    assert "Final test" in text
+    assert "Final quiz: Final test" not in text and "Final quiz" not in text
