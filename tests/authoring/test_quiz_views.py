@@ -91,6 +91,22 @@ def test_a_single_choice_question_is_edited_with_feedback_per_option(app, client
         assert [c.user_id for c in draft.contributors] == [editor.id]
 
 
+def test_a_question_is_pointed_at_the_lesson_that_teaches_it(app, client, editor, draft_id):
+    sign_in(client, editor)
+    page = client.get(url(draft_id, "/questions/single-q"), headers=EN).get_data(as_text=True)
+    assert "The lesson that teaches it" in page
+    assert '<option selected value="welcome">' in page or 'value="welcome" selected' in page
+    assert 'value="media-lesson"' in page and 'value="closing"' in page
+    data = {**opened(app, draft_id, "single-q"), "lesson": "media-lesson"}
+    response = client.post(url(draft_id, "/questions/single-q"), data=flatten(data))
+    assert response.status_code == 302
+    assert questions(app, draft_id)["single-q"]["lesson"] == "media-lesson"
+    data["lesson"] = "not-a-lesson"
+    refused = client.post(url(draft_id, "/questions/single-q"), data=flatten(data), headers=EN)
+    assert refused.status_code == 400
+    assert questions(app, draft_id)["single-q"]["lesson"] == "media-lesson"
+
+
 def test_a_scenario_is_edited_step_by_step(app, client, editor, draft_id):
     sign_in(client, editor)
     data = opened(app, draft_id, "scenario-q")
