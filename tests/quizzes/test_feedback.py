@@ -303,3 +303,24 @@ def test_the_course_outline_names_the_final_quiz_by_its_own_title_once(client, l
     text = page_text(client.get("/courses/test-course"))
     assert "Final test" in text
     assert "Final quiz: Final test" not in text and "Final quiz" not in text
+
+
+def test_reading_an_ordering_answer_names_every_place_given_twice():
+    from elearn.quizzes.draw import RepeatedPlaces, draw_attempt, parse_answer
+
+    question = {
+        "id": "q",
+        "type": "ordering",
+        "items": [{"id": name} for name in ("a", "b", "c", "d")],
+    }
+    [entry] = draw_attempt([question], None)
+    tokens = entry["order"]
+    places = {tokens[0]: "2", tokens[1]: "2", tokens[2]: "4", tokens[3]: "4"}
+    form = {f"position-{token}": [place] for token, place in places.items()}
+    with pytest.raises(RepeatedPlaces) as refused:
+        parse_answer(question, entry, form)
+    assert refused.value.places == [2, 4]
+    # Distinct places are read in order; a half-filled answer is no answer yet.
+    form = {f"position-{token}": [str(n)] for n, token in enumerate(tokens, start=1)}
+    assert parse_answer(question, entry, form) == [entry["tokens"][t] for t in tokens]
+    assert parse_answer(question, entry, {f"position-{tokens[0]}": ["1"]}) is None
