@@ -133,6 +133,8 @@ def question_from_form(
     if question_id is None:
         question_id = propose_id(prompt[languages[0]], set(taken))
     question = {"id": question_id, "type": kind, "prompt": prompt}
+    if data.get("lesson"):  # the lesson that teaches it (docs/content-packages.md), kept as is
+        question = {"id": question_id, "lesson": data["lesson"], "type": kind, "prompt": prompt}
     question.update(_BUILDERS[kind](data, languages))
     feedback = _optional_texts(data, "feedback", languages)
     if feedback:
@@ -260,7 +262,7 @@ _BUILDERS = {
 
 def form_data(question: dict, languages) -> dict:
     """The editor form's data for ``question`` (the inverse of :func:`question_from_form`)."""
-    data = {"base_hash": question_hash(question)}
+    data = {"base_hash": question_hash(question), "lesson": question.get("lesson", "")}
     _spread(data, "prompt", question.get("prompt"), languages)
     _spread(data, "feedback", question.get("feedback"), languages)
     kind = question["type"]

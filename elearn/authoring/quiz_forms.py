@@ -100,6 +100,11 @@ class QuestionForm(Form):
     """One question of any type; ``kind`` and ``languages`` are set before it is checked."""
 
     base_hash = HiddenField()
+    lesson = SelectField(
+        _l("The lesson that teaches it"),
+        description=_l("A learner who misses the question is sent to this lesson."),
+        choices=[],
+    )
     answer = SelectField(
         _l("The statement is"),
         choices=options([("true", _l("true")), ("false", _l("false"))]),
@@ -121,8 +126,12 @@ class QuestionForm(Form):
     kind = "single"
     languages: tuple = ("ro",)
 
-    def setup(self, kind: str, languages) -> QuestionForm:
+    def setup(self, kind: str, languages, lessons=None) -> QuestionForm:
+        """Choices that depend on the quiz: ``lessons`` are (id, title) in course order
+        (None keeps those already set)."""
         self.kind, self.languages = kind, tuple(languages)
+        if lessons is not None or not self.lesson.choices:
+            self.lesson.choices = [("", _("No lesson named")), *(lessons or ())]
         self.messages: list[tuple[str, str]] = []  # (field id, message) for the summary
         step_ids = [(step.form.id.data, step.form.id.data) for step in self.steps]
         self.start.choices = step_ids
@@ -448,6 +457,10 @@ class QuizSettingsForm(Form):
     )
     duration = _whole(_l("Estimated minutes"), 1, 600)
     required = BooleanField(_l("Learners must pass this quiz to complete the course"))
+    after_lessons = BooleanField(
+        _l("The quiz opens once every required lesson is complete"),
+        description=_l("Usually for the final quiz: its page lists the lessons still to do."),
+    )
     submit = SubmitField(_l("Save the settings"))
 
     question_count = 0

@@ -203,9 +203,9 @@ def edit_question(draft_id: int, quiz_id: str, question_id: str):
         abort(404)
     if request.method == "GET":
         form = QuestionForm(data=form_data(question, package.languages))
-        form.setup(question["type"], package.languages)
+        form.setup(question["type"], package.languages, _lessons(package))
         return _question_page(draft, package, settings, form, question_id=question_id)
-    form = QuestionForm().setup(question["type"], package.languages)
+    form = QuestionForm().setup(question["type"], package.languages, _lessons(package))
     return _save_question(draft, package, settings, form, question_id)
 
 
@@ -231,10 +231,20 @@ def add_question(draft_id: int, quiz_id: str):
             types=QUESTION_TYPES,
         ), status
     if request.method == "GET":
-        form = QuestionForm(data=_new_question_data(kind)).setup(kind, package.languages)
+        form = QuestionForm(data=_new_question_data(kind))
+        form.setup(kind, package.languages, _lessons(package))
         return _question_page(draft, package, settings, form)
-    form = QuestionForm().setup(kind, package.languages)
+    form = QuestionForm().setup(kind, package.languages, _lessons(package))
     return _save_question(draft, package, settings, form, None)
+
+
+def _lessons(package) -> list[tuple[str, str]]:
+    """The course's lessons, (id, title in its first language), for a question's lesson."""
+    first = package.languages[0]
+    return [
+        (lesson.id, lesson.texts[first].title if first in lesson.texts else lesson.id)
+        for lesson in package.lessons
+    ]
 
 
 def _new_question_data(kind: str) -> dict:

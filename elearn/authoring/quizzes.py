@@ -41,6 +41,7 @@ SETTINGS_FIELDS = (
     "show_answers",
     "duration",
     "required",
+    "after_lessons",
 )
 SETTINGS_DEFAULTS = {
     "pass_mark": 80,
@@ -49,6 +50,7 @@ SETTINGS_DEFAULTS = {
     "show_answers": "when_final",
     "duration": 15,
     "required": True,
+    "after_lessons": False,
 }
 
 

@@ -90,22 +90,32 @@ def _split_unescaped(text: str, separators: str) -> list[tuple[str, str]]:
     return pieces
 
 
+# Our own convention, invisible to Moodle (a comment): "// lesson: <lesson id>" on a line of
+# its own, above a question or inside it, names the lesson that teaches the question.
+_LESSON = re.compile(r"^\s*//\s*lesson\s*:\s*(\S+)\s*$", re.I)
+
+
 def _blocks(text: str):
-    """(first line, block text) for each blank-line-separated block, comments removed."""
-    block, start = [], None
+    """(first line, block text, lesson) for each blank-line-separated block, comments removed;
+    ``lesson`` is the last "// lesson:" comment since the previous question, or None."""
+    block, start, lesson = [], None, None
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip().startswith("//"):
+            match = _LESSON.match(line)
+            if match:
+                lesson = match.group(1)
             continue
         if not line.strip():
             if block:
-                yield start, "\n".join(block)
+                yield start, "\n".join(block), lesson
+                lesson = None
             block, start = [], None
             continue
         if start is None:
             start = number
         block.append(line)
     if block:
-        yield start, "\n".join(block)
+        yield start, "\n".join(block), lesson
 
 
 def _answer_parts(piece: str) -> tuple[float | None, str, str]:
@@ -134,11 +144,13 @@ class _Parser:
 
     def parse(self, text: str) -> list[GiftQuestion]:
         questions = []
-        for line, block in _blocks(text):
+        for line, block, lesson in _blocks(text):
             if block.lstrip().startswith("$CATEGORY:"):
                 continue
             question = self.question(line, block)
             if question is not None:
+                if lesson:
+                    question["lesson"] = lesson
                 questions.append(GiftQuestion(line, question))
         return questions
 

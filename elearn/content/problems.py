@@ -57,6 +57,10 @@ class Collector:
     def add(self, message: str, file: str = "", line: int | None = None, **params) -> None:
         self.problems.append(Problem(message, file, line, params))
 
+    def add_warning(self, message: str, file: str = "", line: int | None = None, **params) -> None:
+        """A problem reported to the author that does not stop the package from loading."""
+        self.problems.append(Problem(message, file, line, params, severity="warning"))
+
     def extend(self, problems) -> None:
         self.problems.extend(problems)
 

@@ -37,6 +37,13 @@ _LANGUAGE_FIELDS = {
 }
 
 
+def question_hash(question: dict) -> str:
+    """A question's content hash. The lesson it names is left out: pointing a question at a
+    lesson changes nothing a learner answers, so a pass made before still counts."""
+    content = {key: value for key, value in question.items() if key != "lesson"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
 def merge_languages(per_language: dict, problems: Collector) -> list[dict] | None:
     """GIFT files, one per language, become one list of multilingual questions.
 
@@ -237,6 +244,7 @@ class QuizLoading:
 
     def quizzes(self, manifest: Manifest, lines: dict) -> list[Quiz]:
         placed = {module.quiz: module.id for module in manifest.modules if module.quiz}
+        self.lesson_ids = {lesson.id for module in manifest.modules for lesson in module.lessons}
         result = []
         for index, settings in enumerate(manifest.quizzes):
             line = line_of(lines, ("quizzes", index, "file"))
@@ -252,10 +260,7 @@ class QuizLoading:
                     draw=settings.draw,
                     count=len(questions),
                 )
-            hashes = {
-                q["id"]: hashlib.sha256(json.dumps(q, sort_keys=True).encode()).hexdigest()
-                for q in questions
-            }
+            hashes = {q["id"]: question_hash(q) for q in questions}
             result.append(Quiz(settings, placed.get(settings.id), questions, hashes))
         return result
 
@@ -287,6 +292,7 @@ class QuizLoading:
         ]
         for index, question in enumerate(quiz.questions):
             check_question(question, path, line_of(lines, ("questions", index)), self.problems)
+            self._check_lesson(question, path, lines, index)
         seen = set()
         for index, question in enumerate(quiz.questions):
             if question.id in seen:
@@ -298,6 +304,31 @@ class QuizLoading:
                 )
             seen.add(question.id)
         return questions
+
+    def _check_lesson(self, question, path: str, lines: dict, index: int) -> None:
+        """A question names the lesson that teaches it (a result page links there): an unknown
+        lesson is an error, a missing one a warning."""
+        if question.lesson is None:
+            self.problems.add_warning(
+                N_(
+                    "The question '%(id)s' names no lesson: add lesson: <lesson id> so that a "
+                    "learner who misses it is sent to the lesson that teaches it."
+                ),
+                path,
+                line_of(lines, ("questions", index)),
+                id=question.id,
+            )
+        elif question.lesson not in self.lesson_ids:
+            self.problems.add(
+                N_(
+                    "The question '%(id)s' names the lesson '%(lesson)s', which is not in the "
+                    "course."
+                ),
+                path,
+                line_of(lines, ("questions", index, "lesson")),
+                id=question.id,
+                lesson=question.lesson,
+            )
 
     def _gift_questions(
         self, settings: QuizSettings, languages: list[str], line

@@ -68,6 +68,9 @@ class QuizSettings(Model):
     )
     duration: Annotated[int, Field(ge=1, le=600)] = 15
     required: bool = True
+    after_lessons: bool = Field(
+        False, description="The quiz opens once every required lesson is complete."
+    )
 
 
 class Completion(Model):
@@ -148,6 +151,10 @@ class QuestionBase(Model):
     prompt: LangLongText
     feedback: LangLongText | None = Field(
         None, description="Explains the answer, after submitting."
+    )
+    lesson: Slug | None = Field(
+        None,
+        description="The lesson that teaches it: a learner who misses it is sent back there.",
     )
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import JSON, String, literal, select
 
 from elearn.courses.models import Quiz
 from elearn.database import UTCDateTime, insert_statement, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
-from elearn.quizzes.draw import BadAnswer, parse_answer
+from elearn.quizzes.draw import BadAnswer, RepeatedPlaces, parse_answer
 from elearn.quizzes.models import QuizAnswer, QuizAttempt
 
 # A grace period for the request in flight when time runs out.
@@ -52,6 +53,8 @@ def save_answer(attempt: QuizAttempt, quiz: Quiz, index: int, form: dict) -> Non
     previous = answers_of(attempt.id).get(question["id"])
     try:
         answer = parse_answer(question, entry, form, previous)
+    except RepeatedPlaces as repeated:
+        raise PlacesRepeated(repeated.places) from None
     except BadAnswer:
         raise DomainError(
             _l("The form did not come from this attempt. Reload the page and answer again.")
@@ -63,6 +66,24 @@ def save_answer(attempt: QuizAttempt, quiz: Quiz, index: int, form: dict) -> Non
 
 
 _SUBMITTED = _l("This attempt has been submitted; its answers cannot change.")
+
+
+class PlacesRepeated(DomainError):
+    """An ordering answer that gives one place to several items; nothing is saved, and the
+    page shows the learner's choices again with this message."""
+
+    def __init__(self, places: list[int]) -> None:
+        super().__init__(
+            lazy_ngettext(
+                "Place %(places)s is given to more than one item. Give each item its own place.",
+                "Places %(places)s are each given to more than one item. Give each item its "
+                "own place.",
+                len(places),
+                places=", ".join(str(place) for place in places),
+            ),
+            field="ordering",
+        )
+        self.places = places
 
 
 def _store_answer(attempt_id: int, question_key: str, value) -> bool:

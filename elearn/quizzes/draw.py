@@ -16,6 +16,15 @@ class BadAnswer(ValueError):
     """The form holds a value this attempt never offered (a tampered or stale form)."""
 
 
+class RepeatedPlaces(ValueError):
+    """An ordering answer gives the same place to two items or more: the learner's slip,
+    refused with a message rather than silently reordered."""
+
+    def __init__(self, places: list[int]) -> None:
+        super().__init__(places)
+        self.places = places
+
+
 def _token(rng: random.Random) -> str:
     return f"{rng.getrandbits(40):010x}"
 
@@ -104,6 +113,10 @@ def parse_answer(question: dict, entry: dict, form, previous=None):
                 if not raw.isdigit() or not 1 <= int(raw) <= len(entry["order"]):
                     raise BadAnswer(raw)
                 positions[_lookup(entry, token)] = int(raw)
+        taken = list(positions.values())
+        repeated = sorted({place for place in taken if taken.count(place) > 1})
+        if repeated:
+            raise RepeatedPlaces(repeated)
         if len(positions) != len(entry["order"]):
             return None
         return [item for item, _ in sorted(positions.items(), key=lambda pair: pair[1])]

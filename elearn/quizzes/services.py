@@ -28,6 +28,7 @@ from elearn.quizzes.answers import answers_of, questions_of, time_is_up
 from elearn.quizzes.credit import top_up_plan
 from elearn.quizzes.draw import SYSTEM_RANDOM, draw_attempt
 from elearn.quizzes.grading import grade
+from elearn.quizzes.guidance import lessons_left
 from elearn.quizzes.models import QuizAnswer, QuizAttempt
 
 
@@ -46,6 +47,7 @@ class Status:
     passed: bool
     next_allowed_at: datetime | None
     extra_minutes: int
+    extra_attempts: int = 0  # granted to this learner, counted in ``allowed``
     # A pass on an earlier version whose questions partly changed: the next attempt asks only
     # the changed ones and carries the others (elearn/quizzes/credit.py).
     earlier_pass: QuizAttempt | None = None
@@ -126,6 +128,7 @@ def status(enrolment: Enrolment, quiz: Quiz) -> Status:
         passed=passed,
         next_allowed_at=next_allowed,
         extra_minutes=allowance.extra_minutes if allowance else 0,
+        extra_attempts=(allowance.extra_attempts or 0) if allowance and allowed else 0,
     )
 
 
@@ -143,6 +146,8 @@ def start_attempt(enrolment: Enrolment, quiz: Quiz, language: str) -> QuizAttemp
         raise DomainError(_l("You have used every attempt at this quiz."))
     if not current.can_start:
         raise DomainError(_l("You can try again after the waiting time shown."))
+    if lessons_left(enrolment, quiz):
+        raise DomainError(_l("Complete the lessons listed on this page before starting the quiz."))
     questions = [question.data for question in quiz.questions]
     hashes = quiz.question_hashes or {}
     carried = None

@@ -13,7 +13,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning.services import course_and_enrolment
-from elearn.quizzes import answers, services
+from elearn.quizzes import answers, guidance, services
 from elearn.quizzes.models import QuizAttempt
 
 bp = Blueprint("quizzes", __name__, url_prefix="/courses/<slug>/quizzes/<key>")
@@ -65,6 +65,7 @@ def overview(slug: str, key: str):
         status=status,
         attempts=attempts,
         version=enrolment.version,
+        lessons_left=guidance.lessons_left(enrolment, quiz),
     )
 
 
@@ -120,6 +121,10 @@ def question(slug: str, key: str, attempt_id: int, number: int):
     if request.method == "POST":
         try:
             answers.save_answer(attempt, quiz, number - 1, request.form.to_dict(flat=False))
+        except answers.PlacesRepeated as error:
+            db.session.rollback()
+            # Nothing is saved: the page comes back with the learner's own choices.
+            return _question_page(course, quiz, attempt, pairs, number, error), 400
         except DomainError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -138,9 +143,26 @@ def question(slug: str, key: str, attempt_id: int, number: int):
             return redirect(url_for("quizzes.review", slug=slug, key=key, attempt_id=attempt.id))
         else:
             target = number + 1
+        # The fragment names the question's heading: the next page opens with it in focus.
         return redirect(
-            url_for("quizzes.question", slug=slug, key=key, attempt_id=attempt.id, number=target)
+            url_for(
+                "quizzes.question",
+                slug=slug,
+                key=key,
+                attempt_id=attempt.id,
+                number=target,
+                _anchor=QUESTION_HEADING,
+            )
         )
+    return _question_page(course, quiz, attempt, pairs, number)
+
+
+QUESTION_HEADING = "question-heading"
+
+
+def _question_page(course, quiz, attempt, pairs, number, error=None):
+    """One question of an attempt; after a refused answer, with the learner's own choices
+    (``request.form``) and the error next to them."""
     question_data, entry = pairs[number - 1]
     taken, step = (
         answers.scenario_position(question_data, attempt.answers.get(question_data["id"]))
@@ -160,6 +182,9 @@ def question(slug: str, key: str, attempt_id: int, number: int):
         answer=attempt.answers.get(question_data["id"]),
         taken=taken,
         step=step,
+        error=error,
+        places=request.form if error is not None else None,
+        heading_id=QUESTION_HEADING,
     )
 
 
@@ -210,16 +235,25 @@ def result(slug: str, key: str, attempt_id: int):
     if attempt.submitted_at is None:
         return redirect(url_for("quizzes.review", slug=slug, key=key, attempt_id=attempt.id))
     status = services.status(enrolment, quiz)
+    db.session.commit()  # an attempt whose time ran out has just been graded
     mode = quiz.settings.get("show_answers", "when_final")
     reveal = mode == "always" or (mode == "when_final" and status.final)
+    pairs = answers.questions_of(attempt, quiz)
+    lesson_of, reread = guidance.lessons_to_reread(enrolment, pairs, attempt.results or {})
+    completed = enrolment.completed_at is not None
     return render_template(
         "quizzes/result.html",
         course=course,
         quiz=quiz,
         attempt=attempt,
         status=status,
-        pairs=answers.questions_of(attempt, quiz),
+        pairs=pairs,
         language=attempt.language,
         reveal=reveal,
-        completed=enrolment.completed_at is not None,
+        completed=completed,
+        lesson_of=lesson_of,
+        reread=reread,
+        lessons_left=guidance.lessons_left(enrolment, quiz) if status.can_start else [],
+        certificate=completed and bool(enrolment.version.manifest.get("certificate")),
+        next_course=guidance.next_course(current_user, course.id) if attempt.passed else None,
     )

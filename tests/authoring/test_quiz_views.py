@@ -91,6 +91,22 @@ def test_a_single_choice_question_is_edited_with_feedback_per_option(app, client
         assert [c.user_id for c in draft.contributors] == [editor.id]
 
 
+def test_a_question_is_pointed_at_the_lesson_that_teaches_it(app, client, editor, draft_id):
+    sign_in(client, editor)
+    page = client.get(url(draft_id, "/questions/single-q"), headers=EN).get_data(as_text=True)
+    assert "The lesson that teaches it" in page
+    assert '<option selected value="welcome">' in page or 'value="welcome" selected' in page
+    assert 'value="media-lesson"' in page and 'value="closing"' in page
+    data = {**opened(app, draft_id, "single-q"), "lesson": "media-lesson"}
+    response = client.post(url(draft_id, "/questions/single-q"), data=flatten(data))
+    assert response.status_code == 302
+    assert questions(app, draft_id)["single-q"]["lesson"] == "media-lesson"
+    data["lesson"] = "not-a-lesson"
+    refused = client.post(url(draft_id, "/questions/single-q"), data=flatten(data), headers=EN)
+    assert refused.status_code == 400
+    assert questions(app, draft_id)["single-q"]["lesson"] == "media-lesson"
+
+
 def test_a_scenario_is_edited_step_by_step(app, client, editor, draft_id):
     sign_in(client, editor)
     data = opened(app, draft_id, "scenario-q")
@@ -192,6 +208,33 @@ def test_a_draw_larger_than_the_quiz_is_refused_on_its_field(app, client, editor
     assert "    draw: 5\n" in text
 
 
+def test_a_quiz_can_be_set_to_open_after_the_lessons(app, client, editor, draft_id):
+    sign_in(client, editor)
+    form = {
+        "title_ro": "Verificare",
+        "title_en": "Check",
+        "pass_mark": "70",
+        "attempts": "0",
+        "wait_minutes": "0",
+        "show_answers": "always",
+        "duration": "10",
+        "required": "y",
+    }
+    page = client.get(url(draft_id, ""), headers=EN).get_data(as_text=True)
+    assert "The quiz opens once every required lesson is complete" in page
+
+    def manifest():
+        with app.app_context():
+            return services.read_text(db.session.get(Draft, draft_id), "course.yaml")
+
+    response = client.post(url(draft_id, "/settings"), data={**form, "after_lessons": "y"})
+    assert response.status_code == 302
+    assert "    after_lessons: true\n" in manifest()
+    response = client.post(url(draft_id, "/settings"), data=form)
+    assert response.status_code == 302
+    assert "    after_lessons: false\n" in manifest()
+
+
 def test_a_gift_quiz_is_edited_as_text_and_a_problem_names_its_line(app, client, editor, draft_id):
     sign_in(client, editor)
     gift_url = f"/manage/drafts/{draft_id}/quizzes/final"
@@ -204,7 +247,7 @@ def test_a_gift_quiz_is_edited_as_text_and_a_problem_names_its_line(app, client,
     broken = {"gift_ro": texts["ro"], "gift_en": texts["en"].replace("{#24}", "{T}"), "base": base}
     response = client.post(f"{gift_url}/gift", data=broken, headers=EN)
     assert response.status_code == 400
-    assert "quizzes/final.en.gift:8" in page_text(response)
+    assert "quizzes/final.en.gift:12" in page_text(response)
     fixed = {**broken, "gift_en": texts["en"].replace("hours in a day", "hours has a day")}
     assert client.post(f"{gift_url}/gift", data=fixed).status_code == 302
     with app.app_context():

@@ -135,7 +135,7 @@ def test_moving_and_deleting_questions_touch_only_those_questions(app, draft_id)
         before = services.read_text(draft, QUIZ_FILE)
         quizzes.delete_question(draft, settings, "tf-q", by_id=None)
         removed = _changed_lines(before, services.read_text(draft, QUIZ_FILE))
-        assert all(line.startswith("-") for line in removed) and len(removed) == 5
+        assert all(line.startswith("-") for line in removed) and len(removed) == 6
         with pytest.raises(DomainError):
             quizzes.delete_question(draft, settings, "no-such-question", by_id=None)
 
@@ -236,7 +236,7 @@ def test_a_gift_quiz_is_saved_as_text_and_its_problems_name_the_line(app, draft_
         with pytest.raises(PackageError) as refused:
             quizzes.save_gift(draft, settings, broken, by_id=None)
         [problem] = refused.value.problems
-        assert problem.location() == "quizzes/final.en.gift:8"
+        assert problem.location() == "quizzes/final.en.gift:12"
         assert "differs" in problem.text()
         # Someone else's save since the files were opened is refused.
         with pytest.raises(services.Conflict):

@@ -67,6 +67,9 @@ def test_each_course_validates_and_has_its_languages(course):
     package = load_package(read_folder(COURSES / course), professions=set(PROFESSIONS))
     assert LIBRARY[course] <= set(package.manifest.languages)
     assert 4 <= len(package.lessons) <= 8
+    # Every question names the lesson that teaches it: a miss sends the learner there.
+    assert [warning.text() for warning in package.warnings] == []
+    assert all(q.get("lesson") for quiz in package.quizzes for q in quiz.questions)
 
 
 @pytest.mark.parametrize("course", sorted(LIBRARY))
