@@ -225,10 +225,10 @@ def _person_from_file(row, kind) -> tuple:
         _day(row[11]),
         number(row[12]),
         int(number(row[13])),
-        row[14] or None,
-        CERTIFICATE_STATUSES.get(row[15]),
-        _day(row[17]),
-        ASSIGNMENT_STATES.get(row[18]),
+        row[15] or None,  # row[14] is the time on lessons, as text ("57 min")
+        CERTIFICATE_STATUSES.get(row[16]),
+        _day(row[18]),
+        ASSIGNMENT_STATES.get(row[19]),
     )
 
 
