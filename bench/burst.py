@@ -148,7 +148,8 @@ class Learner:
                 self.cookies.pop(name, None)
         location = response.getheader("Location")
         if location:
-            location = urlsplit(location)._replace(scheme="", netloc="").geturl()
+            # what a browser asks for: the path and query, never the #fragment
+            location = urlsplit(location)._replace(scheme="", netloc="", fragment="").geturl()
         return response.status, location, page
 
     def expect(self, outcome, status: int, step: str):

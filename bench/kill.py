@@ -136,9 +136,11 @@ class Stubborn(Learner):
             got = self.call("save answer", "POST", location, self._answer(got[2]))
             if not got or got[0] != 302:
                 continue
-            if not got[1].endswith((f"/{number}", "/result")):
+            # "Save and go on" points at the next question's heading (#question-heading).
+            following = got[1].split("#", 1)[0]
+            if not following.endswith((f"/{number}", "/result")):
                 self.acks.append(Ack(attempt_id, number))
-            location = got[1]
+            location = following
         if not location.endswith("/review"):
             return
         submit = location[: -len("review")] + "submit"
