@@ -12,6 +12,7 @@ import hashlib
 import html
 import os
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,8 @@ import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.engine import Engine
 from werkzeug.routing import Rule
 
 from config import normalise_database_url
@@ -62,6 +64,22 @@ def _compile_builder_once(compile_builder):
 
 
 Rule._compile_builder = _compile_builder_once(Rule._compile_builder)
+
+
+@event.listens_for(Engine, "connect")
+def _no_waiting_for_the_disk(dbapi_connection, _connection_record) -> None:
+    """The suite's databases are thrown away after the run, so a commit need not wait for the
+    disk: SQLite without fsync, PostgreSQL without waiting for its WAL flush. What a commit
+    means to other connections is unchanged (only durability after a crash is given up). The
+    benchmark and the production-front tests run the app in gunicorn, without this."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=OFF")
+    else:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET synchronous_commit = off")
+        dbapi_connection.commit()
+    cursor.close()
 
 
 class Client(FlaskClient):

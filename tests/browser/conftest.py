@@ -3,6 +3,11 @@
 Nothing here downloads a browser: Playwright launches /usr/bin/chromium (the Debian package,
 which `.ci/run` installs). Without it the tests are skipped locally with a reason, and fail in
 CI, where ELEARN_REQUIRE_BROWSER=1 is set.
+
+The journeys run once per CI run, in the SQLite pass (the README's command as a developer runs
+it): what they check is the pages' behaviour in a browser, which does not depend on the
+database, while every view they use is also tested through the test client on PostgreSQL.
+Running them again there cost CI two and a half minutes (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -38,6 +43,12 @@ AXE_OPTIONS = {
 
 
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
+        once = pytest.mark.skip(reason="the browser journeys run in the SQLite pass")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(once)
+        return
     if CHROMIUM.exists():
         return
     if os.environ.get("ELEARN_REQUIRE_BROWSER") == "1":
