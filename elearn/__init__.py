@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import Config, config_for, warn_about_placeholders
+from config import Config, config_for
+from elearn.core.placeholders import warn_about_placeholders
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

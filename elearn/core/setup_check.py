@@ -14,8 +14,9 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from config import DEFAULT_SITE_NAME, placeholder_settings
+from config import DEFAULT_SITE_NAME
 from elearn.certificates.models import Issuer, Signatory
+from elearn.core.placeholders import placeholder_settings
 from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.extensions import db
 

@@ -6,9 +6,10 @@ import logging
 
 import pytest
 
-from config import ProductionConfig, placeholder_settings
+from config import ProductionConfig
 from elearn.accounts.models import Role
 from elearn.certificates.models import Issuer, Signatory
+from elearn.core.placeholders import placeholder_settings
 from elearn.extensions import db
 from tests.conftest import count_queries, page_text
 from tests.content.helpers import edit, valid_files
