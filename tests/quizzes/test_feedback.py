@@ -25,6 +25,7 @@ from tests.quizzes.test_attempts import (
     enrol_and_finish_lessons,
     saved_answers,
     start,
+    use_every_attempt,
 )
 
 
@@ -174,11 +175,7 @@ def test_no_try_again_once_every_attempt_is_used(app, client, learner, course):
     enrol_and_finish_lessons(client)
     with freeze_time("2026-11-29 10:00:00") as clock:
         sign_in(client, learner)
-        for _ in range(3):
-            attempt_id = start(client)
-            client.post(f"{QUIZ}/final/attempts/{attempt_id}/submit")
-            clock.tick(11 * 60)
-            sign_in(client, learner)
+        attempt_id = use_every_attempt(client, learner, clock)
         html = client.get(f"{QUIZ}/final/attempts/{attempt_id}/result").get_data(as_text=True)
     assert "You have used every attempt" in page_text_of(html)
     assert "/quizzes/final/start" not in html
