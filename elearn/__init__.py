@@ -107,6 +107,10 @@ def register_blueprints(app: Flask) -> None:
     from elearn.cohorts import views as _cohort_views  # noqa: F401 - routes on its bp
     from elearn.core.views import bp as core_bp
     from elearn.courses.views import bp as courses_bp
+    from elearn.events import attendance_views, certificate_views  # noqa: F401 - on its bp
+    from elearn.events import bp as events_bp
+    from elearn.events import models as _event_models  # noqa: F401 - its tables
+    from elearn.events import views as _event_views  # noqa: F401 - routes on its bp
     from elearn.invitations import accept_views, upload_views  # noqa: F401 - routes on its bp
     from elearn.invitations import bp as invitations_bp
     from elearn.invitations import views as _invitation_views  # noqa: F401 - routes on its bp
@@ -119,11 +123,19 @@ def register_blueprints(app: Flask) -> None:
     from elearn.paths import views as _paths  # noqa: F401 - routes on its bp
     from elearn.privacy.views import bp as privacy_bp
     from elearn.quizzes.views import bp as quizzes_bp
+    from elearn.reach import bp as reach_bp
+    from elearn.reach import confirm_views  # noqa: F401 - routes on its bp
+    from elearn.reach import models as _reach_models  # noqa: F401 - its tables
+    from elearn.reach import views as _reach_views  # noqa: F401 - routes on its bp
     from elearn.reporting import bp as reporting_bp
     from elearn.reporting import course_views as _course  # noqa: F401 - routes on its bp
     from elearn.reporting import digest as _digest  # noqa: F401 - its table; forgets the erased
     from elearn.reporting import donor_views as _donor  # noqa: F401 - routes on its bp
+    from elearn.reporting import reach_views as _reach  # noqa: F401 - routes on its bp
     from elearn.reporting import views as _reporting  # noqa: F401 - routes on its bp
+    from elearn.resources import bp as resources_bp
+    from elearn.resources import models as _resource_models  # noqa: F401 - its tables
+    from elearn.resources import views as _resource_views  # noqa: F401 - routes on its bp
     from elearn.users.views import bp as users_bp
 
     for blueprint in (
@@ -144,6 +156,9 @@ def register_blueprints(app: Flask) -> None:
         reporting_bp,
         certificates_bp,
         assignments_bp,
+        resources_bp,
+        reach_bp,
+        events_bp,
         tokens_bp,
         api_bp,
     ):
@@ -180,17 +195,25 @@ def register_commands(app: Flask) -> None:
 
 
 def register_subscriptions(app: Flask) -> None:
-    """Features react to the events of the features below them (elearn/events.py)."""
+    """Features react to the events of the features below them (elearn/signals.py)."""
     from elearn.api.subscriptions import init_app as api
     from elearn.assignments.subscriptions import init_app as assignments
     from elearn.certificates.subscriptions import init_app as certificates
     from elearn.cohorts.subscriptions import init_app as cohorts
+    from elearn.events.certificate_subscriptions import init_app as attendance_certificates
+    from elearn.events.subscriptions import init_app as events
     from elearn.invitations.subscriptions import init_app as invitations
     from elearn.quizzes.subscriptions import init_app as quizzes
+    from elearn.reach.subscriptions import init_app as reach
+    from elearn.resources.subscriptions import init_app as resources
 
     cohorts(app)
     invitations(app)
     quizzes(app)
     certificates(app)
     assignments(app)
+    resources(app)
+    reach(app)
+    events(app)
+    attendance_certificates(app)
     api(app)

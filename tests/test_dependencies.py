@@ -1,7 +1,7 @@
 """Dependencies run one way (house style): a module imports only its own part of the code
 and the layers below it, never one above, not even inside a function.
 
-Where a lower feature must let a higher one react, it sends a signal from elearn/events.py
+Where a lower feature must let a higher one react, it sends a signal from elearn/signals.py
 (docs/architecture.md, "Layers"). Every module under elearn/ must be placed in a layer below,
 so that a new feature decides where it sits.
 """
@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "elearn.core.errors",  # the error pages
             "elearn.database",
             "elearn.errors",
-            "elearn.events",
+            "elearn.signals",
             "elearn.extensions",
             "elearn.forms",
             "elearn.html",
@@ -58,6 +58,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     # Invitations make accounts and memberships, and can place people in a cohort.
     ("groups: cohorts and invitations", {"elearn.cohorts", "elearn.invitations"}),
     ("course content: versions, lessons, questions, files", {"elearn.courses"}),
+    # Materials that sessions, events and courses name by key; files checked like media.
+    ("the resource library", {"elearn.resources"}),
     ("learning paths: courses in order, per profession", {"elearn.paths"}),
     ("learning: enrolments, progress, completion", {"elearn.learning"}),
     ("quizzes: attempts, grading", {"elearn.quizzes"}),
@@ -75,6 +77,9 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("certificates", {"elearn.certificates"}),
     # Met by a valid certificate; learning's pages ask for due dates through a signal.
     ("assignments: courses and paths due by a date", {"elearn.assignments"}),
+    # What trained people go on to do: sessions they deliver (after a certificate), and the
+    # events the NGO and partners hold (attendance certificates like course certificates).
+    ("the multiplier's reach: delivered sessions and events", {"elearn.reach", "elearn.events"}),
     # Writing courses in the browser: publishes through course management, offers the
     # certificate's signatories, and tells enrolled learners of announcements.
     ("authoring: drafts, review, history, copies, announcements", {"elearn.authoring"}),

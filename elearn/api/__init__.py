@@ -4,7 +4,7 @@ Two blueprints: ``api`` answers JSON under /api/v1 to a bearer token and never t
 ``tokens`` holds the pages where managers and administrators create, list and revoke their
 tokens. This feature sits above reporting (it reads the figures through reporting's public
 functions) and no feature imports it; it hears of erasures and data downloads through the
-signals of elearn/events.py.
+signals of elearn/signals.py.
 """
 
 from flask import Blueprint

@@ -1,10 +1,10 @@
-"""What the API's tokens do when something happens below them (elearn/events.py): an
+"""What the API's tokens do when something happens below them (elearn/signals.py): an
 erasure deletes the person's tokens; a data download lists them."""
 
 from __future__ import annotations
 
 from elearn.api.services import forget_tokens, tokens_in_download
-from elearn.events import person_erased, personal_data_requested
+from elearn.signals import person_erased, personal_data_requested
 
 
 def init_app(app) -> None:

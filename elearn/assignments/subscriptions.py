@@ -1,4 +1,4 @@
-"""What assignments do when something happens below them (elearn/events.py): a certificate
+"""What assignments do when something happens below them (elearn/signals.py): a certificate
 meets the course; people joining or leaving an organisation or a cohort gain or lose what is
 assigned there; learning's pages ask for a person's due dates; privacy gathers them for the
 person's download."""
@@ -14,7 +14,10 @@ from elearn.assignments.models import Assignment, LearnerAssignment
 from elearn.certificates.services import local_day, today
 from elearn.courses.models import Course
 from elearn.database import utcnow
-from elearn.events import (
+from elearn.extensions import db
+from elearn.learning.due import DueDate
+from elearn.organisations.models import Organisation
+from elearn.signals import (
     certificate_issued,
     cohort_members_added,
     due_dates_requested,
@@ -23,9 +26,6 @@ from elearn.events import (
     person_erased,
     personal_data_requested,
 )
-from elearn.extensions import db
-from elearn.learning.due import DueDate
-from elearn.organisations.models import Organisation
 
 # How long a met due date stays on the learner's pages ("done on ...").
 RECENTLY_MET = timedelta(days=30)

@@ -29,11 +29,11 @@ from elearn.courses.media import blob_bytes
 from elearn.courses.models import Blob
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
-from elearn.events import certificate_issued
 from elearn.extensions import db
 from elearn.learning.lesson_time import course_seconds_required
 from elearn.learning.models import Enrolment
 from elearn.links import external_url
+from elearn.signals import certificate_issued
 
 REVOCATION_REASONS = {
     RevocationReason.ISSUED_IN_ERROR: _l("Issued in error"),

@@ -1,4 +1,4 @@
-"""What certificates do when something happens below them (elearn/events.py): issue the
+"""What certificates do when something happens below them (elearn/signals.py): issue the
 certificate of a completed course, renew one when its renewal quiz is passed, and take an
 erased person out of the managers' exports."""
 
@@ -9,14 +9,14 @@ from datetime import datetime
 from elearn.certificates.exports import forget_erased_holder
 from elearn.certificates.renewal import renew_after_pass
 from elearn.certificates.services import issue_for, signatory
-from elearn.events import (
+from elearn.extensions import db
+from elearn.learning.models import Enrolment
+from elearn.signals import (
     course_completed,
     person_erased,
     quiz_passed,
     signatory_known_requested,
 )
-from elearn.extensions import db
-from elearn.learning.models import Enrolment
 
 
 def issue_on_completion(_enrolment, *, enrolment_id: int, **_details) -> None:

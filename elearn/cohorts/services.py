@@ -15,9 +15,9 @@ from elearn.audit.services import record
 from elearn.cohorts.models import Cohort, CohortMember
 from elearn.database import insert_statement, utcnow
 from elearn.errors import DomainError
-from elearn.events import cohort_members_added
 from elearn.extensions import db
 from elearn.organisations import tree
+from elearn.signals import cohort_members_added
 from elearn.text import fold
 
 

@@ -1,9 +1,9 @@
-"""What cohorts do when organisations' memberships change (elearn/events.py)."""
+"""What cohorts do when organisations' memberships change (elearn/signals.py)."""
 
 from __future__ import annotations
 
 from elearn.cohorts.services import forget_memberships
-from elearn.events import membership_ended
+from elearn.signals import membership_ended
 
 
 def _left(_sender, *, organisation_id: int, user_ids, moving_to=None, **_details) -> None:

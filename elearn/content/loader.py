@@ -207,6 +207,15 @@ class _Loader(MediaChecks, QuizLoading):
                     line_of(lines, ("audiences", index)),
                     audience=audience,
                 )
+        lesson_ids = {lesson.id for module in manifest.modules for lesson in module.lessons}
+        for index, plan in enumerate(manifest.session_plans):
+            if plan not in lesson_ids:
+                self.problems.add(
+                    N_("The session plan '%(lesson)s' is not a lesson of the course."),
+                    MANIFEST,
+                    line_of(lines, ("session_plans", index)),
+                    lesson=plan,
+                )
         if manifest.id in manifest.prerequisites:
             self.problems.add(
                 N_("A course cannot be its own prerequisite."),

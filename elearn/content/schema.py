@@ -133,6 +133,11 @@ class Manifest(Model):
     completion: Completion = Completion()
     certificate: Certificate | None = None
     media: list[Media] = []
+    # The lessons a trained person can follow to deliver a session of their own (the reach
+    # ledger offers them when a session is recorded, with this version).
+    session_plans: list[Slug] = []
+    # Keys of the resource library's materials the course points to (elearn/resources).
+    resources: list[Slug] = []
 
 
 # Questions -----------------------------------------------------------------------------------

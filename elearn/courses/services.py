@@ -36,9 +36,9 @@ from elearn.courses.models import (
 )
 from elearn.database import utcnow
 from elearn.errors import DomainError
-from elearn.events import signatory_known_requested
 from elearn.extensions import db
 from elearn.learning.versions import learner_counts, move_learners
+from elearn.signals import signatory_known_requested
 
 
 @dataclass

@@ -1,14 +1,14 @@
-"""What invitations do when something happens elsewhere (elearn/events.py): an erasure
+"""What invitations do when something happens elsewhere (elearn/signals.py): an erasure
 deletes the invitations the person accepted; a data download lists them."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from elearn.events import person_erased, personal_data_requested
 from elearn.extensions import db
 from elearn.invitations.models import Invitation
 from elearn.organisations.models import Organisation
+from elearn.signals import person_erased, personal_data_requested
 
 
 def forget_invitations(_user, *, user_id: int, **_details) -> None:

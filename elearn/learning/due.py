@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from elearn.courses.models import Course, CourseVersion, VersionStatus
-from elearn.events import due_dates_requested
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
+from elearn.signals import due_dates_requested
 
 
 @dataclass(frozen=True)

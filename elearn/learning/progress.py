@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from elearn.courses.models import CourseVersion
 from elearn.database import utcnow
-from elearn.events import course_completed, quiz_passes_requested
 from elearn.extensions import db
 from elearn.learning.completion import (
     Complete,
@@ -34,6 +33,7 @@ from elearn.learning.completion import (
     state_of,
 )
 from elearn.learning.models import Enrolment, LessonCompletion
+from elearn.signals import course_completed, quiz_passes_requested
 
 
 @dataclass

@@ -12,9 +12,9 @@ from datetime import datetime
 
 from sqlalchemy import case, func, or_, select, update
 
-from elearn.events import summaries_recounted
 from elearn.extensions import db
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
+from elearn.signals import summaries_recounted
 
 
 def add(enrolment_id: int, **amounts: int) -> None:

@@ -10,10 +10,10 @@ from elearn.accounts.models import Role, User
 from elearn.audit.services import record
 from elearn.database import utcnow
 from elearn.errors import DomainError
-from elearn.events import membership_confirmed, membership_ended
 from elearn.extensions import db
 from elearn.organisations import tree
 from elearn.organisations.models import Organisation
+from elearn.signals import membership_confirmed, membership_ended
 
 NO_ORGANISATION = 0
 

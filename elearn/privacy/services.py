@@ -32,7 +32,6 @@ from elearn.certificates.models import Certificate, ReissueRequest
 from elearn.courses.models import Course
 from elearn.database import utcnow
 from elearn.errors import DomainError
-from elearn.events import person_erased, personal_data_requested
 from elearn.extensions import db
 from elearn.invitations.services import purge_old as purge_invitations
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
@@ -40,6 +39,7 @@ from elearn.mfa.models import RecoveryCode, SecondFactor
 from elearn.privacy.models import PrivacyAcceptance
 from elearn.quizzes.models import QuizAnswer, QuizAttempt
 from elearn.security import hash_password, verify_password
+from elearn.signals import person_erased, personal_data_requested
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
 

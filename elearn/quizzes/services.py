@@ -17,7 +17,6 @@ from sqlalchemy import select, update
 from elearn.courses.models import Quiz
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
-from elearn.events import quiz_passed
 from elearn.extensions import db
 from elearn.learning import summary
 from elearn.learning.completion import pass_still_counts
@@ -30,6 +29,7 @@ from elearn.quizzes.draw import SYSTEM_RANDOM, draw_attempt
 from elearn.quizzes.grading import grade
 from elearn.quizzes.guidance import lessons_left
 from elearn.quizzes.models import QuizAnswer, QuizAttempt
+from elearn.signals import quiz_passed
 
 
 def quiz_by_key(enrolment: Enrolment, key: str) -> Quiz | None:

@@ -1,14 +1,14 @@
-"""What quizzes answer when a feature below them asks (elearn/events.py)."""
+"""What quizzes answer when a feature below them asks (elearn/signals.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from elearn.events import quiz_passes_requested, summaries_recounted
 from elearn.extensions import db
 from elearn.learning.completion import QuizPass
 from elearn.learning.models import Enrolment
 from elearn.quizzes.models import QuizAttempt
+from elearn.signals import quiz_passes_requested, summaries_recounted
 
 
 def passes_of(_sender, *, enrolment_ids: list[int], **_details) -> dict[int, list[QuizPass]]:
@@ -42,6 +42,6 @@ def recount(_sender, *, enrolment_ids: list[int] | None, **_details) -> None:
 
 def init_app(app) -> None:
     """Answer learning's questions about quiz passes and keep the quiz figures of its
-    summaries (process-wide; see elearn/events.py)."""
+    summaries (process-wide; see elearn/signals.py)."""
     quiz_passes_requested.connect(passes_of)
     summaries_recounted.connect(recount)

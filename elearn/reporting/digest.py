@@ -23,7 +23,6 @@ from elearn.accounts.models import Role, RoleAssignment, User
 from elearn.certificates.models import Certificate
 from elearn.certificates.services import local_day
 from elearn.database import claim_to_send, utcnow
-from elearn.events import person_erased
 from elearn.extensions import db
 from elearn.links import external_url
 from elearn.mail import send_email
@@ -32,6 +31,7 @@ from elearn.organisations.tree import subtree_ids
 from elearn.reporting import aggregates, assigned, figures
 from elearn.reporting.models import ReportDigest
 from elearn.reporting.scope import Filters, enrolments
+from elearn.signals import person_erased
 
 LEASE = timedelta(minutes=15)
 OVERDUE_LISTED = 20  # people named in the digest; the link to the dashboard lists them all

@@ -8,9 +8,9 @@ from datetime import date
 
 from elearn.accounts.models import Role, User
 from elearn.cohorts.models import CohortMember
-from elearn.events import cohort_members_added
 from elearn.extensions import db
 from elearn.organisations import services as organisations
+from elearn.signals import cohort_members_added
 from tests.assignments.conftest import assign, certify, make_cohort, rows_of, user_ids
 
 

@@ -11,11 +11,11 @@ from elearn.accounts.models import Role, User
 from elearn.audit.models import AuditEvent
 from elearn.cohorts import services
 from elearn.cohorts.models import Cohort, CohortMember
-from elearn.events import cohort_members_added
 from elearn.extensions import db
 from elearn.organisations import services as organisations
 from elearn.organisations import tree
 from elearn.organisations.models import Organisation
+from elearn.signals import cohort_members_added
 from tests.conftest import count_queries, page_text, sign_in
 
 

@@ -13,10 +13,10 @@ from elearn.accounts.models import User
 from elearn.cohorts import services as cohorts
 from elearn.cohorts.models import CohortMember
 from elearn.database import utcnow
-from elearn.events import cohort_members_added, membership_confirmed, membership_ended
 from elearn.extensions import db
 from elearn.privacy.models import PrivacyAcceptance
 from elearn.privacy.notice import CURRENT_VERSION
+from elearn.signals import cohort_members_added, membership_confirmed, membership_ended
 from tests.conftest import PASSWORD, page_text, sign_in
 from tests.invitations.conftest import invitations, link_in
 

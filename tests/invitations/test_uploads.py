@@ -13,10 +13,10 @@ from elearn.accounts.models import Role
 from elearn.audit.models import AuditEvent
 from elearn.cohorts.models import Cohort, CohortMember
 from elearn.database import utcnow
-from elearn.events import cohort_members_added
 from elearn.extensions import db
 from elearn.invitations import spreadsheet
 from elearn.invitations.models import Invitation, InvitationUpload
+from elearn.signals import cohort_members_added
 from tests.conftest import count_queries, page_text, sign_in
 from tests.invitations.conftest import invitations, upload_file
 from tests.invitations.sheets import csv_utf8, lines, romanian_excel_csv

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from elearn.certificates.models import Certificate
-from elearn.events import course_completed, quiz_passed
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
+from elearn.signals import course_completed, quiz_passed
 from tests.certificates.conftest import complete_course
 from tests.conftest import sign_in
 
