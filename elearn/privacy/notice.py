@@ -20,7 +20,9 @@ from elearn.privacy.models import PrivacyAcceptance
 # 2026-12-06: session records on the server and the device cookie (issue 10).
 # 2026-12-07: invitations (what an organisation gives us, nothing created until accepted,
 # deleted after); managers' weekly summaries and personal API tokens (issues 12 and 13).
-VERSIONS = ("2026-11-29", "2026-12-06", "2026-12-07")
+# 2026-12-08: sessions delivered and their anonymous confirmations, events, the resource
+# library (issue 16).
+VERSIONS = ("2026-11-29", "2026-12-06", "2026-12-07", "2026-12-08")
 CURRENT_VERSION = VERSIONS[-1]
 
 
