@@ -21,8 +21,10 @@ from elearn.resources.choices import FILE_TYPES
 # The limits of a package import (a module name, so that tests can lower them).
 LIMITS = DEFAULT_LIMITS
 
-# What a PDF may not carry: actions that run when it opens, scripts, embedded files, launchers.
-_ACTIVE_PDF_KEYS = ("/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles")
+# What a PDF may not carry: scripts, embedded files, and actions that run a script or a
+# program (an opening action that only shows a page, as most writers add, is harmless).
+_ACTIVE_PDF_KEYS = ("/JavaScript", "/JS", "/EmbeddedFiles", "/Launch")
+_ACTIVE_ACTIONS = ("/JavaScript", "/Launch", "/ImportData", "/Rendition", "/RichMediaExecute")
 
 
 class FileRefused(Exception):
@@ -94,8 +96,8 @@ def check_upload(name: str, data: bytes, limits: Limits | None = None) -> Checke
 
 
 def _has_active_content(data: bytes) -> bool:
-    """Whether the PDF's catalogue, pages or annotations hold scripts, automatic actions,
-    launchers or embedded files (what the handout cleaner does not take out)."""
+    """Whether the PDF's catalogue, pages or annotations hold scripts, embedded files, or
+    actions that run a script or a program (what the handout cleaner does not take out)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -104,18 +106,27 @@ def _has_active_content(data: bytes) -> bool:
         if reader.is_encrypted:
             return False  # refused by the cleaner, with its own message
         root = reader.trailer["/Root"].get_object()
-        holders = [root, root.get("/Names", {})]
+        holders = [root, root.get("/Names")]
         for page in reader.pages:
             holders.append(page)
-            for annotation in page.get("/Annots") or ():
-                holders.append(annotation.get_object())
-        for holder in holders:
-            holder = holder.get_object() if hasattr(holder, "get_object") else holder
-            if any(key in holder for key in _ACTIVE_PDF_KEYS):
-                return True
-            action = holder.get("/A")
-            if action is not None and action.get_object().get("/S") in ("/JavaScript", "/Launch"):
-                return True
+            holders.extend(page.get("/Annots") or ())
+        return any(_is_active(holder) for holder in holders if holder is not None)
     except (PyPdfError, KeyError, AttributeError, TypeError, ValueError, RecursionError):
         return False  # unreadable: the cleaner refuses it with its own message
+
+
+def _is_active(holder) -> bool:
+    holder = holder.get_object()
+    if not hasattr(holder, "get"):
+        return False
+    if any(key in holder for key in _ACTIVE_PDF_KEYS):
+        return True
+    actions = [holder.get("/OpenAction"), holder.get("/A")]
+    triggers = holder.get("/AA")
+    if triggers is not None:
+        actions.extend(triggers.get_object().values())
+    for action in actions:
+        action = action.get_object() if action is not None else None
+        if hasattr(action, "get") and action.get("/S") in _ACTIVE_ACTIONS:
+            return True
     return False

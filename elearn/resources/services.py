@@ -97,7 +97,9 @@ def create_resource(
 def _describe(resource, kind, audience, title, description, licence, attribution) -> None:
     title = _texts(title)
     if not title:
-        raise DomainError(_l("Give the resource a title in at least one language."), "title_ro")
+        raise DomainError(
+            _l("Give the resource a title in at least one language."), field="title_ro"
+        )
     resource.kind = kind
     resource.audience = audience
     resource.title = title
@@ -168,7 +170,7 @@ def send_back(resource: Resource, *, note: str, by) -> None:
     does, or for an empty note."""
     _reviewable(resource, by)
     if not (note or "").strip():
-        raise DomainError(_l("Say what should change before sending it back."), "note")
+        raise DomainError(_l("Say what should change before sending it back."), field="note")
     resource.status = ResourceStatus.DRAFT
     resource.reviewed_by_id = by.id
     resource.reviewed_at = utcnow()
