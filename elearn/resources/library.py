@@ -114,6 +114,17 @@ def approved_by_keys(keys: list[str]) -> list[Resource]:
     return [found[key] for key in keys if key in found]
 
 
+def approved_resources(audience: str | None = None) -> list[Resource]:
+    """Every approved resource (for one audience when given), by key, with its files: what
+    delivered sessions and events offer to choose from (two queries)."""
+    query = select(Resource).where(Resource.status == ResourceStatus.APPROVED)
+    if audience:
+        query = query.where(Resource.audience == audience)
+    return list(
+        db.session.scalars(query.options(selectinload(Resource.files)).order_by(Resource.key))
+    )
+
+
 def existing_keys(keys: set[str]) -> set[str]:
     """Which of ``keys`` name a resource, whatever its status."""
     if not keys:

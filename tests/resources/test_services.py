@@ -253,3 +253,13 @@ def test_courses_find_only_approved_resources_in_their_order(app, people):
         found = library.approved_by_keys(["b-flyer", "c-draft", "nothing", "a-poster"])
         assert [resource.key for resource in found] == ["b-flyer", "a-poster"]
         assert library.existing_keys({"c-draft", "nothing"}) == {"c-draft"}
+
+
+def test_sessions_and_events_are_offered_approved_resources_only(app, people):
+    approved = dict(status=ResourceStatus.APPROVED, reviewer_id=people.admin.id)
+    make_resource(app, people.trainer.id, key="b-poster", **approved)
+    make_resource(app, people.trainer.id, key="a-guide", audience="parents", **approved)
+    make_resource(app, people.trainer.id, key="c-draft")
+    with app.app_context():
+        assert [r.key for r in library.approved_resources()] == ["a-guide", "b-poster"]
+        assert [r.key for r in library.approved_resources("pupils")] == ["b-poster"]

@@ -357,3 +357,19 @@ def test_an_administrator_withdraws_a_resource(app, client, people):
     again = client.post(f"/resources/manage/{KEY}/withdraw")
     assert again.status_code == 400 and "already withdrawn" in page_text(again)
     assert client.post("/resources/manage/nothing/withdraw").status_code == 404
+
+
+def test_a_head_request_is_not_counted(app, client, people):
+    _approved(app, people)
+    assert client.head(f"/resources/{KEY}/files/ro").status_code == 200
+    with app.app_context():
+        assert db.session.scalars(select(ResourceDownloadDay)).all() == []
+
+
+def test_the_header_links_to_the_library_for_everyone(client, as_role):
+    assert 'href="/resources/"' in client.get("/", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    as_role(Role.LEARNER)
+    response = client.get("/resources/")
+    assert '<a href="/resources/" aria-current="page">' in response.get_data(as_text=True)
