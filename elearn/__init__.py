@@ -78,8 +78,15 @@ def register_extensions(app: Flask) -> None:
 def _allow_package_uploads() -> None:
     from flask import current_app, request
 
-    # A package, a draft's whole zip, or one media file of a draft: the package's limit.
-    if request.endpoint in ("courses.upload", "authoring.import_zip", "authoring.upload_media"):
+    # A package, a draft's whole zip, one media file of a draft, or a library resource's
+    # files: the package's limit.
+    if request.endpoint in (
+        "courses.upload",
+        "authoring.import_zip",
+        "authoring.upload_media",
+        "resources.create",  # a resource's files, one per language
+        "resources.edit",
+    ):
         request.max_content_length = current_app.config["PACKAGE_MAX_BYTES"]
     elif request.endpoint == "invitations.upload":
         from elearn.invitations.spreadsheet import MAX_BYTES

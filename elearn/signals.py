@@ -74,3 +74,9 @@ due_dates_requested = _events.signal("due-dates-requested")
 # answer (they build on courses, so courses cannot read signatories itself); with no answer
 # of True, the import warns that the certificates would carry no signature.
 signatory_known_requested = _events.signal("signatory-known-requested")
+
+# Sent by elearn/courses when it imports a package that names resources of the library (its
+# ``resources:`` list, ``{{resource:key}}`` in lessons), with ``keys`` (a set); each receiver
+# returns the set of those keys that exist. The resource library answers (it builds on
+# courses); keys nobody knows make the import warn, never fail.
+resource_keys_known_requested = _events.signal("resource-keys-known-requested")

@@ -2,8 +2,11 @@
 
 Raw HTML is off. Links may point to another lesson (``lesson:other-id``), to a file of the
 package (``media/handout.pdf``) or to the web (http, https, mailto). ``{{contact:key}}`` puts a
-help number from the contacts directory in the text. Images, audio and video come from the
-package's declared media, with their alt text, transcripts and captions.
+help number from the contacts directory in the text; ``{{resource:key}}`` links to that
+material of the resource library (``/resources/<key>``; this core holds no database, so the
+link reads "Library resource: key", and the importer warns about keys the library lacks).
+Images, audio and video come from the package's declared media, with their alt text,
+transcripts and captions.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from elearn.html import SANITISER_VERSION, clean_html
 
 _FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
 _CONTACT = re.compile(r"\{\{\s*contact:([a-z0-9-]+)\s*\}\}")
+_RESOURCE = re.compile(r"\{\{\s*resource:([a-z0-9]+(?:-[a-z0-9]+)*)\s*\}\}")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _AUDIO = (".mp3", ".ogg", ".m4a")
 _VIDEO = (".mp4", ".webm")
@@ -31,12 +35,13 @@ _IMAGE = (".png", ".jpg", ".jpeg", ".webp")
 _LABELS = {
     "transcript": {"ro": "Transcriere", "en": "Transcript", "hu": "Átirat"},
     "download": {"ro": "Descărcați", "en": "Download", "hu": "Letöltés"},
+    "resource": {"ro": "Material din bibliotecă", "en": "Library resource", "hu": "Segédanyag"},
     # A table's region label when no heading names it (the lesson is rendered in its language).
     "table": {"ro": "Tabelul {number}", "en": "Table {number}", "hu": "{number}. táblázat"},
 }
 # Bump when the HTML a lesson renders to changes: importing or `elearn courses rerender` then
 # renders every stored version again (see rendering_fingerprint).
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,27 @@ def _contact_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _resource_rule(state: StateInline, silent: bool) -> bool:
+    match = _RESOURCE.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("resource", "", 0)
+        token.meta = {"key": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def resource_keys(markdown: str) -> set[str]:
+    """The keys of the library resources a lesson names with ``{{resource:key}}``."""
+    return set(_RESOURCE.findall(markdown))
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.inline.ruler.before("text", "contact", _contact_rule)
+    md.inline.ruler.before("text", "resource", _resource_rule)
     return md
 
 
@@ -160,6 +182,13 @@ def _check_inline(token, context: RenderContext, problems: Collector, file: str,
             return
         token.type = "html_inline"
         token.content = contact_html(key, language, context.directory)
+    elif token.type == "resource":
+        # The library's address is fixed (the resources blueprint); the title is not known
+        # here, so the link names the key.
+        key = token.meta["key"]
+        label = _LABELS["resource"][language]
+        token.type = "html_inline"
+        token.content = f'<a href="/resources/{key}">{escape(label)}: {escape(key)}</a>'
     elif token.type == "link_open":
         href = token.attrGet("href") or ""
         if href.startswith("lesson:"):

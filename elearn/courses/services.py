@@ -20,7 +20,7 @@ from sqlalchemy import select
 from elearn.audit.services import record
 from elearn.content.contacts import load_directory
 from elearn.content.loader import Package
-from elearn.content.markdown import rendering_fingerprint
+from elearn.content.markdown import rendering_fingerprint, resource_keys
 from elearn.content.media import MIME_TYPES
 from elearn.courses.media import blob_bytes, blob_chunks, store_blob
 from elearn.courses.models import (
@@ -38,7 +38,7 @@ from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning.versions import learner_counts, move_learners
-from elearn.signals import signatory_known_requested
+from elearn.signals import resource_keys_known_requested, signatory_known_requested
 
 
 @dataclass
@@ -87,7 +87,7 @@ def import_package(
         )
     )
     if same is not None:
-        return ImportResult(same, created=False, warnings=package_warnings(manifest))
+        return ImportResult(same, created=False, warnings=package_warnings(manifest, package))
     taken = db.session.scalar(
         select(CourseVersion).where(
             CourseVersion.course_id == course.id, CourseVersion.label == manifest.version
@@ -179,26 +179,49 @@ def import_package(
     )
     if publish:
         publish_version(version, by_id=by_id, reviews={})
-    return ImportResult(version, created=True, warnings=package_warnings(manifest))
+    return ImportResult(version, created=True, warnings=package_warnings(manifest, package))
 
 
-def package_warnings(manifest) -> list:
-    """What an imported package names that the platform does not hold: for now, a
-    certificate's signatory (its certificates would say "Signed on behalf of" the issuer,
-    with no signature, until an administrator adds one with that key)."""
+def package_warnings(manifest, package: Package | None = None) -> list:
+    """What an imported package names that the platform does not hold: a certificate's
+    signatory (its certificates would say "Signed on behalf of" the issuer, with no
+    signature, until an administrator adds one with that key), and resources of the library
+    (``resources:``, ``{{resource:key}}``) that do not exist yet (their links lead nowhere)."""
+    warnings = _resource_warnings(manifest, package) if package is not None else []
     key = manifest.certificate.signatory if manifest.certificate else None
     if not key:
-        return []
+        return warnings
     answers = signatory_known_requested.send(manifest, key=key)
     if any(known for _receiver, known in answers):
-        return []
+        return warnings
     return [
         _l(
             "The certificate names the signatory “%(key)s”, who does not exist on this "
             "platform: its certificates will be signed on behalf of the issuer, without a "
             "signature, until an administrator adds a signatory with this key.",
             key=key,
+        ),
+        *warnings,
+    ]
+
+
+def _resource_warnings(manifest, package: Package) -> list:
+    keys = set(manifest.resources or [])
+    for path, data in package.files.items():
+        if path.startswith("lessons/") and path.endswith(".md"):
+            keys |= resource_keys(data.decode("utf-8", "replace"))
+    if not keys:
+        return []
+    known = set()
+    for _receiver, answer in resource_keys_known_requested.send(manifest, keys=set(keys)):
+        known |= set(answer or ())
+    return [
+        _l(
+            "The course names the resource “%(key)s”, which is not in the resource library: "
+            "its link leads nowhere until a resource with this key is uploaded.",
+            key=key,
         )
+        for key in sorted(keys - known)
     ]
 
 
