@@ -1,3 +1,101 @@
-"""(Routes to come: this module is registered by the app factory.)"""
+"""The reach pages: an organisation's (its managers, scoped to it and everything below it),
+everyone's and the cascade (the NGO's coordinator, an administrator). elearn/reporting/
+reach.py computes the figures; docs/reporting.md ("Reach") defines them."""
 
-from elearn.reporting import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+
+from elearn.access import roles_required
+from elearn.accounts.models import Role
+from elearn.database import utcnow
+from elearn.extensions import db
+from elearn.organisations.tree import subtree_ids
+from elearn.reach.choices import AGE_BANDS, AUDIENCES, SETTINGS
+from elearn.reference import COUNTIES, PROFESSIONS
+from elearn.reporting import bp, reach
+from elearn.reporting.reach_forms import read_reach_filters
+from elearn.reporting.scope import Filters, people, roomy_transaction
+from elearn.reporting.views import managed_or_404
+
+EVENT_AUDIENCES = {**AUDIENCES, "specialists": _l("Specialists")}
+
+
+def label(dimension: str, key) -> str:
+    """The reader's words for a key of a dimension (the key itself when unknown)."""
+    if dimension == "total":
+        return str(_l("Everyone"))
+    if dimension == "county" and not key:
+        return str(_l("Online only"))
+    if key is None:
+        return str(_l("Not given"))
+    names = {
+        "profession": PROFESSIONS,
+        "county": COUNTIES,
+        "audience": EVENT_AUDIENCES,
+        "age_band": AGE_BANDS,
+        "setting": SETTINGS,
+    }.get(dimension, {})
+    return str(names.get(key, key))
+
+
+@bp.get("/organisations/<int:organisation_id>/reach")
+@roles_required(Role.MANAGER, Role.ADMIN)
+def organisation_reach(organisation_id: int):
+    """The sessions delivered and events organised in the organisation and below it."""
+    organisation = managed_or_404(organisation_id)
+    ids = tuple(db.session.scalars(subtree_ids(organisation.id)))
+    form, filters = read_reach_filters(request.args, ids)
+    if filters is None:
+        return _page(form, None, organisation=organisation), 400
+    roomy_transaction()
+    figures = reach.reach(filters, utcnow())
+    active = reach.activation(filters, people(Filters(organisation_id=organisation.id)))
+    return _page(form, filters, organisation=organisation, figures=figures, active=active)
+
+
+@bp.get("/reporting/reach")
+@roles_required(Role.ADMIN)
+def reach_overview():
+    """Everyone's reach, with the library's downloads beside it: the coordinator's view."""
+    form, filters = read_reach_filters(request.args, None)
+    if filters is None:
+        return _page(form, None), 400
+    roomy_transaction()
+    figures = reach.reach(filters, utcnow())
+    active = reach.activation(filters)
+    downloads = reach.downloads(filters)
+    return _page(form, filters, figures=figures, active=active, downloads=downloads)
+
+
+@bp.get("/reporting/reach/cascade")
+@roles_required(Role.ADMIN)
+def reach_cascade():
+    """The cascade: the NGO's trainers, the specialists trained, the people they reached."""
+    form, filters = read_reach_filters(request.args, None)
+    if filters is None:
+        return render_template("reporting/reach_cascade.html", form=form, cascade=None), 400
+    roomy_transaction()
+    return render_template(
+        "reporting/reach_cascade.html",
+        form=form,
+        filters=filters,
+        cascade=reach.cascade(filters, utcnow()),
+        active=reach.activation(filters),
+        label=label,
+        computed_at=utcnow(),
+    )
+
+
+def _page(form, filters, **values):
+    return render_template(
+        "reporting/reach.html",
+        form=form,
+        filters=filters,
+        label=label,
+        computed_at=utcnow(),
+        organisation=values.pop("organisation", None),
+        figures=values.pop("figures", None),
+        **values,
+    )
