@@ -179,11 +179,15 @@ def activation(filters: ReachFilters, people=None) -> dict[str, list[tuple]]:
         days >= 0,
         days <= ACTIVATION_DAYS,
     )
-    query = select(
-        User.profession.label("profession"),
-        User.county.label("county"),
-        case((delivered, 1), else_=0).label("active"),
-    ).select_from(first).join(User, User.id == first.c.user_id)
+    query = (
+        select(
+            User.profession.label("profession"),
+            User.county.label("county"),
+            case((delivered, 1), else_=0).label("active"),
+        )
+        .select_from(first)
+        .join(User, User.id == first.c.user_id)
+    )
     if filters.start:
         query = query.where(first.c.issued_at >= day_start(filters.start))
     if filters.end:

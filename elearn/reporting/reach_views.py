@@ -5,39 +5,17 @@ reach.py computes the figures; docs/reporting.md ("Reach") defines them."""
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 
 from elearn.access import roles_required
 from elearn.accounts.models import Role
 from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.organisations.tree import subtree_ids
-from elearn.reach.choices import AGE_BANDS, AUDIENCES, SETTINGS
-from elearn.reference import COUNTIES, PROFESSIONS
 from elearn.reporting import bp, reach
 from elearn.reporting.reach_forms import read_reach_filters
+from elearn.reporting.reach_labels import label
 from elearn.reporting.scope import Filters, people, roomy_transaction
 from elearn.reporting.views import managed_or_404
-
-EVENT_AUDIENCES = {**AUDIENCES, "specialists": _l("Specialists")}
-
-
-def label(dimension: str, key) -> str:
-    """The reader's words for a key of a dimension (the key itself when unknown)."""
-    if dimension == "total":
-        return str(_l("Everyone"))
-    if dimension == "county" and not key:
-        return str(_l("Online only"))
-    if key is None:
-        return str(_l("Not given"))
-    names = {
-        "profession": PROFESSIONS,
-        "county": COUNTIES,
-        "audience": EVENT_AUDIENCES,
-        "age_band": AGE_BANDS,
-        "setting": SETTINGS,
-    }.get(dimension, {})
-    return str(names.get(key, key))
 
 
 @bp.get("/organisations/<int:organisation_id>/reach")
