@@ -42,7 +42,7 @@ def network(app, make):
             isj,
             on=date(2026, 4, 2),
             declared=15,
-            profession="priest",
+            profession="clergy",
             county="CJ",
             audience="parents",
             setting="parish",
@@ -95,7 +95,7 @@ def test_an_organisations_reach_counts_what_its_tree_did_and_nothing_else(app, n
     }
     assert [(key, row.sessions) for key, row in figures.session_by["age_band"]] == [("13-15", 1)]
     assert {key: row.sessions for key, row in figures.session_by["profession"]} == {
-        "priest": 1,
+        "clergy": 1,
         "teacher": 2,
     }
     assert {key: row.events for key, row in figures.event_by["county"]} == {"": 1, "BH": 2}
