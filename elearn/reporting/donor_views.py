@@ -15,6 +15,8 @@ from elearn.database import utcnow
 from elearn.i18n import current_language
 from elearn.reporting import bp, donor, exports, reach_donor
 from elearn.reporting.forms import PeriodForm
+from elearn.reporting.reach_kept import kept
+from elearn.reporting.reach_sql import ReachFilters
 from elearn.reporting.scope import roomy_transaction
 from elearn.reporting.views import managed_or_404
 
@@ -39,7 +41,13 @@ def donor_report(organisation_id: int):
     roomy_transaction()
     start, end = form.since.data, form.until.data
     report = donor.donor_report(organisation.id, start, end, current_language())
-    report.reach = reach_donor.donor_reach(organisation.id, start, end)
+    report.reach, _computed_at = kept(
+        "donor",
+        ReachFilters(start=start, end=end),
+        lambda _now: reach_donor.donor_reach(organisation.id, start, end),
+        organisation.id,
+        current_language(),
+    )
     kind = request.args.get("format")
     name = f"donor-report-{organisation.id}-{start.isoformat()}-{end.isoformat()}"
     if kind == "csv":

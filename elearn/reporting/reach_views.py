@@ -8,11 +8,11 @@ from flask import render_template, request
 
 from elearn.access import roles_required
 from elearn.accounts.models import Role
-from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.organisations.tree import subtree_ids
 from elearn.reporting import bp, reach
 from elearn.reporting.reach_forms import read_reach_filters
+from elearn.reporting.reach_kept import kept
 from elearn.reporting.reach_labels import label
 from elearn.reporting.scope import Filters, people, roomy_transaction
 from elearn.reporting.views import managed_or_404
@@ -28,9 +28,21 @@ def organisation_reach(organisation_id: int):
     if filters is None:
         return _page(form, None, organisation=organisation), 400
     roomy_transaction()
-    figures = reach.reach(filters, utcnow())
-    active = reach.activation(filters, people(Filters(organisation_id=organisation.id)))
-    return _page(form, filters, organisation=organisation, figures=figures, active=active)
+    counted = people(Filters(organisation_id=organisation.id))
+    (figures, active), computed_at = kept(
+        "organisation",
+        filters,
+        lambda now: (reach.reach(filters, now), reach.activation(filters, counted)),
+        organisation.id,
+    )
+    return _page(
+        form,
+        filters,
+        organisation=organisation,
+        figures=figures,
+        active=active,
+        computed_at=computed_at,
+    )
 
 
 @bp.get("/reporting/reach")
@@ -41,10 +53,23 @@ def reach_overview():
     if filters is None:
         return _page(form, None), 400
     roomy_transaction()
-    figures = reach.reach(filters, utcnow())
-    active = reach.activation(filters)
-    downloads = reach.downloads(filters)
-    return _page(form, filters, figures=figures, active=active, downloads=downloads)
+    (figures, active, downloads), computed_at = kept(
+        "overview",
+        filters,
+        lambda now: (
+            reach.reach(filters, now),
+            reach.activation(filters),
+            reach.downloads(filters),
+        ),
+    )
+    return _page(
+        form,
+        filters,
+        figures=figures,
+        active=active,
+        downloads=downloads,
+        computed_at=computed_at,
+    )
 
 
 @bp.get("/reporting/reach/cascade")
@@ -55,14 +80,17 @@ def reach_cascade():
     if filters is None:
         return render_template("reporting/reach_cascade.html", form=form, cascade=None), 400
     roomy_transaction()
+    (cascade, active), computed_at = kept(
+        "cascade", filters, lambda now: (reach.cascade(filters, now), reach.activation(filters))
+    )
     return render_template(
         "reporting/reach_cascade.html",
         form=form,
         filters=filters,
-        cascade=reach.cascade(filters, utcnow()),
-        active=reach.activation(filters),
+        cascade=cascade,
+        active=active,
         label=label,
-        computed_at=utcnow(),
+        computed_at=computed_at,
     )
 
 
@@ -72,7 +100,7 @@ def _page(form, filters, **values):
         form=form,
         filters=filters,
         label=label,
-        computed_at=utcnow(),
+        computed_at=values.pop("computed_at", None),
         organisation=values.pop("organisation", None),
         figures=values.pop("figures", None),
         **values,

@@ -124,3 +124,17 @@ def test_the_pages_ask_as_many_queries_for_much_data_as_for_little(app, make, tr
             event(trees["isj"], starts_at=datetime(2026, 2, day, 9, tzinfo=UTC), present=2)
         db.session.commit()
     assert [count_queries(app, lambda c=c, u=u: c.get(u)) for c, u in pages] == before
+
+
+@pytest.mark.parametrize("config_overrides", [{"REPORTING_CACHE_SECONDS": 300}], indirect=True)
+def test_figures_are_kept_for_a_few_minutes_when_the_platform_says_so(app, make, trees):
+    admin = administrator(app, make)
+    assert "Sessions delivered 3" in page_text(admin.get(OVERVIEW))
+    with app.app_context():
+        delivered(trees["school"], declared=5)
+        db.session.commit()
+    text = page_text(admin.get(OVERVIEW))
+    assert "Sessions delivered 3" in text  # kept: not counted again
+    assert "They are computed again at most every 5 minutes." in text
+    # Other filters are other figures, counted now.
+    assert "Sessions delivered 4" in page_text(admin.get(OVERVIEW + "?since=2026-01-01"))
