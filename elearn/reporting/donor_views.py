@@ -49,18 +49,9 @@ def donor_report(organisation_id: int):
         current_language(),
     )
     kind = request.args.get("format")
-    name = f"donor-report-{organisation.id}-{start.isoformat()}-{end.isoformat()}"
-    if kind == "csv":
-        return Response(
-            stream_with_context(exports.csv_chunks(*donor_table(report))),
-            mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    if kind == "xlsx":
-        header, rows = donor_table(report)
-        rows = [[section, row, _number(count)] for section, row, count in rows]
-        handle = exports.xlsx_file(header, rows, "donor-report")
-        return send_file(handle, mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")
+    if kind in ("csv", "xlsx"):
+        name = f"donor-report-{organisation.id}-{start.isoformat()}-{end.isoformat()}.{kind}"
+        return _download(report, kind, name)
     return render_template(
         "reporting/donor.html",
         organisation=organisation,
@@ -70,6 +61,20 @@ def donor_report(organisation_id: int):
         reach_columns=[str(heading) for _key, heading in reach_donor.COLUMNS],
         reach_dimensions=reach_donor.DIMENSIONS,
     )
+
+
+def _download(report, kind: str, name: str):
+    """The report as one table (section, row, count), as CSV or XLSX."""
+    header, rows = donor_table(report)
+    if kind == "csv":
+        return Response(
+            stream_with_context(exports.csv_chunks(header, rows)),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    rows = [[section, row, _number(count)] for section, row, count in rows]
+    handle = exports.xlsx_file(header, rows, "donor-report")
+    return send_file(handle, mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 def _number(count: str):
