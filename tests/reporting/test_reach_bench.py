@@ -24,7 +24,7 @@ def test_the_reach_benchmark_generates_its_data_and_measures_every_page(app, mak
         )
         cancelled = db.session.scalar(select(func.count()).where(Event.cancelled_at.is_not(None)))
     assert made == {"sessions": 250, "events": 12, "resources": 5}
-    assert replaced in (1, 2)  # one in a hundred, never the last
+    assert 1 <= replaced <= 3  # one in a hundred (by id), never the last
     admin = app.test_client()
     sign_in(admin, make.user(roles=(Role.LEARNER, Role.ADMIN)))
     manager = manager_of(app, make, schools[0])
