@@ -14,6 +14,7 @@ from elearn.reporting import bp, reach
 from elearn.reporting.reach_forms import read_reach_filters
 from elearn.reporting.reach_kept import kept
 from elearn.reporting.reach_labels import label
+from elearn.reporting.reach_shown import activation_rows
 from elearn.reporting.scope import Filters, people, roomy_transaction
 from elearn.reporting.views import managed_or_404
 
@@ -90,6 +91,7 @@ def reach_cascade():
         cascade=cascade,
         active=active,
         label=label,
+        activation_rows=activation_rows,
         computed_at=computed_at,
     )
 
@@ -100,6 +102,7 @@ def _page(form, filters, **values):
         form=form,
         filters=filters,
         label=label,
+        activation_rows=activation_rows,
         computed_at=values.pop("computed_at", None),
         organisation=values.pop("organisation", None),
         figures=values.pop("figures", None),
