@@ -9,7 +9,7 @@ import pytest
 
 from elearn.accounts.models import Role
 from elearn.extensions import db
-from tests.browser.test_dashboard import overflow, sign_in
+from tests.browser.test_dashboard import ARTIFACTS, overflow, sign_in
 from tests.reporting.reach_factories import delivered, event
 
 pytestmark = pytest.mark.browser
@@ -59,6 +59,8 @@ def test_the_coordinator_reads_the_cascade_and_the_donor_report(
         assert page.locator("figure.chart svg").count() >= 1
         axe.check(page)
         assert overflow(page) == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"cascade-{language}-{width}.png"), full_page=True)
 
         page.goto(
             f"{live_server}/organisations/{ngo}/donor-report?since=2026-01-01&until=2026-12-31"
