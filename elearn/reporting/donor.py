@@ -49,6 +49,8 @@ class DonorReport:
     by_county: Table
     by_month: Table
     notes: list[str] = field(default_factory=list)
+    # Sessions, events, people reached and materials (elearn/reporting/reach_donor.py).
+    reach: object | None = None
 
 
 def shown(count: int) -> str:
