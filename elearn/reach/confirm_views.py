@@ -107,7 +107,7 @@ def confirm_page(code: str):
     device = _device_value()
     page = render_template(
         "reach/confirm.html",
-        session=session,
+        delivered=session,
         form=ConfirmForm(),
         state=confirmations.state(session),
         counted=confirmations.already_confirmed(session, device),

@@ -105,7 +105,7 @@ def view_session(session_id: int):
     session = _own(session_id)
     return render_template(
         "reach/session.html",
-        session=session,
+        delivered=session,
         editable=services.is_editable(session, today()),
         editable_until=services.editable_until(session),
         state=confirmations.state(session),
@@ -136,7 +136,7 @@ def edit_session(session_id: int):
         db.session.commit()
         flash(_("The session is updated."), "success")
         return redirect(url_for("reach.view_session", session_id=session.id))
-    return render_template("reach/form.html", form=form, mode="edit", session=session)
+    return render_template("reach/form.html", form=form, mode="edit", delivered=session)
 
 
 @bp.route("/sessions/<int:session_id>/correct", methods=["GET", "POST"])
@@ -150,7 +150,7 @@ def correct_session(session_id: int):
     action = lambda data: services.correct_session(current_user, session, data, options)  # noqa: E731
     correction = _save(form, action)
     if correction is None:
-        return render_template("reach/form.html", form=form, mode="correct", session=session)
+        return render_template("reach/form.html", form=form, mode="correct", delivered=session)
     db.session.commit()
     flash(_("The correction is recorded; it replaces the earlier record."), "success")
     return redirect(url_for("reach.view_session", session_id=correction.id))
@@ -172,7 +172,7 @@ def show_code(session_id: int):
     qr = segno.make(url, error="m").svg_inline(scale=6, border=4, title=_("QR code"))
     return render_template(
         "reach/code.html",
-        session=session,
+        delivered=session,
         enter_url=_absolute(url_for("reach.enter_code")),
         qr=qr,
         state=confirmations.state(session),
