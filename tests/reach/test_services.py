@@ -162,7 +162,9 @@ def test_the_declared_count_cannot_go_below_the_confirmations(app, teacher, cour
         db.session.commit()
         options = services.course_options(teacher.id, date(2027, 3, 10), "en")
         with pytest.raises(DomainError) as refused:
-            services.update_session(session, data(app, course_with_plan, declared_count=19), options, NOON)
+            services.update_session(
+                session, data(app, course_with_plan, declared_count=19), options, NOON
+            )
         assert refused.value.field == "declared_count"
 
 
