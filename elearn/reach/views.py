@@ -34,6 +34,7 @@ def _form(options, resources, data=None):
 def _defaults(options) -> dict:
     only = options[0] if len(options) == 1 else None
     return {
+        "delivered_on": today(),
         "county": current_user.county,
         "course_id": str(only.course_id) if only else None,
         "session_plan_key": only.plans[0][0] if only and only.plans else "",
