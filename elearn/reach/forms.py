@@ -7,8 +7,9 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from elearn.forms import Form, county_choices, from_the_list, no_control_characters, options
+from elearn.reach.catalogue import CourseOption
 from elearn.reach.choices import AGE_BANDS, AUDIENCES, SETTINGS
-from elearn.reach.services import MAX_COPIES, CourseOption, SessionInput
+from elearn.reach.services import MAX_COPIES, SessionInput
 
 
 class DayField(DateField):

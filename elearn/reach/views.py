@@ -14,7 +14,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.forms import show_domain_error
 from elearn.i18n import current_language
-from elearn.reach import bp, confirmations, figures, services
+from elearn.reach import bp, catalogue, confirmations, figures, services
 from elearn.reach.choices import AGE_BANDS, AUDIENCES, SETTINGS
 from elearn.reach.forms import session_form
 
@@ -78,7 +78,7 @@ def mine():
         page=page,
         totals=figures.totals(current_user.id),
         by_audience=figures.by_audience(current_user.id),
-        certified=bool(services.course_options(current_user.id, today(), current_language())),
+        certified=bool(catalogue.course_options(current_user.id, today(), current_language())),
         editable=lambda session: services.is_editable(session, today()),
         **_labels(),
     )
@@ -87,10 +87,10 @@ def mine():
 @bp.route("/new", methods=["GET", "POST"])
 @signed_in
 def record_session():
-    options = services.course_options(current_user.id, today(), current_language())
+    options = catalogue.course_options(current_user.id, today(), current_language())
     if not options:
         return render_template("reach/no_certificate.html")
-    resources = services.approved_resources()
+    resources = catalogue.approved_resources()
     form = _form(options, resources)
     session = _save(form, lambda data: services.record_session(current_user, data, options))
     if session is None:
@@ -111,17 +111,22 @@ def view_session(session_id: int):
         editable_until=services.editable_until(session),
         state=confirmations.state(session),
         plan_title=_plan_title(session),
-        course_title=services.course_title(session.version_id, current_language()),
-        materials=services.material_titles(session.id, current_language()),
+        course_title=catalogue.course_title(session.version_id, current_language()),
+        materials=catalogue.material_titles(session.id, current_language()),
         **_labels(),
     )
+
+
+def _options_for(session):
+    options = catalogue.course_options(current_user.id, today(), current_language())
+    return catalogue.options_for(session, options, current_language())
 
 
 def _plan_title(session) -> str | None:
     """The title of the session plan used, in the reader's language (its key if unknown)."""
     if not session.session_plan_key:
         return None
-    return services.plan_title(session.version_id, session.session_plan_key, current_language())
+    return catalogue.plan_title(session.version_id, session.session_plan_key, current_language())
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -131,8 +136,8 @@ def edit_session(session_id: int):
     if not services.is_editable(session, today()):
         flash(_("This record can no longer be changed: record a correction."), "error")
         return redirect(url_for("reach.view_session", session_id=session.id))
-    options = services.course_options(current_user.id, today(), current_language())
-    form = _form(options, services.approved_resources(), _values(session))
+    options = _options_for(session)
+    form = _form(options, catalogue.approved_resources(), _values(session))
     if _save(form, lambda data: services.update_session(session, data, options) or session):
         db.session.commit()
         flash(_("The session is updated."), "success")
@@ -146,8 +151,8 @@ def correct_session(session_id: int):
     session = _own(session_id)
     if session.replaced_by_id is not None or services.is_editable(session, today()):
         return redirect(url_for("reach.view_session", session_id=session.id))
-    options = services.course_options(current_user.id, today(), current_language())
-    form = _form(options, services.approved_resources(), _values(session))
+    options = _options_for(session)
+    form = _form(options, catalogue.approved_resources(), _values(session))
     action = lambda data: services.correct_session(current_user, session, data, options)  # noqa: E731
     correction = _save(form, action)
     if correction is None:

@@ -13,8 +13,9 @@ from elearn.courses.models import CourseVersion
 from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
+from elearn.reach.catalogue import course_options
 from elearn.reach.models import DeliveredSession
-from elearn.reach.services import SessionInput, course_options, record_session
+from elearn.reach.services import SessionInput, record_session
 from elearn.resources.models import Resource, ResourceStatus
 from tests.content.helpers import edit, valid_files
 from tests.learning.conftest import import_files

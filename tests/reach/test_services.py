@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from elearn.accounts.models import User
 from elearn.errors import DomainError
 from elearn.extensions import db
-from elearn.reach import services
+from elearn.reach import catalogue, services
 from elearn.reach.models import DeliveredSession, SessionMaterial
 from elearn.resources.models import ResourceStatus
 from tests.reach.conftest import PLAN, add_resource, course_id_of, record, session_row
@@ -38,7 +38,7 @@ def data(app, version_id, **changes) -> services.SessionInput:
 def attempt(app, person, version_id, **changes):
     with app.app_context():
         user = db.session.get(User, person.id)
-        options = services.course_options(person.id, date(2027, 3, 10), "en")
+        options = catalogue.course_options(person.id, date(2027, 3, 10), "en")
         session = services.record_session(user, data(app, version_id, **changes), options, NOON)
         db.session.commit()
         return session.id
@@ -65,10 +65,10 @@ def test_the_course_options_name_the_session_plan_by_its_lesson_title(
     app, teacher, course_with_plan
 ):
     with app.app_context():
-        (option,) = services.course_options(teacher.id, date(2027, 3, 10), "en")
+        (option,) = catalogue.course_options(teacher.id, date(2027, 3, 10), "en")
         assert option.title == "Test course"
         assert [key for key, _title in option.plans] == [PLAN]
-        assert services.course_options(teacher.id, date(2030, 1, 1), "en") == []  # expired
+        assert catalogue.course_options(teacher.id, date(2030, 1, 1), "en") == []  # expired
 
 
 @pytest.mark.parametrize(
@@ -144,7 +144,7 @@ def test_an_edit_moves_the_confirmation_window_and_keeps_the_code(app, teacher, 
     before = session_row(app, session_id)
     with app.app_context():
         session = db.session.get(DeliveredSession, session_id)
-        options = services.course_options(teacher.id, date(2027, 3, 10), "en")
+        options = catalogue.course_options(teacher.id, date(2027, 3, 10), "en")
         changed = data(app, course_with_plan, delivered_on=date(2027, 3, 12), declared_count=30)
         services.update_session(session, changed, options, NOON)
         db.session.commit()
@@ -160,7 +160,7 @@ def test_the_declared_count_cannot_go_below_the_confirmations(app, teacher, cour
         session = db.session.get(DeliveredSession, session_id)
         session.confirmed_count = 20
         db.session.commit()
-        options = services.course_options(teacher.id, date(2027, 3, 10), "en")
+        options = catalogue.course_options(teacher.id, date(2027, 3, 10), "en")
         with pytest.raises(DomainError) as refused:
             services.update_session(
                 session, data(app, course_with_plan, declared_count=19), options, NOON
@@ -174,7 +174,7 @@ def test_after_thirty_days_a_correction_replaces_the_record(app, teacher, course
     with app.app_context():
         session = db.session.get(DeliveredSession, session_id)
         session.confirmed_count = 12
-        options = services.course_options(teacher.id, date(2027, 4, 10), "en")
+        options = catalogue.course_options(teacher.id, date(2027, 4, 10), "en")
         with pytest.raises(DomainError):
             services.update_session(session, data(app, course_with_plan), options, later)
         user = db.session.get(User, teacher.id)
@@ -194,7 +194,7 @@ def test_a_record_still_editable_is_edited_not_corrected(app, teacher, course_wi
     with app.app_context():
         session = db.session.get(DeliveredSession, session_id)
         user = db.session.get(User, teacher.id)
-        options = services.course_options(teacher.id, date(2027, 3, 10), "en")
+        options = catalogue.course_options(teacher.id, date(2027, 3, 10), "en")
         with pytest.raises(DomainError):
             services.correct_session(user, session, data(app, course_with_plan), options, NOON)
 

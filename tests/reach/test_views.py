@@ -209,3 +209,25 @@ def test_a_session_can_be_planned_ahead_but_not_beyond_a_year(
         response = client.post("/reach/new", data=too_far)
     assert "up to a year ahead" in page_text(response)
     assert count_sessions(app) == 1
+
+
+def test_a_record_is_corrected_on_its_course_after_the_certificate_expired(
+    app, client, teacher, course_with_plan
+):
+    from datetime import date
+
+    from elearn.certificates.models import Certificate
+
+    session_id = record(app, teacher.id, course_with_plan, now=utcnow() - timedelta(days=40))
+    with app.app_context():
+        certificate = db.session.scalar(select(Certificate))
+        certificate.expires_on = date.today() - timedelta(days=1)
+        db.session.commit()
+    sign_in(client, teacher)
+    values = session_values(app, course_with_plan, declared_count="27")
+    response = client.post(f"/reach/sessions/{session_id}/correct", data=values)
+    assert response.status_code == 302, page_text(response)
+    old, new = all_sessions(app)
+    assert old.replaced_by_id == new.id and new.session_plan_key == PLAN
+    # A new session, though, needs a valid certificate.
+    assert "valid certificate" in page_text(client.get("/reach/new"))
