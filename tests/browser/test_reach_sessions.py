@@ -115,6 +115,12 @@ def test_a_teacher_records_a_session_and_phones_confirm_it(
         page.get_by_role("link", name="Actualizați numărul").click()
         page.wait_for_load_state("load")
         assert "Confirmări până acum: 5 din 28" in page.locator(".reach-count").inner_text()
+
+        # Own reach: the totals, by audience, and the session in the list.
+        page.goto(live_server + "/reach/")
+        axe.check(page)
+        reach = page.locator("main").inner_text()
+        assert "28" in reach and "5" in reach and "Oradea" in reach
     finally:
         for phone in phones:
             phone.close()
