@@ -175,7 +175,7 @@ def show_code(session_id: int):
     if not session.confirm_code or session.replaced_by_id is not None:
         abort(404)
     url = _absolute(url_for("reach.confirm_page", code=session.confirm_code))
-    qr = segno.make(url, error="m").svg_inline(scale=6, border=4, title=_("QR code"))
+    qr = segno.make(url, error="m").svg_inline(border=4, omitsize=True, title=_("QR code"))
     return render_template(
         "reach/code.html",
         delivered=session,
