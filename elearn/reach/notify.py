@@ -28,6 +28,9 @@ LEASE = timedelta(minutes=15)
 DAYS = (0, 30, 90)
 # A certificate older than the last invitation and this week is never looked at again.
 LOOK_BACK = timedelta(days=DAYS[-1] + 7)
+# Someone certified for two courses in the same week gets one invitation, not two: an
+# invitation due within this time of another one sent to them is skipped.
+QUIET = timedelta(days=7)
 
 
 def send_invitations(now: datetime | None = None) -> dict[str, int]:
@@ -54,17 +57,24 @@ def send_invitations(now: datetime | None = None) -> dict[str, int]:
             .distinct()
         )
     )
+    invited = set(
+        db.session.scalars(
+            select(ReachInvitation.user_id).where(
+                ReachInvitation.sent_at.is_not(None), ReachInvitation.claimed_at >= now - QUIET
+            )
+        )
+    )
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     for certificate_id, user_id, issued_at in rows:
         age = (today - local_day(issued_at)).days
         due = [days for days in DAYS if age >= days]
         current = due[-1]
+        quiet = (current > 0 and user_id in recorded) or user_id in invited
         for days in due:
-            skip = days != current or (days > 0 and user_id in recorded)
-            if skip and _skip(certificate_id, user_id, days, now):
+            if (days != current or quiet) and _skip(certificate_id, user_id, days, now):
                 counts["skipped"] += 1
         db.session.commit()
-        if current > 0 and user_id in recorded:
+        if quiet:
             continue
         invitation = _claim(certificate_id, user_id, current, now)
         if invitation is None:
@@ -76,6 +86,7 @@ def send_invitations(now: datetime | None = None) -> dict[str, int]:
                 .values(sent_at=utcnow())
             )
             counts["sent"] += 1
+            invited.add(user_id)
         else:
             db.session.execute(delete(ReachInvitation).where(ReachInvitation.id == invitation))
             counts["failed"] += 1

@@ -140,3 +140,20 @@ def test_the_command_reports_the_invitations(app, runner, holder):
         result = runner.invoke(args=["notify"])
     assert result.exit_code == 0, result.output
     assert "session invitations: sent: 1, failed: 0, skipped: 0" in result.output
+
+
+def test_two_certificates_in_the_same_week_bring_one_invitation(
+    app, outbox, holder, course_with_plan
+):
+    from tests.content.helpers import edit, valid_files
+    from tests.learning.conftest import import_files
+
+    files = edit(valid_files(), "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
+    files = edit(files, "course.yaml", "id: test-course", "id: second-course")
+    second = import_files(app, files)
+    certify(app, holder.id, second, at=ISSUED + timedelta(days=2))
+    outbox.clear()
+    run(app, 0)
+    assert len(outbox) == 1
+    assert run(app, 2) == {"sent": 0, "failed": 0, "skipped": 1}
+    assert len(outbox) == 1
