@@ -146,6 +146,7 @@ def notify_command() -> None:
     from elearn.authoring.announcements import send_queued as send_announcements
     from elearn.certificates.notify import send_reminders
     from elearn.invitations.notify import send_queued
+    from elearn.reach.notify import send_invitations
     from elearn.reporting.digest import send_digests
 
     counts = send_reminders()
@@ -160,6 +161,10 @@ def notify_command() -> None:
     click.echo("invitations: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
     counts = send_announcements()
     click.echo("announcements: " + ", ".join(f"{what}: {count}" for what, count in counts.items()))
+    counts = send_invitations()
+    click.echo(
+        "session invitations: " + ", ".join(f"{what}: {count}" for what, count in counts.items())
+    )
 
 
 backup_cli = AppGroup("backup", help="Back up the database, or restore a backup into an empty one.")

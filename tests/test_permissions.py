@@ -140,6 +140,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
         "dimension": "professions",
         "path_id": 1,  # none exists: 404 for administrators, refused for the others
         "assignment_id": 1,
+        "session_id": 1,  # a delivered session (reach): none exists, "not found" for everyone
         "cohort_id": 1,
         "invitation_id": 1,
         "upload_id": 1,

@@ -19,6 +19,7 @@ def navigation() -> list[tuple[str, object]]:
         (url_for("learning.catalogue"), _l("Courses")),
         (url_for("learning.my_learning"), _l("My learning")),
         (url_for("certificates.mine"), _l("My certificates")),
+        (url_for("reach.mine"), _l("My sessions")),
         (url_for("resources.library_list"), _l("Resource library")),
         (url_for("accounts.profile"), _l("My account")),
     ]
