@@ -19,6 +19,7 @@ def navigation() -> list[tuple[str, object]]:
         (url_for("learning.catalogue"), _l("Courses")),
         (url_for("learning.my_learning"), _l("My learning")),
         (url_for("certificates.mine"), _l("My certificates")),
+        (url_for("events.list_events"), _l("Events")),
         (url_for("accounts.profile"), _l("My account")),
     ]
     if current_user.has_role(Role.MANAGER) and current_user.confirmed_organisation_id:
@@ -26,6 +27,8 @@ def navigation() -> list[tuple[str, object]]:
         items.append((url, _l("My organisation")))
     if current_user.has_role(Role.TRAINER) or current_user.has_role(Role.ADMIN):
         items.append((url_for("courses.manage_list"), _l("Manage courses")))
+    if current_user.has_role(Role.TRAINER, Role.MANAGER, Role.ADMIN):
+        items.append((url_for("events.manage_list"), _l("Organise events")))
     if current_user.has_role(Role.ADMIN):
         items.append((url_for("users.list_users"), _l("People")))
         items.append((url_for("organisations.list_organisations"), _l("Organisations")))
