@@ -247,8 +247,11 @@ def edit_event(event_id: int):
     form = EventForm()
     del form.organisation_id
     if request.method == "GET":
-        starts, ends = services.to_local(event.starts_at), services.to_local(event.ends_at)
-        form.process(obj=event, starts_at=starts, ends_at=ends)
+        values = {name: getattr(event, name) for name in form.data if hasattr(event, name)}
+        values.update(
+            starts_at=services.to_local(event.starts_at), ends_at=services.to_local(event.ends_at)
+        )
+        form.process(**values)  # an obj would win over the local times
     if form.validate_on_submit():
         try:
             promoted = services.update_event(event, _details(form))
