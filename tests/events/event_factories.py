@@ -15,7 +15,7 @@ def details(**overrides) -> services.EventDetails:
     starts = utcnow().replace(microsecond=0) + timedelta(days=7)
     values = {
         "kind": "round_table",
-        "title": "Masă rotundă: prevenirea traficului de persoane",
+        "title": "Masă rotundă: semnele exploatării",
         "description": "Discutăm **semnele** traficului.",
         "starts_at": starts,
         "ends_at": starts + timedelta(hours=2),

@@ -38,7 +38,7 @@ def test_the_calendar_file_describes_the_event(app, client, event_id):
         assert entry.decoded("DTSTART") == event.starts_at
         assert entry.decoded("DTEND") == event.ends_at
         assert str(entry.decoded("DTSTART").tzinfo) == "Europe/Bucharest"
-    assert str(entry["SUMMARY"]) == "Masă rotundă: prevenirea traficului de persoane"
+    assert str(entry["SUMMARY"]) == "Masă rotundă: semnele exploatării"
     assert str(entry["LOCATION"]) == "Str. Republicii 1, Oradea, Bihor"
     assert str(entry["URL"]) == f"http://localhost/events/{event_id}"
     assert entry["SEQUENCE"] == 0 and str(entry["STATUS"]) == "CONFIRMED"

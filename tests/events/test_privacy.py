@@ -27,7 +27,7 @@ def test_the_download_lists_the_persons_registrations(app, make):
     with app.app_context():
         documents = privacy.personal_data(db.session.get(User, person.id))
     [entry] = documents["event_registrations.json"]
-    assert entry["event"] == "Masă rotundă: prevenirea traficului de persoane"
+    assert entry["event"] == "Masă rotundă: semnele exploatării"
     assert entry["status"] == "registered"
     assert entry["profession_at_registration"] == "police_officer"
     assert entry["county_at_registration"] == "BH"

@@ -99,7 +99,7 @@ def test_the_same_person_cannot_register_twice(app, make, organiser):
     event_id = make_event(app, organisation, trainer.id)
     person = make.user()
     register(app, event_id, person.id)
-    with pytest.raises(DomainError, match="already registered"):
+    with pytest.raises(DomainError, match="deja înscris"):
         register(app, event_id, person.id)
 
 
@@ -134,7 +134,7 @@ def test_nobody_registers_for_a_draft_a_cancelled_or_a_finished_event(app, make,
         with app.app_context():
             services.cancel_event(db.session.get(Event, event_id))
             db.session.commit()
-    with pytest.raises(DomainError, match="not open"):
+    with pytest.raises(DomainError, match="nu sunt deschise"):
         register(app, event_id, make.user().id)
 
 

@@ -86,7 +86,7 @@ def test_anonymous_visitors_see_the_list_the_page_and_the_calendar(app, client, 
     assert client.get("/events/").status_code == 200
     page = client.get(f"/events/{event_id}")
     assert page.status_code == 200
-    assert "Masă rotundă" in page.get_data(as_text=True)
+    assert "semnele exploatării" in page.get_data(as_text=True)
     assert client.get(f"/events/{event_id}/calendar.ics").mimetype == "text/calendar"
 
 
@@ -123,7 +123,7 @@ def test_another_organisations_organiser_is_refused(
     as_role(role, organisation_id=other)
     assert getattr(client, method)(path.format(id=event_id)).status_code == 403
     assert client.get(f"/events/{event_id}").status_code == 404  # a draft: not theirs to see
-    assert "Masă rotundă" not in client.get("/events/manage").get_data(as_text=True)
+    assert "semnele exploatării" not in client.get("/events/manage").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -172,9 +172,9 @@ def test_a_trainer_creates_a_draft_in_local_time_and_publishes_it(app, client, n
         assert event.languages == ["ro", "hu"] and event.capacity == 12
         assert event.professions == ["teacher", "police_officer"]
         assert "<strong>poliția</strong>" in event.description_html
-    assert "Masă rotundă" not in client.get("/events/").get_data(as_text=True)
+    assert "rețeaua locală" not in client.get("/events/").get_data(as_text=True)
     assert client.post(f"/events/{event_id}/publish").status_code == 303
-    assert "Masă rotundă" in client.get("/events/").get_data(as_text=True)
+    assert "rețeaua locală" in client.get("/events/").get_data(as_text=True)
 
 
 def test_an_administrator_chooses_the_organisation(app, client, make, as_role):
@@ -193,22 +193,22 @@ def test_a_trainer_without_a_confirmed_organisation_is_told_why(client, make, ng
     )
     sign_in(client, person)
     response = client.get("/events/new", follow_redirects=True)
-    assert "confirmed organisation" in response.get_data(as_text=True)
+    assert "organizație confirmată" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"ends_at": f"{DAY}T09:00"}, "The end must be after the start."),
-        ({"online_url": "http://meet.example.org/x"}, "must start with https://"),
-        ({"capacity": "0"}, "at least 1"),
-        ({"capacity": "-5"}, "at least 1"),
-        ({"capacity": "twelve"}, "whole number"),
-        ({"languages": None}, "at least one language"),
-        ({"starts_at": "18 March"}, "Enter the date and time like"),
+        ({"ends_at": f"{DAY}T09:00"}, "Sfârșitul trebuie să fie după început."),
+        ({"online_url": "http://meet.example.org/x"}, "trebuie să înceapă cu https://"),
+        ({"capacity": "0"}, "cel puțin 1"),
+        ({"capacity": "-5"}, "cel puțin 1"),
+        ({"capacity": "twelve"}, "număr întreg"),
+        ({"languages": None}, "cel puțin o limbă"),
+        ({"starts_at": "18 March"}, "Introduceți data și ora"),
         ({"title": ""}, "title-error"),
-        ({"county": "", "locality": "", "online_url": ""}, "or an online link"),
-        ({"kind": "party"}, "Choose a kind of event from the list."),
+        ({"county": "", "locality": "", "online_url": ""}, "un link online sau amândouă"),
+        ({"kind": "party"}, "Alegeți un tip de eveniment din listă."),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message(app, client, trainer, overrides, message):
@@ -224,7 +224,7 @@ def test_the_messages_come_in_the_readers_language(app, client, make, ngo):
     sign_in(client, person)
     client.post("/set-language", data={"language": "hu"})
     response = client.post("/events/new", data=event_form(capacity="0"))
-    assert "The capacity must be at least 1" not in response.get_data(as_text=True)
+    assert "A létszámkeret legalább 1 legyen" in response.get_data(as_text=True)
 
 
 def test_editing_keeps_the_local_times_and_raises_the_calendar_version(app, client, trainer, ngo):
@@ -252,17 +252,17 @@ def test_a_manager_above_the_organisation_edits_its_events(app, client, make, tr
     event_id = make_event(app, ngo, trainer.id, published=False)
     sign_in(client, make.user(roles=(Role.LEARNER, Role.MANAGER), organisation_id=network))
     assert client.get(f"/events/{event_id}/edit").status_code == 200
-    assert "Masă rotundă" in client.get("/events/manage").get_data(as_text=True)
+    assert "semnele exploatării" in client.get("/events/manage").get_data(as_text=True)
 
 
 def test_the_organisers_list_counts_places_and_waiting(app, client, make, trainer, ngo):
     event_id = make_event(app, ngo, trainer.id, capacity=1)
-    make_event(app, ngo, trainer.id, published=False, title="Ciornă")
+    make_event(app, ngo, trainer.id, published=False, title="Atelier nepublicat")
     for _ in range(3):
         register(app, event_id, make.user().id)
     sign_in(client, trainer)
     html = client.get("/events/manage").get_data(as_text=True)
-    assert "Ciornă" in html and "draft" in html
+    assert "Atelier nepublicat" in html and "ciornă" in html
     assert "<td>1</td>\n      <td>2</td>\n      <td>1</td>" in html
 
 
@@ -277,7 +277,7 @@ def test_registering_books_a_place_and_mails_the_calendar_file(
     sign_in(client, person)
     assert "meet.example.org" not in client.get(f"/events/{event_id}").get_data(as_text=True)
     response = client.post(f"/events/{event_id}/register", follow_redirects=True)
-    assert "Your place is booked" in response.get_data(as_text=True)
+    assert "Locul dumneavoastră este rezervat" in response.get_data(as_text=True)
     assert "https://meet.example.org/abc" in response.get_data(as_text=True)
     assert statuses(app, event_id) == {person.id: "registered"}
     [mail] = [m for m in outbox if m.to == [person.email]]
@@ -297,7 +297,7 @@ def test_the_thirteenth_person_joins_the_waiting_list_and_gets_a_freed_place(
     thirteenth = make.user(email="ilona@example.org", language="hu")
     sign_in(client, thirteenth)
     response = client.post(f"/events/{event_id}/register", follow_redirects=True)
-    assert "waiting list" in response.get_data(as_text=True)
+    assert "várólistá" in response.get_data(as_text=True)
     leaving = app.test_client()
     sign_in(leaving, people[0])
     leaving.post(f"/events/{event_id}/cancel-registration")
@@ -313,14 +313,14 @@ def test_registering_twice_says_so(app, client, make, trainer, ngo):
     sign_in(client, make.user())
     client.post(f"/events/{event_id}/register")
     response = client.post(f"/events/{event_id}/register", follow_redirects=True)
-    assert "already registered" in response.get_data(as_text=True)
+    assert "deja înscris" in response.get_data(as_text=True)
 
 
 def test_cancelling_without_a_registration_says_so(app, client, make, trainer, ngo):
     event_id = make_event(app, ngo, trainer.id)
     sign_in(client, make.user())
     response = client.post(f"/events/{event_id}/cancel-registration", follow_redirects=True)
-    assert "You are not registered" in response.get_data(as_text=True)
+    assert "Nu sunteți înscris" in response.get_data(as_text=True)
 
 
 def test_registering_without_a_csrf_token_is_refused(app, client, make, trainer, ngo):
@@ -346,8 +346,8 @@ def test_cancelling_the_event_tells_everyone_registered_or_waiting(
     told = sorted(m.to[0] for m in outbox)
     assert told == sorted([first.email, second.email])
     assert "STATUS:CANCELLED" in ics_text(outbox[0].attachments[0][1])
-    assert "has been cancelled" in client.get(f"/events/{event_id}").get_data(as_text=True)
-    assert "Masă rotundă" not in client.get("/events/").get_data(as_text=True)
+    assert "a fost anulat" in client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "semnele exploatării" not in client.get("/events/").get_data(as_text=True)
 
 
 def test_my_events_lists_places_and_the_waiting_list(app, client, make, trainer, ngo):
@@ -359,8 +359,8 @@ def test_my_events_lists_places_and_the_waiting_list(app, client, make, trainer,
     register(app, open_, person.id)
     sign_in(client, person)
     html = client.get("/events/mine").get_data(as_text=True)
-    assert "Atelier plin" in html and "on the waiting list" in html
-    assert "Seminar deschis" in html and "place booked" in html
+    assert "Atelier plin" in html and "pe lista de așteptare" in html
+    assert "Seminar deschis" in html and "loc rezervat" in html
 
 
 @pytest.mark.parametrize(
