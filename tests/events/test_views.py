@@ -222,7 +222,6 @@ def test_bad_input_is_refused_with_a_clear_message(app, client, trainer, overrid
 def test_the_messages_come_in_the_readers_language(app, client, make, ngo):
     person = make.user(roles=(Role.LEARNER, Role.TRAINER), organisation_id=ngo, language="hu")
     sign_in(client, person)
-    client.post("/set-language", data={"language": "hu"})
     response = client.post("/events/new", data=event_form(capacity="0"))
     assert "A létszámkeret legalább 1 legyen" in response.get_data(as_text=True)
 
