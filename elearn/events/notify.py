@@ -57,11 +57,7 @@ def send_confirmation(registration: EventRegistration) -> bool:
         return _send(
             person, event, subject=_l("You are on the waiting list"), template="event_waiting"
         )
-    ics = (
-        calendar.filename(event),
-        calendar.event_calendar(event, with_online_link=True),
-        calendar.MIMETYPE,
-    )
+    ics = _calendar_attachment(event, with_online_link=True)
     return _send(
         person,
         event,
@@ -72,15 +68,31 @@ def send_confirmation(registration: EventRegistration) -> bool:
 
 
 def send_promotions(registrations) -> None:
-    """A place freed for people who were waiting: the same confirmation as a booked place."""
+    """A place freed (or added) for people who were waiting: told so, with the calendar file."""
     for registration in registrations:
-        send_confirmation(registration)
+        person, event = _person(registration.user_id), registration.event
+        if person is not None:
+            _send(
+                person,
+                event,
+                subject=_l("A place has freed up for you"),
+                template="event_promoted",
+                attachments=[_calendar_attachment(event, with_online_link=True)],
+            )
+
+
+def _calendar_attachment(event: Event, *, with_online_link: bool) -> tuple[str, bytes, str]:
+    return (
+        calendar.filename(event),
+        calendar.event_calendar(event, with_online_link=with_online_link),
+        calendar.MIMETYPE,
+    )
 
 
 def send_cancellations(event: Event, registrations) -> None:
     """The event is cancelled: everyone with a place or waiting is told, with the cancelled
     calendar entry so that their calendar drops it."""
-    ics = (calendar.filename(event), calendar.event_calendar(event), calendar.MIMETYPE)
+    ics = _calendar_attachment(event, with_online_link=False)
     for registration in registrations:
         person = _person(registration.user_id)
         if person is not None:

@@ -304,7 +304,8 @@ def test_the_thirteenth_person_joins_the_waiting_list_and_gets_a_freed_place(
     assert statuses(app, event_id)[people[0].id] == "cancelled"
     waiting, place = [m for m in outbox if m.to == ["ilona@example.org"]]
     assert not waiting.attachments and place.attachments  # the calendar file with the place
-    assert waiting.subject != place.subject  # in Hungarian, the person's language
+    assert waiting.subject == "Ön a várólistán van"  # in the person's language
+    assert place.subject == "Felszabadult egy hely az Ön számára"
 
 
 def test_registering_twice_says_so(app, client, make, trainer, ngo):
@@ -382,3 +383,29 @@ def test_the_list_filters_by_county_kind_and_language(
     assert shown in html
     if hidden:
         assert hidden not in html
+
+
+def test_raising_the_capacity_mails_those_who_get_a_place(app, client, make, trainer, ngo, outbox):
+    event_id = make_event(app, ngo, trainer.id, capacity=1)
+    register(app, event_id, make.user().id)
+    waiting = make.user(email="waiting@example.org")
+    register(app, event_id, waiting.id)
+    sign_in(client, trainer)
+    outbox.clear()
+    response = client.post(f"/events/{event_id}/edit", data=event_form(capacity="2"))
+    assert response.status_code == 303
+    assert statuses(app, event_id)[waiting.id] == "registered"
+    assert [m.to for m in outbox] == [["waiting@example.org"]]
+    assert outbox[0].subject == "S-a eliberat un loc pentru dumneavoastră"
+
+
+def test_the_capacity_cannot_be_lowered_below_the_places_taken(app, client, make, trainer, ngo):
+    event_id = make_event(app, ngo, trainer.id, capacity=5)
+    for _ in range(3):
+        register(app, event_id, make.user().id)
+    sign_in(client, trainer)
+    response = client.post(f"/events/{event_id}/edit", data=event_form(capacity="2"))
+    assert response.status_code == 200
+    assert "3 persoane au deja un loc" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Event, event_id).capacity == 5
