@@ -409,3 +409,24 @@ def test_the_capacity_cannot_be_lowered_below_the_places_taken(app, client, make
     assert "3 persoane au deja un loc" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Event, event_id).capacity == 5
+
+
+def test_a_lost_race_on_the_unique_registration_gives_a_clear_message(
+    app, client, make, trainer, ngo, monkeypatch
+):
+    """Two requests of the same person that both passed the check: the database's unique
+    constraint refuses the second, which says so instead of failing."""
+    from sqlalchemy.exc import IntegrityError
+
+    from elearn.events import services
+
+    event_id = make_event(app, ngo, trainer.id)
+    sign_in(client, make.user())
+
+    def lost_race(*_args, **_kwargs):
+        raise IntegrityError("INSERT", {}, Exception("uq_event_registrations_event_id_user_id"))
+
+    monkeypatch.setattr(services, "register", lost_race)
+    response = client.post(f"/events/{event_id}/register", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Sunteți deja înscris la acest eveniment." in response.get_data(as_text=True)
