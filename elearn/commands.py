@@ -145,6 +145,7 @@ def notify_command() -> None:
     from elearn.assignments.notify import send_assignment_reminders
     from elearn.authoring.announcements import send_queued as send_announcements
     from elearn.certificates.notify import send_reminders
+    from elearn.events.notify import send_event_reminders
     from elearn.invitations.notify import send_queued
     from elearn.reach.notify import send_invitations
     from elearn.reporting.digest import send_digests
@@ -164,6 +165,10 @@ def notify_command() -> None:
     counts = send_invitations()
     click.echo(
         "session invitations: " + ", ".join(f"{what}: {count}" for what, count in counts.items())
+    )
+    counts = send_event_reminders()
+    click.echo(
+        "event reminders: " + ", ".join(f"{what}: {count}" for what, count in counts.items())
     )
 
 

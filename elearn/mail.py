@@ -24,13 +24,16 @@ from elearn.i18n import DEFAULT_LANGUAGE, LANGUAGES, locale_for
 log = logging.getLogger(__name__)
 
 
-def send_email(*, to: str, language: str, subject, template: str, **context) -> bool:
+def send_email(
+    *, to: str, language: str, subject, template: str, attachments=(), **context
+) -> bool:
     """Render ``email/<template>.txt`` and ``.html`` in ``language`` and send them to ``to``.
 
     ``subject`` is a lazy string, translated here in the recipient's language. During a
     request the message is only queued, and sent after the response (True); otherwise it is
     sent now, and True means the mail server accepted it. A failure is logged, never raised:
     the page that triggered the message must answer the same whether or not the mail went out.
+    ``attachments`` are (file name, content, MIME type) triples, such as an event's .ics file.
     """
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
@@ -45,6 +48,8 @@ def send_email(*, to: str, language: str, subject, template: str, **context) -> 
         to=[to],
     )
     message.attach_alternative(html_body, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     if has_request_context() and _QUEUE in request.environ:
         request.environ[_QUEUE].append((template, message))
         return True

@@ -152,6 +152,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
         "lesson_id": "welcome",  # a lesson of the valid test package
         "resource_key": "no-such-resource",  # none exists: 404 for those allowed
         "language": "ro",
+        "event_id": 1,  # none exists: 404 for those who may, refused for the others
     }
     if _names_a_course(app, endpoint):
         values.update(course or _course_values(app, organisation_id))

@@ -21,6 +21,7 @@ def navigation() -> list[tuple[str, object]]:
         (url_for("certificates.mine"), _l("My certificates")),
         (url_for("reach.mine"), _l("My sessions")),
         (url_for("resources.library_list"), _l("Resource library")),
+        (url_for("events.list_events"), _l("Events")),
         (url_for("accounts.profile"), _l("My account")),
     ]
     if current_user.has_role(Role.MANAGER) and current_user.confirmed_organisation_id:
@@ -28,6 +29,8 @@ def navigation() -> list[tuple[str, object]]:
         items.append((url, _l("My organisation")))
     if current_user.has_role(Role.TRAINER) or current_user.has_role(Role.ADMIN):
         items.append((url_for("courses.manage_list"), _l("Manage courses")))
+    if current_user.has_role(Role.TRAINER, Role.MANAGER, Role.ADMIN):
+        items.append((url_for("events.manage_list"), _l("Organise events")))
     if current_user.has_role(Role.ADMIN):
         items.append((url_for("users.list_users"), _l("People")))
         items.append((url_for("organisations.list_organisations"), _l("Organisations")))

@@ -73,6 +73,9 @@ class Event(db.Model):
     # The hours a certificate of attendance states; None: from the start and end times.
     certificate_hours: Mapped[float | None] = mapped_column(Float)
     certificates_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The calendar file's SEQUENCE: raised whenever a published event's details change or it
+    # is cancelled, so that calendars that imported it take the new version.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     registrations: Mapped[list[EventRegistration]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
