@@ -74,3 +74,10 @@ due_dates_requested = _events.signal("due-dates-requested")
 # answer (they build on courses, so courses cannot read signatories itself); with no answer
 # of True, the import warns that the certificates would carry no signature.
 signatory_known_requested = _events.signal("signatory-known-requested")
+
+# Sent by elearn/certificates' public verification page when a code is not one of its own
+# certificates', with the code (canonical form) as sender and ``code``; a receiver whose
+# feature issued a certificate with that code returns {"template": ..., "context": {...}},
+# the page to show instead of "not found". Events answer for certificates of attendance
+# (they build on certificates, so certificates cannot read them itself).
+certificate_code_lookup_requested = _events.signal("certificate-code-lookup-requested")

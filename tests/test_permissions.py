@@ -149,6 +149,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
         "question_id": "single-q",
         "module_id": "first",  # a module of the valid test package
         "lesson_id": "welcome",  # a lesson of the valid test package
+        "event_id": 1,  # none exists: 404 for the event's organisers, refused for others
     }
     if _names_a_course(app, endpoint):
         values.update(course or _course_values(app, organisation_id))
