@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 
 from elearn.accounts.models import Role, User
-from elearn.audit.services import record
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.events.models import Event, EventRegistration, RegistrationStatus
@@ -140,7 +139,6 @@ def save_list(
     )
     for registration in rows:
         _set_present(registration, registration.id in present, by_id)
-    record("event.attendance_saved", actor_id=by_id, target_type="event", target_id=event.id)
     db.session.flush()
 
 
@@ -205,7 +203,6 @@ def check_in(event: Event, user: User, *, now: datetime | None = None) -> EventR
     if registration is None or registration.status != RegistrationStatus.REGISTERED:
         registration = _walk_in(event, user, registration)
     _set_present(registration, True, user.id)
-    record("event.checked_in", actor_id=user.id, target_type="event", target_id=event.id)
     db.session.flush()
     return registration
 
