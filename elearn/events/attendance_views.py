@@ -152,7 +152,7 @@ def check_in_by_code():
     if form.validate_on_submit():
         event = attendance.event_by_checkin_code(form.code.data)
         if event is None:
-            form.code.errors.append(_("No event has this code. Check it against the one shown."))
+            form.code.errors = [_("No event has this code. Check it against the one shown.")]
         else:
             return _check_in(event, form)
     return render_template("events/attendance_checkin.html", form=form), (
@@ -171,7 +171,7 @@ def check_in(event_id: int, code: str):
         abort(404)
     if not attendance.code_matches(event, code):
         form = CheckInForm(formdata=None)
-        form.code.errors.append(_("This code is not this event's. Type the code shown."))
+        form.code.errors = [_("This code is not this event's. Type the code shown.")]
         return render_template("events/attendance_checkin.html", form=form), 404
     form = HereForm()
     if form.validate_on_submit():
