@@ -117,7 +117,8 @@
     }
     if (navigator.onLine === false) {
       sayWaiting();
-      return; // the "online" event sends them
+      scheduleRetry(); // the "online" event sends them sooner
+      return;
     }
     sending = true;
     var id = ids[0];
