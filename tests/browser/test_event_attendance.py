@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from elearn.accounts.models import Role
 from elearn.events.models import AttendanceCertificate, Event, EventRegistration
 from elearn.extensions import db
+from tests.browser.conftest import assert_fits
 from tests.browser.test_dashboard import overflow
 from tests.events.test_attendance_factories import add_event, register, register_many
 
@@ -170,7 +171,7 @@ def test_an_organiser_ticks_the_list_offline_and_online_then_certificates_are_ve
     assert axe.problems == [], "\n".join(axe.problems)
 
 
-def test_the_list_is_saved_at_once_without_javascript(app, live_server, browser, axe, round_table):
+def test_the_list_is_saved_at_once_without_javascript(app, live_server, browser, round_table):
     event_id = round_table["id"]
     context, page = _new_page(browser, 360, "ro", javascript=False)
     try:
@@ -184,10 +185,9 @@ def test_the_list_is_saved_at_once_without_javascript(app, live_server, browser,
         page.wait_for_load_state("load")
         assert "Prezența a fost salvată." in page.locator("main").inner_text()
         assert re.search(r"Prezenți: 3 din 13", page.locator("main").inner_text())
-        axe.check(page)
+        assert_fits(page)  # axe-core needs JavaScript: it judged this page in the test above
     finally:
         context.close()
     assert _present(app, event_id) == 3
     with app.app_context():
         assert db.session.get(Event, event_id).unregistered_attendees == 3
-    assert axe.problems == [], "\n".join(axe.problems)

@@ -187,3 +187,21 @@ def test_an_unknown_code_is_still_not_found(client):
     response = client.get("/verify/0000000000000000Z")
     assert response.status_code == 404
     assert "participare" not in page_text(response)
+
+
+def test_after_erasure_the_public_page_keeps_the_certificate_without_the_name(
+    app, client, holder, event
+):
+    from elearn.accounts.models import User
+    from elearn.privacy.services import erase_account
+    from tests.conftest import PASSWORD
+
+    code = _issue(app, event)
+    with app.app_context():
+        erase_account(db.session.get(User, holder.id), password=PASSWORD)
+        db.session.commit()
+    response = client.get(f"/verify/{code}")
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Ștefan Gyöngyi Popescu" not in text
+    assert "Acest certificat de participare este valabil." in text
