@@ -173,6 +173,9 @@ def test_an_organiser_ticks_the_list_offline_and_online_then_certificates_are_ve
 
 def test_the_list_is_saved_at_once_without_javascript(app, live_server, browser, round_table):
     event_id = round_table["id"]
+    with app.app_context():  # 200 registered: the list must stay usable on a phone
+        register_many(db.session.get(Event, event_id), [f"Persoana {n}" for n in range(187)])
+        db.session.commit()
     context, page = _new_page(browser, 360, "ro", javascript=False)
     try:
         _sign_in(page, live_server, round_table["organiser"])
@@ -184,7 +187,7 @@ def test_the_list_is_saved_at_once_without_javascript(app, live_server, browser,
         page.get_by_role("button", name="Salvează prezența").click()
         page.wait_for_load_state("load")
         assert "Prezența a fost salvată." in page.locator("main").inner_text()
-        assert re.search(r"Prezenți: 3 din 13", page.locator("main").inner_text())
+        assert re.search(r"Prezenți: 3 din 200", page.locator("main").inner_text())
         assert_fits(page)  # axe-core needs JavaScript: it judged this page in the test above
     finally:
         context.close()
