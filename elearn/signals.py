@@ -80,3 +80,10 @@ signatory_known_requested = _events.signal("signatory-known-requested")
 # returns the set of those keys that exist. The resource library answers (it builds on
 # courses); keys nobody knows make the import warn, never fail.
 resource_keys_known_requested = _events.signal("resource-keys-known-requested")
+
+# Sent by elearn/certificates' public verification page when a code is not one of its own
+# certificates', with the code (canonical form) as sender and ``code``; a receiver whose
+# feature issued a certificate with that code returns {"template": ..., "context": {...}},
+# the page to show instead of "not found". Events answer for certificates of attendance
+# (they build on certificates, so certificates cannot read them itself).
+certificate_code_lookup_requested = _events.signal("certificate-code-lookup-requested")

@@ -63,6 +63,8 @@ ACTIONS = {
     "course.announced": _l("Announcement posted to a course's learners"),
     "quiz.allowance_granted": _l("Extra attempts or time granted on a quiz"),
     "certificate.revoked": _l("Certificate revoked"),
+    "event.certificates_issued": _l("Certificates of attendance issued for an event"),
+    "event.certificate_revoked": _l("Certificate of attendance revoked"),
     "certificate.renewed": _l("Certificate renewed"),
     "certificate.reissue_requested": _l("Certificate reissue requested after a change of name"),
     "certificate.reissued": _l("Certificate reissued under a new name"),

@@ -33,6 +33,7 @@ from elearn.extensions import db, limiter
 from elearn.i18n import LANGUAGES, current_language
 from elearn.organisations.services import can_manage
 from elearn.security import is_safe_redirect
+from elearn.signals import certificate_code_lookup_requested
 
 bp = Blueprint("certificates", __name__)
 
@@ -186,6 +187,8 @@ def verify_code(code: str):
     course, the dates and the issuer; nothing else about the person."""
     certificate = services.by_code(code)
     form = VerifyForm(formdata=None, code=code[:64])
+    if certificate is None and (other := _other_certificate(code)) is not None:
+        return _noindex(Response(render_template(other["template"], form=form, **other["context"])))
     page = render_template(
         "certificates/verify.html",
         form=form,
@@ -197,6 +200,18 @@ def verify_code(code: str):
         revoke=revoke_form() if certificate and _may_revoke(certificate) else None,
     )
     return _noindex(Response(page, status=200 if certificate else 404))
+
+
+def _other_certificate(code: str) -> dict | None:
+    """A certificate another feature issued under this code (one of attendance), as the
+    page that feature shows for it (elearn/signals.py)."""
+    canonical = codes.normalise(code)
+    if canonical is None:
+        return None
+    for _receiver, answer in certificate_code_lookup_requested.send(canonical, code=canonical):
+        if answer:
+            return answer
+    return None
 
 
 def _may_revoke(certificate: Certificate) -> bool:
