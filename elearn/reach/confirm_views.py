@@ -53,8 +53,8 @@ def _device_value() -> str | None:
 
 
 def _with_device(response: Response, value: str) -> Response:
-    """Keep the phone's random value for two years: HttpOnly, SameSite=Lax, Secure as the
-    platform's session cookie is."""
+    """Keep the phone's random value while a code can be open (DEVICE_COOKIE_DAYS):
+    HttpOnly, SameSite=Lax, Secure as the platform's session cookie is."""
     response.set_cookie(
         DEVICE_COOKIE,
         value,

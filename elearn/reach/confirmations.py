@@ -23,7 +23,10 @@ from elearn.reach.models import DeliveredSession, SessionConfirmation
 from elearn.reach.services import confirmation_window
 
 DEVICE_COOKIE = "reach_device"
-DEVICE_COOKIE_DAYS = 730
+# A session's code is open from its day to the end of the next (confirmation_window): the
+# phone's value is needed no longer than that, so it is not kept longer (GDPR: storage
+# limitation). A later session's confirmation sets it again.
+DEVICE_COOKIE_DAYS = 3
 
 
 class Outcome(enum.StrEnum):

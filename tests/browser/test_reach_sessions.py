@@ -68,7 +68,7 @@ def test_a_teacher_records_a_session_and_phones_confirm_it(
         page.wait_for_load_state("load")
         axe.check(page)
         assert page.locator("#session_plan_key option:checked").inner_text() == PLAN_TITLE
-        page.get_by_label("Localitatea").fill("Oradea")
+        page.get_by_label("Localitate").fill("Oradea")
         page.get_by_label("Județ").select_option("BH")
         page.get_by_label("Unde").select_option("school")
         page.get_by_label("Public").select_option("pupils")
