@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from elearn.i18n import LANGUAGES
 from elearn.reference import COUNTIES, OUTSIDE_ROMANIA, PROFESSIONS
@@ -73,6 +73,20 @@ def show_domain_error(form, error) -> None:
 def no_control_characters(form, field) -> None:
     if field.data and _CONTROL.search(field.data):
         raise ValidationError(_l("Remove the invisible control characters from this field."))
+
+
+def title_field(label) -> StringField:
+    """One language's title of something translated (a path, a library resource): optional
+    here, since the form asks for at least one language; spaces tidied, 200 characters."""
+    return StringField(
+        label,
+        filters=[normalise_name],
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("A title can have at most 200 characters.")),
+            no_control_characters,
+        ],
+    )
 
 
 def full_name_field() -> StringField:

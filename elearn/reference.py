@@ -22,6 +22,18 @@ PROFESSIONS: dict[str, object] = {
 
 OUTSIDE_ROMANIA = "abroad"
 
+# Whom a session a trained person delivers is for (elearn/reach)...
+SESSION_AUDIENCES: dict[str, object] = {
+    "pupils": _l("Pupils"),
+    "parents": _l("Parents"),
+    "colleagues": _l("Colleagues"),
+    "community": _l("Community"),
+}
+# ...and whom an event or a library resource is for: those, or specialists (the people the
+# courses train: teachers, police officers, social workers, clergy...). One list, so that
+# sessions, events and materials are counted and filtered by the same keys.
+AUDIENCES: dict[str, object] = {**SESSION_AUDIENCES, "specialists": _l("Specialists")}
+
 # Romania's 41 counties and the Municipality of Bucharest, by their official two-letter codes
 # (the codes on number plates). Names are translated where a language has its own
 # (Bihor is Bihar in Hungarian).

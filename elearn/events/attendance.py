@@ -11,12 +11,12 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 
-from elearn.accounts.models import Role, User
+from elearn.accounts.models import User
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.events.models import Event, EventRegistration, RegistrationStatus
+from elearn.events.services import may_organise
 from elearn.extensions import db
-from elearn.organisations import tree
 from elearn.text import fold
 
 # Attendees may check themselves in from this long before the start until the end.
@@ -26,18 +26,9 @@ MOST_UNREGISTERED = 10_000
 
 
 def may_take_attendance(user, event: Event) -> bool:
-    """The event's organisers: administrators, and the trainers and managers who are confirmed
-    members of the event's organisation or of an organisation above it."""
-    if not user.is_authenticated:
-        return False
-    if user.has_role(Role.ADMIN):
-        return True
-    own = user.confirmed_organisation_id
-    if own is None or event.organisation_id is None:
-        return False
-    if not user.has_role(Role.TRAINER, Role.MANAGER):
-        return False
-    return own == event.organisation_id or tree.is_within(event.organisation_id, own)
+    """The event's organisers (elearn/events/services.py ``may_organise``): the same people
+    publish an event, take its attendance and issue its certificates."""
+    return user.is_authenticated and may_organise(user, event)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from elearn.reach.choices import AUDIENCES as REACH_AUDIENCES
+from elearn.reference import AUDIENCES as PLATFORM_AUDIENCES
 
 KINDS: dict[str, object] = {
     "workshop": _l("Workshop"),
@@ -17,9 +17,8 @@ KINDS: dict[str, object] = {
     "campaign": _l("Campaign"),
 }
 
-# Who an event is for: the audiences of a delivered session, or specialists (the people the
-# courses train: teachers, police officers, social workers, clergy...).
-AUDIENCES: dict[str, object] = {**REACH_AUDIENCES, "specialists": _l("Specialists")}
+# Who an event is for: the platform's audiences (elearn/reference.py).
+AUDIENCES = PLATFORM_AUDIENCES
 
 # The languages an event can be held in (the platform's languages).
 EVENT_LANGUAGES: dict[str, str] = {"ro": "Română", "en": "English", "hu": "Magyar"}

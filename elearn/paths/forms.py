@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from elearn.forms import Form, from_the_list, no_control_characters, normalise_name, options
+from elearn.forms import (
+    Form,
+    from_the_list,
+    options,
+    title_field,
+)
 from elearn.reference import PROFESSIONS
-
-
-def _title(label) -> StringField:
-    return StringField(
-        label,
-        filters=[normalise_name],
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("A title can have at most 200 characters.")),
-            no_control_characters,
-        ],
-    )
 
 
 def _summary(label) -> TextAreaField:
@@ -49,9 +42,9 @@ def _course_field(label) -> SelectField:
 class PathForm(Form):
     """A path's title and summary in each language, and who it is for."""
 
-    title_ro = _title(_l("Title in Romanian"))
-    title_en = _title(_l("Title in English"))
-    title_hu = _title(_l("Title in Hungarian"))
+    title_ro = title_field(_l("Title in Romanian"))
+    title_en = title_field(_l("Title in English"))
+    title_hu = title_field(_l("Title in Hungarian"))
     summary_ro = _summary(_l("Summary in Romanian"))
     summary_en = _summary(_l("Summary in English"))
     summary_hu = _summary(_l("Summary in Hungarian"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from elearn.reference import SESSION_AUDIENCES
+
 SETTINGS: dict[str, object] = {
     "school": _l("School"),
     "parish": _l("Parish or church"),
@@ -15,12 +17,8 @@ SETTINGS: dict[str, object] = {
     "other": _l("Other place"),
 }
 
-AUDIENCES: dict[str, object] = {
-    "pupils": _l("Pupils"),
-    "parents": _l("Parents"),
-    "colleagues": _l("Colleagues"),
-    "community": _l("Community"),
-}
+# The session audiences of the platform's vocabulary (elearn/reference.py).
+AUDIENCES = SESSION_AUDIENCES
 
 # For pupils only: the age band of the class.
 AGE_BANDS: dict[str, object] = {

@@ -1,8 +1,7 @@
 """The resource library's vocabularies: kinds of material, audiences, licences and the file
 types a resource may be, each with a translatable label.
 
-The audiences are the reach ledger's (elearn/reach/choices.py) plus "specialists": the reach
-ledger sits above the library and cannot be imported here, so the keys are kept equal.
+The audiences are the platform's (elearn/reference.py), shared with sessions and events.
 """
 
 from __future__ import annotations
@@ -10,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+
+from elearn.reference import AUDIENCES as PLATFORM_AUDIENCES
 
 KINDS: dict[str, object] = {
     "poster": _l("Poster"),
@@ -20,13 +21,7 @@ KINDS: dict[str, object] = {
     "other": _l("Other material"),
 }
 
-AUDIENCES: dict[str, object] = {
-    "pupils": _l("Pupils"),
-    "parents": _l("Parents"),
-    "colleagues": _l("Colleagues"),
-    "community": _l("Community"),
-    "specialists": _l("Specialists"),
-}
+AUDIENCES = PLATFORM_AUDIENCES
 
 
 @dataclass(frozen=True)

@@ -8,23 +8,18 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from elearn.forms import Form, from_the_list, no_control_characters, normalise_name, options
+from elearn.forms import (
+    Form,
+    from_the_list,
+    no_control_characters,
+    normalise_name,
+    options,
+    title_field,
+)
 from elearn.i18n import LANGUAGES
 from elearn.resources.choices import AUDIENCES, KINDS, LANGUAGE_CODES, LICENCES
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-
-
-def _title(label) -> StringField:
-    return StringField(
-        label,
-        filters=[normalise_name],
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("A title can have at most 200 characters.")),
-            no_control_characters,
-        ],
-    )
 
 
 def _description(label) -> TextAreaField:
@@ -63,9 +58,9 @@ class ResourceForm(Form):
 
     kind = _select(_l("Kind"), KINDS, _l("Choose the kind of material from the list."))
     audience = _select(_l("For"), AUDIENCES, _l("Choose who the material is for."))
-    title_ro = _title(_l("Title in Romanian"))
-    title_en = _title(_l("Title in English"))
-    title_hu = _title(_l("Title in Hungarian"))
+    title_ro = title_field(_l("Title in Romanian"))
+    title_en = title_field(_l("Title in English"))
+    title_hu = title_field(_l("Title in Hungarian"))
     description_ro = _description(_l("Description in Romanian"))
     description_en = _description(_l("Description in English"))
     description_hu = _description(_l("Description in Hungarian"))
