@@ -114,7 +114,11 @@ def register_blueprints(app: Flask) -> None:
     from elearn.cohorts import views as _cohort_views  # noqa: F401 - routes on its bp
     from elearn.core.views import bp as core_bp
     from elearn.courses.views import bp as courses_bp
-    from elearn.events import attendance_views, certificate_views  # noqa: F401 - on its bp
+    from elearn.events import (  # noqa: F401 - on its bp
+        attendance_views,
+        certificate_views,
+        material_views,
+    )
     from elearn.events import bp as events_bp
     from elearn.events import models as _event_models  # noqa: F401 - its tables
     from elearn.events import views as _event_views  # noqa: F401 - routes on its bp

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from elearn.forms import Form, county_choices, from_the_list, no_control_characters, options
 from elearn.reach.catalogue import CourseOption
 from elearn.reach.choices import AGE_BANDS, AUDIENCES, SETTINGS
-from elearn.reach.services import MAX_COPIES, SessionInput
+from elearn.reach.services import SessionInput
+from elearn.resources.handed_out import CountField, copies_fields, with_copies_fields
 
 
 class DayField(DateField):
@@ -25,19 +26,6 @@ class DayField(DateField):
             raise ValueError(
                 str(_l("Enter the date as year-month-day, like 2026-06-30."))
             ) from error
-
-
-class CountField(IntegerField):
-    """A whole number, with our own message when it is not one."""
-
-    def process_formdata(self, valuelist) -> None:
-        if valuelist and not "".join(valuelist).strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(_l("Enter a whole number, like 25."))) from error
 
 
 class SessionForm(Form):
@@ -110,11 +98,7 @@ class SessionForm(Form):
                 label = title if len(courses) == 1 else f"{course.title}: {title}"
                 plans.append((key, label))
         self.session_plan_key.choices = options(plans)
-        self.materials = [
-            (resource, self[f"material_{resource.id}"])
-            for resource in resources
-            if f"material_{resource.id}" in self
-        ]
+        self.materials = copies_fields(self, resources)
         return self
 
     def to_input(self) -> SessionInput:
@@ -135,20 +119,7 @@ class SessionForm(Form):
 
 def session_form(resources, language: str, **kwargs) -> SessionForm:
     """The session form with one "copies" field per approved material of the library."""
-
-    class WithMaterials(SessionForm):
-        pass
-
-    for resource in resources:
-        field = CountField(
-            resource.text("title", language),
-            validators=[
-                Optional(),
-                NumberRange(0, MAX_COPIES, _l("Enter a number of copies from 0 to 100,000.")),
-            ],
-        )
-        setattr(WithMaterials, f"material_{resource.id}", field)
-    return WithMaterials(**kwargs)
+    return with_copies_fields(SessionForm, resources, language)(**kwargs)
 
 
 class CodeForm(Form):

@@ -25,14 +25,13 @@ from elearn.reach.catalogue import CourseOption
 from elearn.reach.choices import AGE_BANDS, AUDIENCES, EDITABLE_DAYS, SETTINGS
 from elearn.reach.models import DeliveredSession, SessionMaterial
 from elearn.reference import COUNTIES
-from elearn.resources.models import Resource, ResourceStatus
+from elearn.resources.handed_out import MAX_COPIES, sync_materials
 
 # A session may be recorded ahead so that its code can be shown on the day, up to a year;
 # and afterwards up to a year back (older sessions are history, not reach to report).
 AHEAD_DAYS = 366
 BACK_DAYS = 366
 MAX_ATTENDEES = 10_000
-MAX_COPIES = 100_000
 # The confirmation code: seven symbols that cannot be mistaken for each other when read from
 # a projector or typed on a phone (no 0/O, 1/I/L, 2/Z, 5/S, 8/B): 25**7, about 6 billion.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -153,26 +152,11 @@ def _apply(session: DeliveredSession, data: SessionInput, option: CourseOption) 
 
 
 def _set_materials(session: DeliveredSession, materials: dict[int, int]) -> None:
-    wanted = {rid: copies for rid, copies in materials.items() if copies > 0}
-    if wanted:
-        approved = set(
-            db.session.scalars(
-                select(Resource.id).where(
-                    Resource.id.in_(wanted), Resource.status == ResourceStatus.APPROVED
-                )
-            )
-        )
-        if set(wanted) - approved:
-            raise DomainError(_l("Choose materials from the library's list."))
-    existing = {material.resource_id: material for material in session.materials}
-    for rid, material in existing.items():
-        if rid not in wanted:
-            session.materials.remove(material)
-    for rid, copies in wanted.items():
-        if rid in existing:
-            existing[rid].quantity = copies
-        else:
-            session.materials.append(SessionMaterial(resource_id=rid, quantity=copies))
+    sync_materials(
+        session.materials,
+        materials,
+        lambda rid, copies: SessionMaterial(resource_id=rid, quantity=copies),
+    )
 
 
 def record_session(
