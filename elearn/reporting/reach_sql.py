@@ -223,7 +223,11 @@ def grouped(source, dimensions: list[str], sets: dict[str, tuple[str, ...]], mea
             literal(name, String),
             *[cte.c[d] if d in s else null() for d in dimensions],
             *measures(cte),
-        ).group_by(*[cte.c[d] for d in s])
+        )
+        # The FROM, even for the total's part, whose columns name none of the source's:
+        # without it SQLite counts one row of nothing.
+        .select_from(cte)
+        .group_by(*[cte.c[d] for d in s])
         for name, s in sets.items()
     ]
     result = []

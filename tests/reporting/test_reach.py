@@ -177,3 +177,15 @@ def test_the_cascade_counts_trainers_the_trained_and_the_reached(app, make, netw
     # 95 declared at sessions, and the other events' attendance: 13 + 1 + 7.
     assert cascade.reached_declared == 95 + 21
     assert cascade.reached_confirmed == 20 + 21
+
+
+def test_nobody_is_certified_when_no_certificate_was_issued(app, make):
+    """On SQLite the total is a part of a UNION that names no column of its source: it must
+    still count the source's rows, not one row of nothing."""
+    organisation = make.organisation(name="Asociația (ONG)", kind="ngo")
+    with app.app_context():
+        delivered(organisation, declared=28, confirmed=20)
+        db.session.commit()
+        figures = reach.cascade(ReachFilters(start=date(2026, 1, 1), end=date(2026, 12, 31)), NOW)
+    assert figures.certified == 0
+    assert figures.certified_by == {"profession": [], "county": []}
