@@ -92,8 +92,8 @@ def new_phone(browser, language: str = "ro", width: int = 360):
     return context, page
 
 
-def password_sign_in(page, live_server: str, person) -> None:
-    page.goto(live_server + "/sign-in")
+def password_sign_in(page, live_server: str, person, then: str | None = None) -> None:
+    page.goto(live_server + "/sign-in" + (f"?next={then}" if then else ""))
     page.locator("input[name=email]").fill(person.email)
     page.locator("input[name=password]").fill(person.password)
     page.locator("main form [type=submit]").first.click()
@@ -244,8 +244,7 @@ def test_a_trained_teacher_and_the_ngo_reach_people_and_the_coordinator_counts_t
     for person in people:
         phone, screen = new_phone(browser)
         try:
-            password_sign_in(screen, live_server, person)
-            screen.goto(f"{live_server}/events/{event_id}")
+            password_sign_in(screen, live_server, person, then=f"/events/{event_id}")
             screen.get_by_role("button", name="Înscrieți-vă").click()
             screen.wait_for_load_state("load")
             assert "Aveți un loc." in screen.locator("main").inner_text()
