@@ -86,7 +86,8 @@ def test_the_dashboard_and_its_filters_work_without_javascript(
     sign_in(page, live_server, manager, app)
     page.goto(f"{live_server}/organisations/{county['isj']}/dashboard")
     page.locator("select[name=profession]").select_option("police_officer")
-    page.locator("form.filters button[type=submit]").click()
+    with page.expect_navigation():  # without JavaScript the form navigates: wait for it
+        page.locator("form.filters button[type=submit]").click()
     assert "profession=police_officer" in page.url
     assert "1 person counted." in page.content()  # Elena; the manager is a teacher
     assert page.locator("table.figures tbody tr").count() >= 1
