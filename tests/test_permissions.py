@@ -167,7 +167,7 @@ def _url(app, endpoint: str, organisation_id: int, user_id: int, course=None) ->
 
 @pytest.mark.parametrize(("row", "method"), CASES)
 def test_route_access(app, make, row, method):
-    from tests.conftest import sign_in
+    from tests.conftest import signed_in_client
 
     organisation_id = make.organisation()
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == row.endpoint)
@@ -177,17 +177,22 @@ def test_route_access(app, make, row, method):
         else {}
     )
     token_route = access_of(app.view_functions[row.endpoint]).kind == "token"
+    names_a_person = "user_id" in rule.arguments
+    target = make.user(organisation_id=organisation_id)
     for column, allowed in zip(COLUMNS, row.allowed, strict=True):
         who = column.value if column else "anonymous"
-        # A person of their own for each column: what one column's allowed request did to
-        # its person (a membership ended) does not change the next column's answer.
-        target = make.user(organisation_id=organisation_id)
+        if names_a_person and column is not None:
+            # A person of their own for each column: what one column's allowed request did
+            # to its person (a membership ended) does not change the next column's answer.
+            target = make.user(organisation_id=organisation_id)
         url = _url(app, row.endpoint, organisation_id, target.id, course)
-        client = app.test_client()
-        if column is not None:
+        if column is None:
+            client = app.test_client()
+        else:
             # Exactly that role; the manager belongs to the organisation the URL names.
             roles = (Role.LEARNER,) if column == Role.LEARNER else (Role.LEARNER, column)
-            sign_in(client, make.user(roles=roles, organisation_id=organisation_id))
+            person = make.user(roles=roles, organisation_id=organisation_id)
+            client = signed_in_client(app, person)
         response = client.open(url, method=method, data={"csrf_token": client.csrf_token()})
         response.close()  # a streamed export ends here, before the next person's request
         status = response.status_code
