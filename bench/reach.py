@@ -137,6 +137,10 @@ def generate(db, schools: list[int], *, sessions: int, events: int) -> dict:
             " FROM delivered_sessions WHERE id % 10 = 0"
         )
     )
+    # As the writers keep it (elearn/resources/handed_out.py): the copies on the row too.
+    db.session.execute(
+        text("UPDATE delivered_sessions SET materials_count = 10 + id % 40 WHERE id % 10 = 0")
+    )
     kind = _pick(["workshop", "seminar", "round_table", "training", "information_session"], "s.i")
     db.session.execute(
         text(
@@ -171,6 +175,7 @@ def generate(db, schools: list[int], *, sessions: int, events: int) -> dict:
             " FROM events WHERE id % 3 = 0"
         )
     )
+    db.session.execute(text("UPDATE events SET materials_count = 25 WHERE id % 3 = 0"))
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # As autovacuum would soon after a bulk load: the planner needs the statistics.

@@ -19,7 +19,7 @@ def set_handed_out(event: Event, copies: dict[int, int]) -> None:
     Raises DomainError for a count out of range or a resource that is not approved; nothing
     changes then."""
     sync_materials(
-        event.materials,
+        event,
         copies,
         lambda rid, quantity: EventMaterial(resource_id=rid, quantity=quantity),
     )

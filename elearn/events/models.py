@@ -70,6 +70,9 @@ class Event(db.Model):
     checkin_code: Mapped[str] = mapped_column(String(12), unique=True)
     # People present who had not registered: counted, never named.
     unregistered_attendees: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The copies of materials handed out, summed over ``materials`` by their one writer
+    # (elearn/resources/handed_out.py), so that the figures need no join.
+    materials_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The hours a certificate of attendance states; None: from the start and end times.
     certificate_hours: Mapped[float | None] = mapped_column(Float)
     certificates_issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from elearn.extensions import db
-from elearn.reach.models import DeliveredSession, SessionMaterial
+from elearn.reach.models import DeliveredSession
 
 PAGE_SIZE = 20
 
@@ -32,14 +32,10 @@ def totals(user_id: int) -> Totals:
             func.count(DeliveredSession.id),
             func.coalesce(func.sum(DeliveredSession.declared_count), 0),
             func.coalesce(func.sum(DeliveredSession.confirmed_count), 0),
+            func.coalesce(func.sum(DeliveredSession.materials_count), 0),
         ).where(*_counted(user_id))
     ).one()
-    materials = db.session.scalar(
-        select(func.coalesce(func.sum(SessionMaterial.quantity), 0))
-        .join(DeliveredSession, DeliveredSession.id == SessionMaterial.session_id)
-        .where(*_counted(user_id))
-    )
-    return Totals(int(row[0]), int(row[1]), int(row[2]), int(materials or 0))
+    return Totals(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
 def by_audience(user_id: int) -> list[tuple[str, int, int, int]]:

@@ -43,6 +43,9 @@ class DeliveredSession(db.Model):
     declared_count: Mapped[int] = mapped_column(Integer)
     # Kept in step with the rows of session_confirmations by the statement that adds one.
     confirmed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The copies of materials handed out, summed over ``materials``: kept in step by their
+    # one writer (elearn/resources/handed_out.py) so that the figures need no join.
+    materials_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     course_id: Mapped[int | None] = mapped_column(
         ForeignKey("courses.id", ondelete="SET NULL"), index=True
     )

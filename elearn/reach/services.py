@@ -153,7 +153,7 @@ def _apply(session: DeliveredSession, data: SessionInput, option: CourseOption) 
 
 def _set_materials(session: DeliveredSession, materials: dict[int, int]) -> None:
     sync_materials(
-        session.materials,
+        session,
         materials,
         lambda rid, copies: SessionMaterial(resource_id=rid, quantity=copies),
     )

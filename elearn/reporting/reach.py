@@ -20,6 +20,7 @@ from elearn.reporting.reach_sql import (
     days_from_local_day,
     event_source,
     grouped,
+    month_key,
     session_source,
 )
 from elearn.resources.models import ResourceDownloadDay
@@ -104,8 +105,8 @@ def _event_measures(source):
 
 
 def _key(name: str, keys: dict):
-    if name == "age_band":
-        return keys["age_band"]
+    if name == "month":
+        return month_key(keys["month"])
     return keys.get(name)
 
 

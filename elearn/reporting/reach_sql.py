@@ -26,9 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement
 
-from elearn.events.models import Event, EventMaterial, EventRegistration
+from elearn.events.models import Event, EventRegistration
 from elearn.extensions import db
-from elearn.reach.models import DeliveredSession, SessionMaterial
+from elearn.reach.models import DeliveredSession
 
 # The audience of an event for specialists (the NGO's trainings), beside the session audiences.
 SPECIALISTS = "specialists"
@@ -139,15 +139,13 @@ def counted_events(filters: ReachFilters, now: datetime) -> list[ColumnElement]:
 
 
 def session_source(filters: ReachFilters):
-    """One row per counted session: its dimensions and measures, materials summed first."""
-    handed = (
-        select(
-            SessionMaterial.session_id.label("session_id"),
-            func.sum(SessionMaterial.quantity).label("quantity"),
-        )
-        .group_by(SessionMaterial.session_id)
-        .subquery("handed")
-    )
+    """One row per counted session: its dimensions and measures. On PostgreSQL the month is
+    the first day of the month (``month_key`` makes it 'YYYY-MM'): truncating a date costs a
+    tenth of formatting it, over a million rows."""
+    if postgresql():
+        month = func.date_trunc("month", DeliveredSession.delivered_on)
+    else:
+        month = date_month(DeliveredSession.delivered_on)
     return (
         select(
             DeliveredSession.profession.label("profession"),
@@ -155,15 +153,21 @@ def session_source(filters: ReachFilters):
             DeliveredSession.audience.label("audience"),
             DeliveredSession.age_band.label("age_band"),
             DeliveredSession.setting.label("setting"),
-            date_month(DeliveredSession.delivered_on).label("month"),
+            month.label("month"),
             DeliveredSession.declared_count.label("declared"),
             DeliveredSession.confirmed_count.label("confirmed"),
-            func.coalesce(handed.c.quantity, 0).label("materials"),
+            DeliveredSession.materials_count.label("materials"),
         )
-        .outerjoin(handed, handed.c.session_id == DeliveredSession.id)
         .where(*counted_sessions(filters))
         .subquery("counted_sessions")
     )
+
+
+def month_key(value) -> str | None:
+    """'YYYY-MM' of a month as a source gives it: already text, or a first day (PostgreSQL)."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.strftime("%Y-%m")
 
 
 def event_source(filters: ReachFilters, now: datetime):
@@ -176,14 +180,6 @@ def event_source(filters: ReachFilters, now: datetime):
         .group_by(EventRegistration.event_id)
         .subquery("present")
     )
-    handed = (
-        select(
-            EventMaterial.event_id.label("event_id"),
-            func.sum(EventMaterial.quantity).label("quantity"),
-        )
-        .group_by(EventMaterial.event_id)
-        .subquery("event_handed")
-    )
     for_specialists = or_(Event.audience == SPECIALISTS, Event.kind == TRAINING)
     return (
         select(
@@ -193,10 +189,9 @@ def event_source(filters: ReachFilters, now: datetime):
             case((for_specialists, "yes"), else_="no").label("specialists"),
             func.coalesce(present.c.present, 0).label("present"),
             Event.unregistered_attendees.label("unregistered"),
-            func.coalesce(handed.c.quantity, 0).label("materials"),
+            Event.materials_count.label("materials"),
         )
         .outerjoin(present, present.c.event_id == Event.id)
-        .outerjoin(handed, handed.c.event_id == Event.id)
         .where(*counted_events(filters, now))
         .subquery("counted_events")
     )

@@ -61,10 +61,10 @@ def copies_fields(form, resources: list[Resource]) -> list[tuple[Resource, objec
     ]
 
 
-def sync_materials(rows: list, wanted: dict[int, int], make_row: Callable[[int, int], object]):
-    """Keep ``rows`` (a relationship's list of rows with ``resource_id`` and ``quantity``) equal
-    to ``wanted`` (resource id -> copies; 0 means none), adding rows with ``make_row(id,
-    copies)``.
+def sync_materials(owner, wanted: dict[int, int], make_row: Callable[[int, int], object]):
+    """Keep ``owner.materials`` (a session's or an event's rows with ``resource_id`` and
+    ``quantity``) equal to ``wanted`` (resource id -> copies; 0 means none), adding rows with
+    ``make_row(id, copies)``, and ``owner.materials_count`` equal to the copies in all.
 
     Raises DomainError when a count is out of range or a resource is not an approved one of
     the library; nothing is changed then."""
@@ -81,6 +81,7 @@ def sync_materials(rows: list, wanted: dict[int, int], make_row: Callable[[int, 
         )
         if set(wanted) - approved:
             raise DomainError(_l("Choose materials from the library's list."))
+    rows = owner.materials
     existing = {row.resource_id: row for row in rows}
     for rid, row in existing.items():
         if rid not in wanted:
@@ -90,3 +91,4 @@ def sync_materials(rows: list, wanted: dict[int, int], make_row: Callable[[int, 
             existing[rid].quantity = copies
         else:
             rows.append(make_row(rid, copies))
+    owner.materials_count = sum(wanted.values())

@@ -57,8 +57,12 @@ def test_an_organiser_records_the_copies_handed_out_and_the_figures_count_them(
     # Changed, then emptied: the row follows.
     client.post(url, data={f"material_{setup['poster']}": "25"})
     assert _materials(app, setup["event"]) == {setup["poster"]: 25}
+    with app.app_context():  # the total kept on the event follows too
+        assert reach(ReachFilters(), utcnow()).materials == 25
     client.post(url, data={f"material_{setup['poster']}": ""})
     assert _materials(app, setup["event"]) == {}
+    with app.app_context():
+        assert reach(ReachFilters(), utcnow()).materials == 0
 
 
 @pytest.mark.parametrize("copies", ["-1", "many", "100001"])

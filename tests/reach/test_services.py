@@ -123,6 +123,15 @@ def test_only_approved_materials_can_be_handed_out(app, teacher, course_with_pla
             approved,
             30,
         )
+    # The copies in all, kept on the row for the figures, follow every change.
+    assert session_row(app, session_id).materials_count == 30
+    with app.app_context():
+        session = db.session.get(DeliveredSession, session_id)
+        options = catalogue.course_options(teacher.id, date(2027, 3, 10), "en")
+        changed = data(app, course_with_plan, materials={approved: 12})
+        services.update_session(session, changed, options, NOON)
+        db.session.commit()
+    assert session_row(app, session_id).materials_count == 12
     with pytest.raises(DomainError):
         attempt(app, teacher, course_with_plan, materials={draft: 5})
 

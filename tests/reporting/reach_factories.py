@@ -46,6 +46,7 @@ def delivered(
         declared_count=declared,
         confirmed_count=confirmed,
         course_id=course_id,
+        materials_count=sum((materials or {}).values()),
     )
     db.session.add(row)
     db.session.flush()
@@ -109,6 +110,7 @@ def event(
         cancelled_at=starts_at - timedelta(days=1) if cancelled else None,
         checkin_code=secrets.token_hex(6),
         unregistered_attendees=unregistered,
+        materials_count=sum((materials or {}).values()),
     )
     db.session.add(row)
     db.session.flush()
