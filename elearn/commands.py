@@ -207,5 +207,8 @@ def init_app(app) -> None:
     from elearn.certificates.commands import certificates_cli
 
     app.cli.add_command(certificates_cli)
+    from elearn.reach.commands import reach_cli
+
+    app.cli.add_command(reach_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(courses_cli)

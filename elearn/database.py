@@ -92,10 +92,16 @@ def insert_once(session, model, unique: tuple[str, ...], **values) -> bool:
 def add_to_column(session, model, unique: tuple[str, ...], column: str, **values) -> None:
     """Insert a row, or add ``values[column]`` to the existing row's column, in one statement
     that concurrent requests cannot interleave (no lost update)."""
+    add_to_columns(session, model, unique, (column,), **values)
+
+
+def add_to_columns(session, model, unique: tuple[str, ...], columns: tuple[str, ...], **values):
+    """As add_to_column, for several columns at once."""
     insert = insert_statement(session)(model).values(**values)
-    target = model.__table__.c[column]
+    table = model.__table__.c
     statement = insert.on_conflict_do_update(
-        index_elements=unique, set_={column: target + insert.excluded[column]}
+        index_elements=unique,
+        set_={column: table[column] + insert.excluded[column] for column in columns},
     )
     session.execute(statement)
 

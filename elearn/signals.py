@@ -87,3 +87,8 @@ resource_keys_known_requested = _events.signal("resource-keys-known-requested")
 # the page to show instead of "not found". Events answer for certificates of attendance
 # (they build on certificates, so certificates cannot read them itself).
 certificate_code_lookup_requested = _events.signal("certificate-code-lookup-requested")
+
+# Sent by elearn/organisations just before an organisation is deleted, with its id as
+# ``organisation_id`` (the rows that name it are about to lose it: ON DELETE SET NULL). The
+# reach ledger's monthly summary moves that organisation's sessions to "no organisation".
+organisation_deleting = _events.signal("organisation-deleting")

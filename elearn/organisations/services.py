@@ -13,7 +13,7 @@ from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.organisations import tree
 from elearn.organisations.models import Organisation
-from elearn.signals import membership_confirmed, membership_ended
+from elearn.signals import membership_confirmed, membership_ended, organisation_deleting
 
 NO_ORGANISATION = 0
 
@@ -105,6 +105,7 @@ def delete_organisation(organisation: Organisation, *, by_id: int) -> None:
         target_id=organisation.id,
         before={"name": organisation.name},
     )
+    organisation_deleting.send(organisation, organisation_id=organisation.id)
     db.session.delete(organisation)
     db.session.flush()
 

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select, update
 
 from elearn.database import insert_once, utcnow
 from elearn.extensions import db
+from elearn.reach import tally
 from elearn.reach.models import DeliveredSession, SessionConfirmation
 from elearn.reach.services import confirmation_window
 
@@ -103,6 +104,8 @@ def confirm(session: DeliveredSession, device_value: str, now: datetime | None =
         confirmed_at=now,
     ):
         return Outcome.ALREADY
+    # The row's summary key comes back with the count, as it is now, so that the monthly
+    # summary adds the confirmation where the session is (an edit may have moved it).
     counted = db.session.execute(
         update(DeliveredSession)
         .where(
@@ -110,15 +113,27 @@ def confirm(session: DeliveredSession, device_value: str, now: datetime | None =
             DeliveredSession.confirmed_count < DeliveredSession.declared_count,
         )
         .values(confirmed_count=DeliveredSession.confirmed_count + 1)
+        .returning(
+            DeliveredSession.delivered_on,
+            DeliveredSession.course_id,
+            DeliveredSession.profession,
+            DeliveredSession.county,
+            DeliveredSession.audience,
+            DeliveredSession.age_band,
+            DeliveredSession.setting,
+            DeliveredSession.organisation_id,
+            DeliveredSession.replaced_by_id,
+        )
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if counted != 1:
+    ).first()
+    if counted is None:
         db.session.execute(
             delete(SessionConfirmation).where(
                 SessionConfirmation.session_id == session.id, SessionConfirmation.device == device
             )
         )
         return Outcome.FULL
+    tally.confirmed_one(counted)
     return Outcome.COUNTED
 
 

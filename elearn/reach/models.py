@@ -73,6 +73,48 @@ class DeliveredSession(db.Model):
     )
 
 
+class SessionMonth(db.Model):
+    """The ledger summed by month and by every dimension the figures break it down by: what
+    the network-wide figures read instead of a million rows (docs/reporting.md, "Reach").
+
+    Kept in step in the same transaction by the ledger's writers (elearn/reach/tally.py);
+    ``elearn reach recount`` makes it again from the ledger. Only sessions still counted (not
+    replaced by a correction) are in it. No column may be NULL, so that each combination has
+    one row to add to: no course is 0, no age band ''. Which organisation is not kept (an
+    organisation's figures read the ledger: its rows are few enough), only whether there is
+    one: the figures of an organisation above all the others (the national network's root)
+    are those of every session with an organisation."""
+
+    __tablename__ = "reach_session_months"
+    __table_args__ = (
+        UniqueConstraint(
+            "month",
+            "course_id",
+            "profession",
+            "county",
+            "audience",
+            "age_band",
+            "setting",
+            "organised",
+            name="uq_reach_session_months_key",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # 'YYYY-MM' of delivered_on
+    course_id: Mapped[int] = mapped_column(Integer)  # 0: none (no foreign key: a summary)
+    profession: Mapped[str] = mapped_column(String(32))
+    county: Mapped[str] = mapped_column(String(8))
+    audience: Mapped[str] = mapped_column(String(24))
+    age_band: Mapped[str] = mapped_column(String(8))  # '': none
+    setting: Mapped[str] = mapped_column(String(24))
+    organised: Mapped[int] = mapped_column(Integer)  # 1: the session has an organisation, 0: not
+    sessions: Mapped[int] = mapped_column(Integer, default=0)
+    declared: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)
+    materials: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SessionMaterial(db.Model):
     """How many copies of a library resource were handed out at a session."""
 

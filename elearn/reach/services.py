@@ -21,6 +21,7 @@ from elearn.certificates.services import local_day
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.reach import tally
 from elearn.reach.catalogue import CourseOption
 from elearn.reach.choices import AGE_BANDS, AUDIENCES, EDITABLE_DAYS, SETTINGS
 from elearn.reach.models import DeliveredSession, SessionMaterial
@@ -179,6 +180,7 @@ def record_session(
     _apply(session, data, option)
     db.session.add(session)
     db.session.flush()
+    tally.count(session, 1)
     return session
 
 
@@ -192,6 +194,9 @@ def update_session(
     declared count cannot go below it."""
     now = now or utcnow()
     today = local_day(now)
+    # As it is now, and held until the commit: a confirmation made since it was read is
+    # counted in the figures where the record was, and leaves with it.
+    db.session.refresh(session, with_for_update=True)
     if not is_editable(session, today):
         raise DomainError(_l("This record can no longer be changed: record a correction."))
     option = check_input(data, options, today)
@@ -206,9 +211,11 @@ def update_session(
         )
     if data.delivered_on != session.delivered_on and session.confirm_code:
         session.confirm_open_until = confirmation_window(data.delivered_on)[1]
+    tally.count(session, -1)
     _apply(session, data, option)
     session.updated_at = now
     db.session.flush()
+    tally.count(session, 1)
 
 
 def correct_session(
@@ -223,6 +230,7 @@ def correct_session(
     at its declared count); the confirmation window is long closed, so it has no code."""
     now = now or utcnow()
     today = local_day(now)
+    db.session.refresh(session, with_for_update=True)  # as in update_session
     if session.replaced_by_id is not None:
         raise DomainError(_l("This record was already corrected: correct the newer one."))
     if is_editable(session, today):
@@ -241,9 +249,11 @@ def correct_session(
     _apply(correction, data, option)
     db.session.add(correction)
     db.session.flush()
+    tally.count(session, -1)
     session.replaced_by_id = correction.id
     session.updated_at = now
     db.session.flush()
+    tally.count(correction, 1)
     return correction
 
 

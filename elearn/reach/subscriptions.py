@@ -1,14 +1,16 @@
 """What the reach ledger does when something happens elsewhere (elearn/signals.py): a data
-download lists the person's sessions; an erasure keeps them only as anonymous counts."""
+download lists the person's sessions; an erasure keeps them only as anonymous counts; an
+organisation's deletion moves its sessions to "no organisation" in the monthly summary."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 
 from elearn.extensions import db
+from elearn.reach import tally
 from elearn.reach.models import DeliveredSession, ReachInvitation, SessionMaterial
 from elearn.resources.models import Resource
-from elearn.signals import person_erased, personal_data_requested
+from elearn.signals import organisation_deleting, person_erased, personal_data_requested
 
 
 def anonymise_sessions(_user, *, user_id: int, **_details) -> None:
@@ -73,3 +75,4 @@ def init_app(app) -> None:
     """Connect the receivers (process-wide; connecting again changes nothing)."""
     person_erased.connect(anonymise_sessions)
     personal_data_requested.connect(sessions_in_download)
+    organisation_deleting.connect(tally.organisation_deleting)

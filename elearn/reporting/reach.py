@@ -88,7 +88,7 @@ class Reach:
 
 def _session_measures(source):
     return [
-        func.count(),
+        func.coalesce(func.sum(source.c.sessions), 0),
         func.coalesce(func.sum(source.c.declared), 0),
         func.coalesce(func.sum(source.c.confirmed), 0),
         func.coalesce(func.sum(source.c.materials), 0),

@@ -120,6 +120,16 @@ FIT_SCRIPT = """(anyWidth) => {
       wide.push(describe(el) + " to " + Math.round(box.right) + "px");
     }
   }
+  // A table's caption names the region that scrolls: its words must all be on the screen.
+  for (const caption of document.body.querySelectorAll("caption")) {
+    if (shut(caption)) continue;
+    const words = document.createRange();
+    words.selectNodeContents(caption);
+    const right = words.getBoundingClientRect().right;
+    if (right > width + 1) {
+      wide.push(describe(caption) + " (its words) to " + Math.round(right) + "px");
+    }
+  }
   const scrollWidth = document.documentElement.scrollWidth;
   if (scrollWidth <= width && !wide.length) return null;
   return {url: location.href, width, scrollWidth, wide: wide.slice(0, 8)};

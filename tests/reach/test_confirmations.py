@@ -220,6 +220,10 @@ def test_concurrent_presses_lose_no_count(app, teacher, course_with_plan):
         thread.join()
     assert counts(app) == (10, 10)
     assert sorted(outcomes).count("counted") == 10
+    # The monthly summary counted each of them too.
+    from tests.reach.test_tally import ledger, summary
+
+    assert summary(app) == ledger(app)
 
 
 def test_the_window_is_computed_in_local_time(app, teacher, course_with_plan):

@@ -12,6 +12,7 @@ from elearn.courses.models import Blob, CourseVersion
 from elearn.events.models import Event, EventMaterial, EventRegistration, RegistrationStatus
 from elearn.extensions import db
 from elearn.learning.models import Enrolment
+from elearn.reach import tally
 from elearn.reach.models import DeliveredSession, SessionMaterial
 from elearn.resources.models import Resource, ResourceDownloadDay, ResourceFile
 
@@ -55,6 +56,7 @@ def delivered(
             SessionMaterial(session_id=row.id, resource_id=resource_id, quantity=quantity)
         )
     db.session.flush()
+    tally.count(row, 1)  # as the ledger's writers do
     return row
 
 
@@ -74,6 +76,7 @@ def replace(old: DeliveredSession, **changes) -> DeliveredSession:
         **changes,
     }
     new = delivered(old.organisation_id, **values)
+    tally.count(old, -1)
     old.replaced_by_id = new.id
     db.session.flush()
     return new
