@@ -15,7 +15,7 @@ from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import has_request_context, request, session
-from flask_babel import Babel, Domain, format_date, format_datetime
+from flask_babel import Babel, Domain, format_date, format_datetime, format_time
 from flask_babel import get_locale as babel_get_locale
 from flask_login import current_user
 from werkzeug.utils import cached_property
@@ -112,6 +112,19 @@ def local_datetime(value: datetime | None, format: str = "short") -> str:
     return format_datetime(value, format)
 
 
+def local_minute(value: datetime | None, format: str = "medium") -> str:
+    """As local_datetime, with the date in ``format`` and the time to the minute (an event's
+    start, which nobody gives to the second), joined as the reader's language joins them."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    joined = str(babel_get_locale().datetime_formats.get(format, "{1} {0}"))
+    return joined.replace("{1}", format_date(value, format)).replace(
+        "{0}", format_time(value, "short")
+    )
+
+
 def local_date(value: datetime | None, format: str = "short") -> str:
     if value is None:
         return ""
@@ -125,6 +138,7 @@ def init_app(app, babel: Babel) -> None:
     from this module) and the template helpers to the app."""
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_minute"] = local_minute
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,

@@ -193,6 +193,17 @@ class TestDatesAndTimes:
             assert local_date(self.moment) == date
             assert local_datetime(self.moment) == when
 
+    @pytest.mark.parametrize("language", ["ro", "en", "hu"])
+    def test_an_events_time_is_given_to_the_minute_with_the_date_in_words(self, app, language):
+        from elearn.i18n import local_datetime, local_minute, locale_for
+
+        moment = self.moment.replace(second=41)
+        with app.test_request_context(), force_locale(locale_for(language)):
+            shown = local_minute(moment, "medium")
+            assert local_date(moment, "medium") in shown and "1:30" in shown
+            assert ":41" not in shown and ":41" in local_datetime(moment, "medium")
+            assert local_date(moment, "full") in local_minute(moment, "full")
+
     @pytest.mark.parametrize("config_overrides", [{"BABEL_DEFAULT_TIMEZONE": "UTC"}], indirect=True)
     def test_the_time_zone_is_configurable(self, app):
         with app.test_request_context(), force_locale("ro_RO"):

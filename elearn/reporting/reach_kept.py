@@ -1,7 +1,8 @@
 """Reach figures kept for a few minutes (``REPORTING_CACHE_SECONDS``), as the dashboard's are
 (elearn/reporting/snapshots.py): a county's figures read some 100,000 sessions (about 0.2 s
-at a million in all, docs/performance.md), and coming back to the page, opening the cascade after the overview or downloading
-the donor report's CSV after reading it need not count them again. Only counts are kept. The
+at a million in all, docs/performance.md), and coming back to the page, opening the cascade
+after the overview or downloading the donor report's CSV after reading it need not count them
+again. Only counts are kept. The
 page says when its figures were computed; without the cache they are computed afresh."""
 
 from __future__ import annotations
