@@ -176,6 +176,11 @@ class Config:
         self.VERIFY_LIMIT_PER_ADDRESS = _env(
             "VERIFY_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour"
         )
+        # Downloads of one library file counted per address (more are served, not counted):
+        # a class on one school network counts, a loop does not (docs/resources.md).
+        self.RESOURCE_COUNT_LIMIT_PER_ADDRESS = _env(
+            "RESOURCE_COUNT_LIMIT_PER_ADDRESS", "40 per hour; 100 per day"
+        )
         # The read-only API, per token (docs/api.md): enough for a report refreshed every
         # minute and a full people download, not for hammering the database.
         self.API_RATE_LIMIT = _env("API_RATE_LIMIT", "60 per minute; 1000 per hour")

@@ -9,12 +9,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_limiter.util import get_remote_address
+from limits import parse_many
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from elearn.accounts.models import Role
 from elearn.database import insert_statement, utcnow
-from elearn.extensions import db
+from elearn.extensions import db, limiter
 from elearn.resources.models import Resource, ResourceDownloadDay, ResourceFile, ResourceStatus
 
 PER_PAGE = 20
@@ -80,6 +82,30 @@ def file_totals(resource: Resource) -> dict[int, int]:
 def local_day(moment: datetime) -> date:
     """The calendar day of ``moment`` where the platform is (its configured time zone)."""
     return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+# One network address counts at most this many downloads of one file (a school's network,
+# where a whole class shares one address, still counts a class); more are served, not counted,
+# so that nobody can inflate a material's figures by downloading it in a loop.
+DEFAULT_COUNT_LIMIT_PER_ADDRESS = "40 per hour; 100 per day"
+
+
+def counts_from_here(file: ResourceFile) -> bool:
+    """Whether this download may add to the file's count: False once this address has had
+    ``RESOURCE_COUNT_LIMIT_PER_ADDRESS`` counted downloads of it. The limiter's counters (in
+    Redis, expiring with their window) are the only place the address is held; nothing is
+    written to the database. True when rate limiting is off, or its storage is unreachable."""
+    if not limiter.enabled:
+        return True
+    setting = current_app.config.get(
+        "RESOURCE_COUNT_LIMIT_PER_ADDRESS", DEFAULT_COUNT_LIMIT_PER_ADDRESS
+    )
+    key = ("resource-download", str(file.id), get_remote_address())
+    try:
+        return all([limiter.limiter.hit(item, *key) for item in parse_many(setting)])
+    except Exception:
+        current_app.logger.exception("The download counters could not be reached")
+        return True
 
 
 def count_download(file: ResourceFile, moment: datetime | None = None) -> None:

@@ -75,13 +75,15 @@ def _disposition(name: str) -> str:
 @public
 def download(resource_key: str, language: str):
     """The file, always as an attachment; one more download on today's count when the
-    resource is approved (a reviewer's look at a draft is not counted)."""
+    resource is approved (a reviewer's look at a draft is not counted) and this address has
+    not had its share counted already (library.counts_from_here)."""
     resource = visible_or_404(resource_key)
     file = next((f for f in resource.files if f.language == language), None)
     if file is None:
         abort(404)
     blob = db.session.get(Blob, file.blob_sha256)
-    if resource.status == ResourceStatus.APPROVED and request.method == "GET":
+    counted = resource.status == ResourceStatus.APPROVED and request.method == "GET"
+    if counted and library.counts_from_here(file):
         library.count_download(file)
         db.session.commit()
     response = Response(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from elearn.accounts.models import Role
 from elearn.extensions import db
 from elearn.resources import files
-from elearn.resources.models import Resource, ResourceDownloadDay, ResourceStatus
+from elearn.resources.models import Resource, ResourceDownloadDay, ResourceFile, ResourceStatus
 from tests.conftest import page_text, sign_in
 from tests.content.mediafiles import MARKERS, exif_with_gps, jpeg
 from tests.resources.conftest import make_resource, png, upload_data
@@ -132,6 +132,31 @@ def test_a_download_is_an_attachment_counted_without_the_person(app, client, peo
     sign_in(trainer, people.trainer)
     assert "2 downloads" in page_text(trainer.get(f"/resources/{KEY}"))
     assert "2 downloads" in page_text(trainer.get("/resources/"))
+
+
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{"RATELIMIT_ENABLED": True, "RESOURCE_COUNT_LIMIT_PER_ADDRESS": "3 per hour"}],
+    indirect=True,
+)
+def test_one_address_downloading_in_a_loop_is_served_but_counted_only_so_often(app, client, people):
+    _approved(app, people, languages=("ro", "en"))
+    for _ in range(5):
+        response = client.get(f"/resources/{KEY}/files/ro")
+        assert response.status_code == 200 and response.data.startswith(b"\x89PNG")
+    # Another address still counts, and so does the same address for the other file.
+    other = app.test_client()
+    other.get(f"/resources/{KEY}/files/ro", environ_base={"REMOTE_ADDR": "192.0.2.7"}).close()
+    client.get(f"/resources/{KEY}/files/en").close()
+    with app.app_context():
+        counts = dict(
+            db.session.execute(
+                select(ResourceFile.language, ResourceDownloadDay.downloads).join(
+                    ResourceFile, ResourceFile.id == ResourceDownloadDay.file_id
+                )
+            ).all()
+        )
+    assert counts == {"ro": 4, "en": 1}
 
 
 def test_a_language_without_a_file_is_404(app, client, people):
