@@ -65,6 +65,7 @@ ACTIONS = {
     "certificate.revoked": _l("Certificate revoked"),
     "event.certificates_issued": _l("Certificates of attendance issued for an event"),
     "event.certificate_revoked": _l("Certificate of attendance revoked"),
+    "event.draft_deleted": _l("Draft event deleted"),
     "certificate.renewed": _l("Certificate renewed"),
     "certificate.reissue_requested": _l("Certificate reissue requested after a change of name"),
     "certificate.reissued": _l("Certificate reissued under a new name"),

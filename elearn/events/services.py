@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from sqlalchemy import String, case, cast, func, select
 
 from elearn.accounts.models import Role, User
+from elearn.audit.services import record
 from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.events.models import Event, EventRegistration, RegistrationStatus
@@ -163,6 +164,21 @@ def publish_event(event: Event) -> None:
     if event.ends_at <= utcnow():
         raise DomainError(_l("This event is over: change its dates before publishing it."))
     event.published_at = utcnow()
+    db.session.flush()
+
+
+def delete_draft(event: Event, *, by_id: int | None) -> None:
+    """Delete an event never published (nobody could register for it), with the materials
+    recorded for it. A published event is cancelled instead, and stays in the figures."""
+    if state(event) != "draft":
+        raise DomainError(_l("Only a draft can be deleted: cancel a published event instead."))
+    record(
+        "event.draft_deleted",
+        actor_id=by_id,
+        target_type="event",
+        target_id=event.id,
+    )
+    db.session.delete(event)
     db.session.flush()
 
 

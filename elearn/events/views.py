@@ -283,6 +283,23 @@ def publish_event(event_id: int):
     return _to_event(event)
 
 
+@bp.post("/<int:event_id>/delete")
+@roles_required(*ORGANISERS)
+def delete_event(event_id: int):
+    event = _organised_or_403(event_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_draft(event, by_id=current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _to_event(event)
+    db.session.commit()
+    flash(_("The draft is deleted."), "success")
+    return redirect(url_for("events.manage_list"), code=303)
+
+
 @bp.post("/<int:event_id>/cancel")
 @roles_required(*ORGANISERS)
 def cancel_event(event_id: int):
