@@ -172,9 +172,13 @@ class Lesson(db.Model):
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     titles: Mapped[dict] = mapped_column(JSON)
-    objectives: Mapped[dict] = mapped_column(JSON)
+    # The text is deferred: outlines, progress and navigation read every lesson of a version
+    # (keys, titles, order) and show none of it, while the HTML of all three languages is most
+    # of a version's bytes. A page that shows a lesson reads its text in one language alone
+    # (elearn/courses/lesson_text.py); touching either attribute loads both, for one lesson.
+    objectives: Mapped[dict] = mapped_column(JSON, deferred=True, deferred_group="text")
     # Rendered and sanitised once, at import: {language: html}.
-    html: Mapped[dict] = mapped_column(JSON)
+    html: Mapped[dict] = mapped_column(JSON, deferred=True, deferred_group="text")
 
     version: Mapped[CourseVersion] = relationship(back_populates="lessons")
 

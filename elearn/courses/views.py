@@ -37,6 +37,7 @@ from elearn.courses.forms import (
     review_date_field,
     reviewer_field,
 )
+from elearn.courses.lesson_text import lesson_text
 from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.errors import DomainError
 from elearn.extensions import db
@@ -317,8 +318,13 @@ def preview_lesson(version_id: int, key: str):
     """The lesson exactly as learners will see it, in any of the version's languages."""
     version = _version_or_404(version_id)
     lesson = next((item for item in version.lessons if item.key == key), None) or abort(404)
+    language = _language(version)
     return render_template(
-        "courses/preview_lesson.html", version=version, lesson=lesson, language=_language(version)
+        "courses/preview_lesson.html",
+        version=version,
+        lesson=lesson,
+        text=lesson_text(lesson, language),
+        language=language,
     )
 
 

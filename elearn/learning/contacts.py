@@ -14,6 +14,7 @@ def learner_county(user) -> str | None:
     return organisation.county if organisation is not None else None
 
 
-def lesson_html(lesson, user, language: str) -> str:
-    """The lesson as stored, with county-dependent help numbers for ``user``'s county."""
-    return localise_contacts(lesson.html[language], learner_county(user), language)
+def lesson_html(html: str, user, language: str) -> str:
+    """A lesson's stored HTML in ``language`` (elearn/courses/lesson_text.py), with
+    county-dependent help numbers for ``user``'s county."""
+    return localise_contacts(html, learner_county(user), language)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from elearn.access import confirmed_email_required, public, signed_in
+from elearn.courses.lesson_text import lesson_text
 from elearn.courses.models import Course
 from elearn.database import utcnow
 from elearn.errors import DomainError
@@ -165,14 +166,17 @@ def lesson(slug: str, key: str):
     waiting = 0
     if progress.states.get(lesson.key) != "done":
         waiting = lesson_time.seconds_left(enrolment, lesson, utcnow())
+    language = _language_for(version)
+    text = lesson_text(lesson, language)  # the one lesson shown, in its one language
     return render_template(
         "learning/lesson.html",
         course=course,
         version=version,
         lesson=lesson,
-        html=lesson_html(lesson, current_user, _language_for(version)),
+        html=lesson_html(text.html, current_user, language),
+        objectives=text.objectives,
         progress=progress,
-        language=_language_for(version),
+        language=language,
         previous=lessons[index - 1] if index else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
         quizzes_next=quizzes_next,
