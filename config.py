@@ -234,6 +234,9 @@ class Config:
         # and how many days before expiry a learner may renew.
         self.CERTIFICATE_REMINDER_DAYS = _env_days("CERTIFICATE_REMINDER_DAYS", "60,30,7")
         self.RECERTIFICATION_WINDOW_DAYS = _env_int("RECERTIFICATION_WINDOW_DAYS", 90)
+        # How many certificates' QR codes each process keeps drawn (about 450 bytes each; the
+        # same certificate is often printed again, in another language). 0 keeps none.
+        self.CERTIFICATE_QR_CACHE_SIZE = _env_int("CERTIFICATE_QR_CACHE_SIZE", 256)
         # The share of a lesson's stated duration it must be open before it can be marked
         # complete, for every course (docs/learning-time.md). Unset: each course's own share;
         # 0 switches the rule off (demonstrations, automated walk-throughs).

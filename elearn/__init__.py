@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     from elearn import i18n, storage
     from elearn import mail as deferred_mail
     from elearn.accounts import login
+    from elearn.certificates import pdf
     from elearn.extensions import babel, cache, csrf, db, limiter, mail, migrate
     from elearn.security import refuse_nul_characters
 
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     cache.init_app(app)
     login.init_app(app)
+    pdf.init_app(app)  # the size of the process's QR cache
 
 
 def _allow_package_uploads() -> None:

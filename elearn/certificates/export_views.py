@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from elearn.access import roles_required
 from elearn.accounts.models import Role
@@ -26,7 +25,6 @@ from elearn.certificates.forms import (
     course_choices,
 )
 from elearn.certificates.models import (
-    Certificate,
     CertificateExport,
 )
 from elearn.certificates.views import bp, course_title_of
@@ -45,23 +43,10 @@ def _managed_organisation(organisation_id: int):
     return organisation
 
 
-def _course_options(organisation_id: int) -> list[tuple[str, str]]:
-    newest = (
-        select(func.max(Certificate.id))
-        .where(
-            Certificate.id.in_(
-                exports.matching(organisation_id, None, None, None).with_only_columns(
-                    Certificate.id
-                )
-            )
-        )
-        .group_by(Certificate.course_id)
-    )
-    rows = db.session.scalars(select(Certificate).where(Certificate.id.in_(newest))).all()
-    return sorted(
-        ((str(row.course_id), course_title_of(row)) for row in rows),
-        key=lambda pair: pair[1].casefold(),
-    )
+def _course_options(held) -> list[tuple[str, str]]:
+    """The filter's courses, by title, from ``exports.held_by_course``'s rows."""
+    titles = ((str(row.course_id), course_title_of(row)) for row in held)
+    return sorted(titles, key=lambda pair: pair[1].casefold())
 
 
 def _filters(form) -> tuple[int | None, date | None, date | None]:
@@ -74,12 +59,22 @@ def organisation_certificates(organisation_id: int):
     """The certificates of an organisation's confirmed members, filtered, with the export."""
     organisation = _managed_organisation(organisation_id)
     form = CertificateFilterForm(request.args)
-    courses = _course_options(organisation.id)
+    # The options and the count in one statement: the period as asked, counted beside the
+    # whole, because the choices must be known before the form can be checked.
+    held = exports.held_by_course(organisation.id, form.since.data, form.until.data)
+    courses = _course_options(held)
     course_choices(form, courses)
     valid = form.validate() if request.args else True
     course_id, since, until = _filters(form) if valid else (None, None, None)
     page = db.paginate(
-        exports.matching(organisation.id, course_id, since, until), per_page=50, error_out=False
+        exports.matching(organisation.id, course_id, since, until),
+        per_page=50,
+        error_out=False,
+        count=False,
+    )
+    # As Flask-SQLAlchemy's own prev() and next() give a page its total.
+    page.total = sum(
+        row.in_period if valid else row.held for row in held if course_id in (None, row.course_id)
     )
     export_form = ExportForm(formdata=None, course=form.course.data, since=since, until=until)
     course_choices(export_form, courses)
@@ -98,7 +93,7 @@ def organisation_certificates(organisation_id: int):
 def start_export(organisation_id: int):
     organisation = _managed_organisation(organisation_id)
     form = ExportForm()
-    course_choices(form, _course_options(organisation.id))
+    course_choices(form, _course_options(exports.held_by_course(organisation.id, None, None)))
     if not form.validate_on_submit():
         flash(
             _(

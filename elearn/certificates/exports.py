@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import event, select, update
+from sqlalchemy import and_, case, event, func, select, update
 
 from elearn.accounts.models import User
 from elearn.audit.services import record
@@ -53,6 +53,46 @@ def matching(organisation_id: int, course_id: int | None, start: date | None, en
     if end:
         query = query.where(Certificate.completed_on <= end)
     return query
+
+
+def held_by_course(organisation_id: int, start: date | None, end: date | None) -> list:
+    """For each course in which the organisation's confirmed members hold certificates: its
+    title from the newest of them (``course_title``, the filter's options), how many they hold
+    (``held``) and how many of those were completed from ``start`` to ``end``
+    (``in_period``; either bound may be None).
+
+    One statement, and one that starts from the organisation's people (users by organisation,
+    then certificates by holder), so that it grows with the organisation, not the platform.
+    """
+    period = []
+    if start:
+        period.append(Certificate.completed_on >= start)
+    if end:
+        period.append(Certificate.completed_on <= end)
+    per_course = (
+        select(
+            Certificate.course_id,
+            func.max(Certificate.id).label("newest"),
+            func.count().label("held"),
+            (func.count(case((and_(*period), 1))) if period else func.count()).label("in_period"),
+        )
+        .select_from(User)
+        .join(Certificate, Certificate.user_id == User.id)
+        .where(
+            User.organisation_id == organisation_id,
+            User.organisation_confirmed_at.is_not(None),
+        )
+        .group_by(Certificate.course_id)
+        .subquery()
+    )
+    return db.session.execute(
+        select(
+            per_course.c.course_id,
+            Certificate.course_title,
+            per_course.c.held,
+            per_course.c.in_period,
+        ).join_from(per_course, Certificate, Certificate.id == per_course.c.newest)
+    ).all()
 
 
 def create(

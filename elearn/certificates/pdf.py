@@ -9,18 +9,22 @@ at the smallest size, wrap: they are never cut.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import segno
 from fpdf import FPDF, ViewerPreferences
 
-FONTS = Path(__file__).parent / "fonts"
+from elearn.certificates import pdf_fonts
+
 PAGE_W, PAGE_H = 297.0, 210.0
 TEXT_W = 220.0  # the width names and titles must fit in
 QR_SIZE = 32.0  # mm
 DESIGNS = ("standard", "formal")
+# How many QR codes (as PNG, about 450 bytes each) a process keeps: the same certificate is
+# often printed again, in another language or downloaded twice. CERTIFICATE_QR_CACHE_SIZE.
+DEFAULT_QR_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True)
@@ -60,10 +64,13 @@ class _Page(FPDF):
         super().__init__(orientation="L", unit="mm", format="A4")
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
-        self.add_font("Sans", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("Sans", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.add_font("Serif", "", str(FONTS / "DejaVuSerif.ttf"))
-        self.add_font("Serif", "B", str(FONTS / "DejaVuSerif-Bold.ttf"))
+
+    def set_font(self, family=None, style="", size=0) -> None:
+        """As fpdf2's, but a bundled face joins the document the first time it is set, from
+        the fonts parsed once per process (elearn/certificates/pdf_fonts.py)."""
+        if (family, style) in pdf_fonts.FACES and f"{family.lower()}{style}" not in self.fonts:
+            pdf_fonts.attach(self, family, style)
+        super().set_font(family, style, size)
 
     def fitted(self, family: str, text: str, y: float, largest: float, smallest: float) -> float:
         """Write ``text`` centred at ``y`` in the largest size that fits one line; at the
@@ -166,12 +173,15 @@ def render(document: Document) -> bytes:
             pdf.cell(76, 5, document.signatory_role, align="C")
 
     # The QR code and the code in text, bottom right.
-    qr = segno.make(document.verify_url, error="m")
-    image = io.BytesIO()
-    qr.save(image, kind="png", scale=8, border=2)
-    image.seek(0)
     qr_x, qr_y = PAGE_W - 24 - QR_SIZE, PAGE_H - 20 - QR_SIZE
-    pdf.image(image, x=qr_x, y=qr_y, w=QR_SIZE, h=QR_SIZE, alt_text=document.qr_alt)
+    pdf.image(
+        io.BytesIO(_qr_png(document.verify_url)),
+        x=qr_x,
+        y=qr_y,
+        w=QR_SIZE,
+        h=QR_SIZE,
+        alt_text=document.qr_alt,
+    )
     pdf.set_text_color(20, 20, 20)
     pdf.set_font("Sans", "B", 9.5)
     pdf.set_xy(qr_x - 92, qr_y + 8)
@@ -180,3 +190,24 @@ def render(document: Document) -> bytes:
     pdf.set_xy(qr_x - 92, pdf.get_y() + 1)
     pdf.multi_cell(88, 4, document.verify_label, align="R")
     return bytes(pdf.output())
+
+
+def _draw_qr(url: str) -> bytes:
+    qr = segno.make(url, error="m")
+    image = io.BytesIO()
+    qr.save(image, kind="png", scale=8, border=2)
+    return image.getvalue()
+
+
+_qr_png = functools.lru_cache(maxsize=DEFAULT_QR_CACHE_SIZE)(_draw_qr)
+
+
+def set_qr_cache_size(size: int) -> None:
+    """Keep the last ``size`` QR codes drawn in this process (0: none), from an empty cache."""
+    global _qr_png
+    _qr_png = functools.lru_cache(maxsize=max(size, 0))(_draw_qr)
+
+
+def init_app(app) -> None:
+    """Size the process's QR cache from CERTIFICATE_QR_CACHE_SIZE."""
+    set_qr_cache_size(app.config["CERTIFICATE_QR_CACHE_SIZE"])

@@ -185,3 +185,40 @@ def test_an_erased_holder_leaves_exports_made_before(app, client, make, course):
         assert db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "certificate.export_rebuilt")
         )
+
+
+def test_the_list_counts_what_its_filter_selects_and_offers_each_course_held(
+    app, client, make, course
+):
+    from tests.content.helpers import edit, valid_files
+    from tests.learning.conftest import import_files
+
+    school = make.organisation()
+    for when in ("2026-01-05 09:00:00", "2026-03-10 09:00:00", "2026-04-20 09:00:00"):
+        graduate(app, make, school, when)
+    graduate(app, make, make.organisation(name="Poliția Bihor"), "2026-03-11 09:00:00")
+    files = edit(valid_files(), "course.yaml", "id: test-course", "id: other-course")
+    files = edit(files, "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
+    import_files(app, files)
+    with app.app_context():
+        from elearn.courses.models import Course
+
+        test_course = db.session.scalar(select(Certificate.course_id))
+        other_course = db.session.scalar(select(Course.id).where(Course.slug == "other-course"))
+    manager = make.user(roles=(Role.LEARNER, Role.MANAGER), organisation_id=school, language="en")
+    sign_in(client, manager)
+    base = f"/organisations/{school}/certificates"
+    for query, count in (
+        ("", "3 certificates"),
+        ("?since=2026-02-01&until=2026-06-30", "2 certificates"),
+        ("?since=2026-04-01", "1 certificate"),
+        (f"?course={test_course}&until=2026-03-31", "2 certificates"),
+        # A period that ends before it starts is refused: everything, and the reason.
+        ("?since=2026-06-30&until=2026-02-01", "3 certificates"),
+        (f"?course={other_course}", "3 certificates"),  # not offered: refused
+    ):
+        text = page_text(client.get(base + query))
+        assert count in text, (query, text)
+    # The course nobody in the school holds a certificate of is not offered.
+    options = client.get(base).get_data(as_text=True)
+    assert f'value="{test_course}"' in options and f'value="{other_course}"' not in options

@@ -57,3 +57,40 @@ def test_my_certificates_and_the_organisations_list_do_not_query_per_certificate
         assert db.session.scalar(select(func.count()).select_from(Certificate)) == 3
     after = [count_queries(app, lambda c=c, url=url: c.get(url)) for c, url in pages]
     assert before == after
+
+
+def test_the_organisations_list_reads_certificates_in_two_statements_whatever_the_filter(
+    app, client, make, course
+):
+    """The filter's options and the count in one statement, the page in the other (the
+    count was a third, and the options read every certificate of the platform)."""
+    import re
+
+    from sqlalchemy import event
+
+    from elearn.extensions import db
+
+    school = make.organisation()
+    sign_in(client, make.user(organisation_id=school))
+    complete_course(client, app)
+    manager = app.test_client()
+    sign_in(
+        manager,
+        make.user(roles=(Role.LEARNER, Role.MANAGER), organisation_id=school, language="en"),
+    )
+    with app.app_context():
+        engine = db.engine
+    reading_certificates = re.compile(r"\b(FROM|JOIN) certificates\b")
+    base = f"/organisations/{school}/certificates"
+    for query in ("", "?since=2020-01-01&until=2099-12-31", "?since=2099-01-01&until=2020-01-01"):
+        statements: list[str] = []
+
+        def keep(_conn, _cursor, statement, *_args, kept=statements):
+            kept.append(statement)
+
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            assert "1 certificate" in manager.get(base + query).get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+        assert len([s for s in statements if reading_certificates.search(s)]) == 2, query
