@@ -88,6 +88,20 @@ def test_wsgi_entry_point_builds_production_and_refuses_without_secrets(clean_en
         importlib.import_module("wsgi")
 
 
+def test_the_wsgi_entry_point_parses_the_certificate_fonts_before_any_request(clean_env):
+    import importlib
+    import sys
+
+    from elearn.certificates import pdf_fonts
+
+    clean_env.setenv("ELEARN_CONFIG", "testing")
+    pdf_fonts.parsed.cache_clear()
+    sys.modules.pop("wsgi", None)
+    importlib.import_module("wsgi")
+    assert pdf_fonts.parsed.cache_info().currsize == len(pdf_fonts.FACES)
+    sys.modules.pop("wsgi", None)
+
+
 def test_development_makes_its_own_secret_once_and_uses_sqlite_in_instance(clean_env, tmp_path):
     first = config_for("development", tmp_path)
     second = config_for("development", tmp_path)

@@ -92,6 +92,13 @@ def parsed(file_name: str) -> TTFFont:
     return font
 
 
+def warm() -> None:
+    """Parse every bundled font now (gunicorn's entry point, wsgi.py, calls it), so that a
+    worker's first certificate costs no more than the next ones."""
+    for file_name in FACES.values():
+        parsed(file_name)
+
+
 def attach(document: FPDF, family: str, style: str) -> None:
     """Give ``document`` the face (``family``, ``style``) from FACES, as ``add_font`` would,
     without parsing the font again."""
