@@ -21,9 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
-import time
 from pathlib import Path
+
+from bench.timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 ENROLLED = ["understanding-trafficking", "for-teachers", "for-police", "looking-after-yourself"]
@@ -87,20 +87,6 @@ def fetched(engine, work) -> tuple[int, int, dict[str, int]]:
                 by_table[name] = by_table.get(name, 0) + size
         connection.rollback()
     return len(statements), sum(by_table.values()), by_table
-
-
-def timed(work, repeat: int) -> dict:
-    work()  # one warm-up
-    seconds = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        work()
-        seconds.append(time.perf_counter() - started)
-    seconds.sort()
-    return {
-        "p50_ms": round(1000 * statistics.median(seconds), 1),
-        "p95_ms": round(1000 * seconds[max(0, int(0.95 * len(seconds)) - 1)], 1),
-    }
 
 
 def loads(app, db, member_id: int, repeat: int) -> dict:

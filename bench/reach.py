@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import text
+
+from bench.timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFESSIONS = [
@@ -188,22 +189,6 @@ def generate(db, schools: list[int], *, sessions: int, events: int) -> dict:
             connection.execute(text("ANALYZE"))
             connection.commit()
     return {"sessions": sessions, "events": events, "resources": len(resources)}
-
-
-def timed(request, repeat: int) -> dict:
-    """p50, p95 and max of ``repeat`` calls of ``request()`` (after one to warm up)."""
-    request()
-    seconds = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        request()
-        seconds.append(time.perf_counter() - started)
-    seconds.sort()
-    return {
-        "p50_ms": round(1000 * statistics.median(seconds), 1),
-        "p95_ms": round(1000 * seconds[max(0, int(0.95 * len(seconds) + 0.5) - 1)], 1),
-        "max_ms": round(1000 * seconds[-1], 1),
-    }
 
 
 def page(client, url: str):

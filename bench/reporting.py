@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import time
 from pathlib import Path
 
+from bench import timing
 from bench.__main__ import environment, environment_of, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,19 +130,11 @@ def generated(db) -> tuple[int, list[int], int, int]:
 
 
 def timed(client, url: str, repeat: int) -> dict:
-    client.get(url)  # warm: templates, pools
-    seconds = []
-    for _ in range(repeat):
-        started = time.perf_counter()
+    def get():
         response = client.get(url)
-        seconds.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
-    seconds.sort()
-    return {
-        "p50_ms": round(1000 * statistics.median(seconds)),
-        "p95_ms": round(1000 * seconds[max(0, int(0.95 * len(seconds)) - 1)]),
-        "max_ms": round(1000 * seconds[-1]),
-    }
+
+    return timing.timed(get, repeat)
 
 
 def main(argv=None) -> int:

@@ -73,6 +73,19 @@ class DeliveredSession(db.Model):
     )
 
 
+# The columns that make one row of the monthly summary: one per combination.
+SESSION_MONTH_KEY = (
+    "month",
+    "course_id",
+    "profession",
+    "county",
+    "audience",
+    "age_band",
+    "setting",
+    "organised",
+)
+
+
 class SessionMonth(db.Model):
     """The ledger summed by month and by every dimension the figures break it down by: what
     the network-wide figures read instead of a million rows (docs/reporting.md, "Reach").
@@ -86,19 +99,7 @@ class SessionMonth(db.Model):
     are those of every session with an organisation."""
 
     __tablename__ = "reach_session_months"
-    __table_args__ = (
-        UniqueConstraint(
-            "month",
-            "course_id",
-            "profession",
-            "county",
-            "audience",
-            "age_band",
-            "setting",
-            "organised",
-            name="uq_reach_session_months_key",
-        ),
-    )
+    __table_args__ = (UniqueConstraint(*SESSION_MONTH_KEY, name="uq_reach_session_months_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7))  # 'YYYY-MM' of delivered_on

@@ -13,18 +13,9 @@ from sqlalchemy import case, delete, func, insert, literal, select, text
 
 from elearn.database import add_to_columns
 from elearn.extensions import db
-from elearn.reach.models import DeliveredSession, SessionMonth
+from elearn.reach.models import SESSION_MONTH_KEY, DeliveredSession, SessionMonth
 
-KEY = (
-    "month",
-    "course_id",
-    "profession",
-    "county",
-    "audience",
-    "age_band",
-    "setting",
-    "organised",
-)
+KEY = SESSION_MONTH_KEY
 MEASURES = ("sessions", "declared", "confirmed", "materials")
 
 
