@@ -6,10 +6,7 @@ DATABASE_URL and MAIL_SERVER; set ELEARN_CONFIG only to run it otherwise on purp
 
 import os
 
-from elearn import create_app
-from elearn.certificates.pdf_fonts import warm
+from elearn import create_app, prepare_for_workers
 
 app = create_app(os.environ.get("ELEARN_CONFIG", "production"))
-# The certificate fonts, parsed before the first request rather than during it (about 40 ms
-# for the four; with gunicorn --preload, once in the master for every worker).
-warm()
+prepare_for_workers(app)

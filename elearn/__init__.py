@@ -230,3 +230,21 @@ def register_subscriptions(app: Flask) -> None:
     events(app)
     attendance_certificates(app)
     api(app)
+
+
+def prepare_for_workers(app: Flask) -> None:
+    """What a production server's entry point (wsgi.py) does once the app is made, before any
+    request: parse the certificate fonts now rather than during the first certificate, and,
+    when the server forks its workers from a process that made the app (gunicorn --preload,
+    docs/operations.md), give each worker its own database connections: a connection opened
+    before the fork is dropped, never closed, in the child, so that two processes never share
+    one. (Redis clients already reconnect in a new process by themselves.)"""
+    import os
+
+    from elearn.certificates.pdf_fonts import warm
+    from elearn.extensions import db
+
+    warm()
+    with app.app_context():
+        engine = db.engine
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))

@@ -88,7 +88,7 @@ def test_wsgi_entry_point_builds_production_and_refuses_without_secrets(clean_en
         importlib.import_module("wsgi")
 
 
-def test_the_wsgi_entry_point_parses_the_certificate_fonts_before_any_request(clean_env):
+def test_the_wsgi_entry_point_prepares_the_workers_before_any_request(clean_env):
     import importlib
     import sys
 
@@ -147,3 +147,31 @@ def test_production_needs_an_https_base_url(clean_env, tmp_path, base_url):
     clean_env.setenv("BASE_URL", base_url)
     with pytest.raises(ConfigurationError, match="BASE_URL"):
         config_for("production", tmp_path)
+
+
+def test_a_forked_worker_opens_its_own_database_connections(app):
+    """gunicorn --preload forks the workers from a process that made the app: a connection
+    the parent holds in its pool must not be used by a child (it is dropped there)."""
+    import os
+
+    from sqlalchemy import text
+
+    from elearn import prepare_for_workers
+    from elearn.extensions import db
+
+    prepare_for_workers(app)
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()
+        assert db.engine.pool.checkedin() == 1  # the parent's connection, back in its pool
+        child = os.fork()
+        if child == 0:  # the worker: an empty pool, then a connection of its own that works
+            try:
+                empty = db.engine.pool.checkedin() == 0
+                works = db.session.execute(text("SELECT 1")).scalar() == 1
+                os._exit(0 if empty and works else 1)
+            except BaseException:
+                os._exit(2)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert db.session.execute(text("SELECT 1")).scalar() == 1  # the parent's still works

@@ -102,17 +102,20 @@ def warm_up(port: int) -> None:
 
 @pytest.fixture
 def gunicorn(app, tmp_path):
-    """Three sync workers serving the test's database and media folder."""
+    """Three sync workers serving the test's database and media folder, preloaded."""
     (tmp_path / "front_app.py").write_text(
-        "from elearn import create_app\n"
+        "from elearn import create_app, prepare_for_workers\n"
         f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {app.config['SQLALCHEMY_DATABASE_URI']!r},"
         f" 'MEDIA_STORAGE_PATH': {app.config['MEDIA_STORAGE_PATH']!r}, 'TRUSTED_PROXIES': 1}})\n"
+        "prepare_for_workers(app)\n"
     )
     port = free_port()
     process = subprocess.Popen(
         [
             str(GUNICORN),
-            *("--workers", "3", "--bind", f"127.0.0.1:{port}", "--chdir", str(tmp_path)),
+            # As docs/operations.md serves it: the app made once, before the workers fork.
+            *("--workers", "3", "--preload", "--bind", f"127.0.0.1:{port}"),
+            *("--chdir", str(tmp_path)),
             *("--timeout", "60", "front_app:app"),
         ],
         cwd=ROOT,
