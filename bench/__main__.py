@@ -142,6 +142,7 @@ def start_server(args, env, log: Path) -> subprocess.Popen:
             "gunicorn",
             "--workers",
             str(args.workers),
+            "--preload",  # as docs/operations.md serves it
             "--bind",
             f"127.0.0.1:{args.port}",
             "--backlog",

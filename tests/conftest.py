@@ -419,13 +419,24 @@ def page_text(response) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
+# A test that asks for one of these (itself or through another fixture) uses the database.
+DATABASE_FIXTURES = frozenset({"app", "migrated_database", "database_url"})
+
+
+def uses_database(item) -> bool:
+    """Whether a test touches the test database: through a fixture, or (marked ``database``)
+    by reading TEST_DATABASE_URL itself, as the benchmark's test does."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & DATABASE_FIXTURES) or item.get_closest_marker("database") is not None
+
+
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, skip the tests that make no application: with no app there is no
-    database, so their result cannot differ from the SQLite pass, which runs them (the pure
-    cores: the package loader, grading, the text helpers...). CI runs both passes."""
+    """On PostgreSQL, skip the tests that use no database: their result cannot differ from
+    the SQLite pass, which runs them (the pure cores: the package loader, grading, the text
+    helpers...). CI runs both passes."""
     if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
         return
     ran = pytest.mark.skip(reason="uses no database: runs in the SQLite pass")
     for item in items:
-        if "app" not in getattr(item, "fixturenames", ()):
+        if not uses_database(item):
             item.add_marker(ran)

@@ -31,6 +31,8 @@ if ON_POSTGRESQL and MISSING and os.environ.get("ELEARN_REQUIRE_BENCH") == "1":
     raise pytest.UsageError(f"ELEARN_REQUIRE_BENCH=1 but missing: {', '.join(MISSING)}")
 
 pytestmark = [
+    # It reads TEST_DATABASE_URL itself (no app fixture): the PostgreSQL pass must run it.
+    pytest.mark.database,
     # Both runs use fixed ports, Redis database 12 and databases dropped after each test, and
     # load the machine themselves: they run alone, after the rest.
     pytest.mark.serial,
