@@ -110,6 +110,7 @@ def _prepare(args):
 
     from bench.data import generate
     from bench.sessions import session_cookies
+    from bench.wrk import BENCH_ADDRESS, BENCH_USER_AGENT
     from elearn import create_app
     from elearn.extensions import db
 
@@ -126,7 +127,10 @@ def _prepare(args):
         )
         generated.counts["seconds to generate"] = round(time.perf_counter() - started)
         cookies = session_cookies(
-            app, generated.readers + [user for user, _attempt in generated.submitters]
+            app,
+            generated.readers + [user for user, _attempt in generated.submitters],
+            address=BENCH_ADDRESS,
+            user_agent=BENCH_USER_AGENT,
         )
         db.session.remove()
         db.engine.dispose()  # the server has its own connections; this process needs none
@@ -200,7 +204,13 @@ def scenarios(generated, cookies):
         Scenario("lesson page", "GET", lessons),
         Scenario("course page", "GET", courses),
         Scenario(
-            "quiz submission", "POST", submissions, expected=302, location="/result", oneshot=True
+            "quiz submission",
+            "POST",
+            submissions,
+            expected=302,
+            location="/result",
+            oneshot=True,
+            steady=False,  # the attempt is submitted: the session may say so
         ),
     ]
 
@@ -257,6 +267,7 @@ def main(argv=None) -> int:
                 "requests": measured.requests,
                 "errors": measured.errors,
                 "unexpected": measured.unexpected,
+                "cookie_rewritten": measured.cookie_rewritten,
                 "exhausted": measured.exhausted,
             }
             report["pages"].append(entry)

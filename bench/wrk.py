@@ -15,6 +15,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+# What wrk's requests look like to the app (the address through the trusted proxy header): a
+# session made for this address and browser (bench/sessions.py) is the same browser's session
+# on every request, as a real one is, so the app has no reason to write its cookie again.
+BENCH_ADDRESS = "198.51.100.7"
+BENCH_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) elearn-bench"
+
 LUA = """
 local entries = {
 %(entries)s
@@ -22,9 +28,11 @@ local entries = {
 local method = "%(method)s"
 local expected = %(expected)d
 local location = "%(location)s"
+local steady = %(steady)d
 local common = {
   ["X-Forwarded-Proto"] = "https",
   ["X-Forwarded-For"] = "%(address)s",
+  ["User-Agent"] = "%(user_agent)s",
   ["Referer"] = "%(referer)s",
 }
 local threads = {}
@@ -39,6 +47,7 @@ end
 function init(args)
   index = tid + 1
   bad = 0
+  rewritten = 0
   wrapped = 0
 end
 
@@ -62,6 +71,10 @@ function request()
 end
 
 function response(status, headers, body)
+  if steady == 1 and headers["Set-Cookie"] then
+    -- a page that changes nothing, asked by the same browser: no new cookie to write
+    rewritten = rewritten + 1
+  end
   if status ~= expected then
     bad = bad + 1
   elseif location ~= "" and not string.find(headers["Location"] or "", location, 1, true) then
@@ -70,17 +83,19 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local unexpected, exhausted = 0, 0
+  local unexpected, exhausted, rewritten = 0, 0, 0
   for _, t in ipairs(threads) do
     unexpected = unexpected + (t:get("bad") or 0)
+    rewritten = rewritten + (t:get("rewritten") or 0)
     exhausted = exhausted + (t:get("wrapped") or 0)
   end
   local e = summary.errors
   io.write(string.format(
     'BENCH {"requests": %%d, "duration_us": %%d, "errors": %%d, "unexpected": %%d, ' ..
-    '"exhausted": %%d, "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, "mean_us": %%.0f}\\n',
+    '"rewritten": %%d, "exhausted": %%d, "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, ' ..
+    '"mean_us": %%.0f}\\n',
     summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
-    unexpected, exhausted, latency:percentile(50), latency:percentile(90),
+    unexpected, rewritten, exhausted, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.mean))
 end
 """
@@ -94,6 +109,7 @@ class Result:
     errors: int
     unexpected: int
     exhausted: bool
+    cookie_rewritten: int  # answers that set the session cookie again on a steady scenario
     p50_ms: float
     p90_ms: float
     p99_ms: float
@@ -104,7 +120,13 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.requests > 0 and not self.errors and not self.unexpected and not self.exhausted
+        return (
+            self.requests > 0
+            and not self.errors
+            and not self.unexpected
+            and not self.exhausted
+            and not self.cookie_rewritten
+        )
 
 
 @dataclass
@@ -115,6 +137,9 @@ class Scenario:
     expected: int = 200
     location: str = ""  # for redirects: a part the Location header must contain
     oneshot: bool = False  # each request may be sent only once (it changes what it acts on)
+    # A page that changes nothing (every GET here): its answer must not set the session
+    # cookie again. A browser-like session (bench/sessions.py) gives the app no reason to.
+    steady: bool = True
 
 
 def run(
@@ -124,7 +149,7 @@ def run(
     duration: int,
     connections: int,
     threads: int,
-    address: str = "198.51.100.7",
+    address: str = BENCH_ADDRESS,
 ) -> Result:
     entries = ",\n".join(
         "  {" + ", ".join(json.dumps(part) for part in entry) + "}" for entry in scenario.requests
@@ -135,6 +160,8 @@ def run(
         "expected": scenario.expected,
         "location": scenario.location,
         "address": address,
+        "user_agent": BENCH_USER_AGENT,
+        "steady": int(scenario.steady),
         "referer": base_url.replace("http://", "https://") + "/",
         "threads": threads,
         "oneshot": int(scenario.oneshot),
@@ -167,6 +194,7 @@ def run(
         errors=data["errors"],
         unexpected=data["unexpected"],
         exhausted=bool(data["exhausted"]),
+        cookie_rewritten=data["rewritten"],
         p50_ms=data["p50_us"] / 1000,
         p90_ms=data["p90_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
