@@ -218,6 +218,7 @@ def scenarios(generated, cookies):
 def main(argv=None) -> int:
     args = parse_args(argv)
     from bench.burst import classroom_burst
+    from bench.cpu import cpu_seconds, per_request_ms
     from bench.data import PASSWORD
     from bench.wrk import run
 
@@ -252,7 +253,9 @@ def main(argv=None) -> int:
         run(pages[1], base_url, duration=3, connections=args.connections, threads=args.threads)
         before = run(bare, base_url, **load)
         for page in pages:
+            used = cpu_seconds(server.pid)  # the server leads its own session
             measured = run(page, base_url, **load)
+            cpu = per_request_ms(used, cpu_seconds(server.pid), measured.requests)
             after = run(bare, base_url, **load)
             baseline = (before.per_second + after.per_second) / 2
             ratio = measured.per_second / baseline if baseline else 0.0
@@ -268,6 +271,9 @@ def main(argv=None) -> int:
                 "errors": measured.errors,
                 "unexpected": measured.unexpected,
                 "cookie_rewritten": measured.cookie_rewritten,
+                # CPU per request of the workers and of PostgreSQL: steadier than req/s on a
+                # machine shared with other work
+                "cpu_ms_per_request": cpu,
                 "exhausted": measured.exhausted,
             }
             report["pages"].append(entry)

@@ -79,6 +79,8 @@ def test_a_small_benchmark_runs_every_scenario_cleanly(tmp_path):
         if page["page"] != "quiz submission":
             assert page["cookie_rewritten"] == 0, page
         assert 0 < page["ratio"] < 1.5, page
+        assert page["cpu_ms_per_request"]["app"] > 0, page  # read from /proc
+        assert page["cpu_ms_per_request"]["database"] >= 0, page
     burst = report["burst"]
     assert burst["finished"] == burst["learners"] == 8, burst["problems"]
     assert burst["p95_by_step_s"]["submit"] > 0
