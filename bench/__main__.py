@@ -69,6 +69,14 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def write_report(path: Path, report: dict) -> None:
+    """Write a benchmark's report to ``path`` as JSON, and print it."""
+    text = json.dumps(report, indent=2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n")
+    print(text)
+
+
 def environment(args) -> dict[str, str]:
     from elearn.certificates.keys import new_private_pem
 

@@ -181,7 +181,7 @@ def prepare(db) -> dict:
 
 
 def main(argv=None) -> int:
-    from bench.__main__ import environment, environment_of, recreate_database
+    from bench.__main__ import environment, environment_of, recreate_database, write_report
 
     args = parse_args(argv)
     env = environment(args)
@@ -222,9 +222,7 @@ def main(argv=None) -> int:
             print(page, report["pages"][page], flush=True)
         report["loads"] = loads(app, db, prepared["member"], args.repeat)
         print("loads", report["loads"], flush=True)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_report(args.output, report)
     return 0
 
 

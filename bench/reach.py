@@ -20,7 +20,6 @@ series is a recursive CTE) so that this code does not rot.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -250,7 +249,7 @@ def measure(app, admin_client, manager_client, root: int, county: int, repeat: i
 def main(argv=None) -> int:
     import random
 
-    from bench.__main__ import environment, environment_of, recreate_database
+    from bench.__main__ import environment, environment_of, recreate_database, write_report
     from bench.reporting import build_tree, generated, privileged
 
     args = parse_args(argv)
@@ -293,9 +292,7 @@ def main(argv=None) -> int:
         report.update(
             measure(app, clients[admin], clients[manager], root, counties[0], args.repeat)
         )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_report(args.output, report)
     return 0
 
 

@@ -14,13 +14,12 @@ Prints the figures as JSON and writes them to ``--output``. docs/performance.md 
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import time
 from pathlib import Path
 
 from bench import timing
-from bench.__main__ import environment, environment_of, recreate_database
+from bench.__main__ import environment, environment_of, recreate_database, write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -215,9 +214,7 @@ def main(argv=None) -> int:
             from elearn.learning.models import Enrolment
 
             report["xlsx_export"]["rows"] = db.session.scalar(select(func.count(Enrolment.id)))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_report(args.output, report)
     return 0
 
 
