@@ -266,19 +266,28 @@ def edit_event(event_id: int):
     return render_template("events/edit.html", form=form, event=event)
 
 
-@bp.post("/<int:event_id>/publish")
-@roles_required(*ORGANISERS)
-def publish_event(event_id: int):
+def _organiser_action(event_id: int, act):
+    """An organiser's button on an event: (the event, what ``act(event)`` returned), committed;
+    or the event page again with the refusal when the service raised DomainError."""
     event = _organised_or_403(event_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.publish_event(event)
+        result = act(event)
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return _to_event(event)
+        return event, None, _to_event(event)
     db.session.commit()
+    return event, result, None
+
+
+@bp.post("/<int:event_id>/publish")
+@roles_required(*ORGANISERS)
+def publish_event(event_id: int):
+    event, _result, refused = _organiser_action(event_id, services.publish_event)
+    if refused:
+        return refused
     flash(_("The event is published."), "success")
     return _to_event(event)
 
@@ -286,16 +295,11 @@ def publish_event(event_id: int):
 @bp.post("/<int:event_id>/delete")
 @roles_required(*ORGANISERS)
 def delete_event(event_id: int):
-    event = _organised_or_403(event_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        services.delete_draft(event, by_id=current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _to_event(event)
-    db.session.commit()
+    _event, _result, refused = _organiser_action(
+        event_id, lambda event: services.delete_draft(event, by_id=current_user.id)
+    )
+    if refused:
+        return refused
     flash(_("The draft is deleted."), "success")
     return redirect(url_for("events.manage_list"), code=303)
 
@@ -303,16 +307,9 @@ def delete_event(event_id: int):
 @bp.post("/<int:event_id>/cancel")
 @roles_required(*ORGANISERS)
 def cancel_event(event_id: int):
-    event = _organised_or_403(event_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        told = services.cancel_event(event)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _to_event(event)
-    db.session.commit()
+    event, told, refused = _organiser_action(event_id, services.cancel_event)
+    if refused:
+        return refused
     notify.send_cancellations(event, told)
     flash(_("The event is cancelled. The people registered are told by email."), "success")
     return _to_event(event)
