@@ -114,7 +114,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = (
             normalise_database_url(database_url) if database_url else None
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # No pre-ping: a dropped connection is found by its first statement and the request
+        # runs again once (elearn/connections.py), which saves three round trips a request.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
 
         # Languages and time.
         self.LANGUAGES = ("ro", "en", "hu")

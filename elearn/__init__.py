@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import Config, config_for
+from elearn.connections import RetryingFlask
 from elearn.core.placeholders import warn_about_placeholders
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +21,7 @@ def create_app(config: str | Config | dict | None = None) -> Flask:
     ELEARN_CONFIG chooses (development by default). The factory never touches the database
     schema, imports content or calls the network: those are CLI commands.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = RetryingFlask(__name__, instance_relative_config=True)
     overrides = config if isinstance(config, dict) else None
     if isinstance(config, Config):
         settings = config
@@ -53,7 +54,7 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from elearn import i18n, storage
+    from elearn import connections, i18n, storage
     from elearn import mail as deferred_mail
     from elearn.accounts import login
     from elearn.certificates import pdf
@@ -61,6 +62,8 @@ def register_extensions(app: Flask) -> None:
     from elearn.security import refuse_nul_characters
 
     db.init_app(app)
+    with app.app_context():
+        connections.init_app(app, db.engine)  # reads without a transaction; no pre-ping
     storage.init_app(app)
     # Before CSRFProtect reads the form: an uploaded package may be larger than other requests.
     app.before_request(_allow_package_uploads)

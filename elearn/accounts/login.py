@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from elearn.accounts.models import User, UserSession
@@ -33,14 +35,7 @@ def load_user(user_id: str) -> User | None:
         return None
     row = (
         db.session.execute(
-            select(User, UserSession)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                User.id == int(identifier),
-                UserSession.id == record_id,
-                UserSession.revoked_at.is_(None),
-            )
-            .options(joinedload(User.role_assignments))
+            _person_statement(), {"user_id": int(identifier), "record_id": record_id}
         )
         .unique()
         .first()
@@ -52,3 +47,19 @@ def load_user(user_id: str) -> User | None:
         return None
     user.session_record = record
     return user
+
+
+@cache
+def _person_statement():
+    """The statement of load_user, built once per process: every signed-in request runs it,
+    and building it anew cost more than sending it."""
+    return (
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == bindparam("user_id"),
+            UserSession.id == bindparam("record_id"),
+            UserSession.revoked_at.is_(None),
+        )
+        .options(joinedload(User.role_assignments))
+    )
