@@ -38,6 +38,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=2 * cpus + 1, help="gunicorn workers")
+    parser.add_argument(
+        "--worker-class",
+        default="sync",
+        choices=("sync", "gthread"),
+        help="gunicorn's worker class (docs/performance.md compares them)",
+    )
+    parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--readers", type=int, default=200)
     parser.add_argument("--submitters", type=int, default=6000)
     parser.add_argument("--classroom", type=int, default=100)
@@ -147,6 +154,7 @@ def _prepare(args):
 
 def start_server(args, env, log: Path) -> subprocess.Popen:
     log_file = log.open("w")
+    worker_class = getattr(args, "worker_class", "sync")  # bench.kill has sync workers
     server = subprocess.Popen(
         [
             sys.executable,
@@ -154,6 +162,10 @@ def start_server(args, env, log: Path) -> subprocess.Popen:
             "gunicorn",
             "--workers",
             str(args.workers),
+            "--worker-class",
+            worker_class,
+            "--threads",
+            str(getattr(args, "worker_threads", 1) if worker_class == "gthread" else 1),
             "--preload",  # as docs/operations.md serves it
             "--bind",
             f"127.0.0.1:{args.port}",
@@ -246,7 +258,16 @@ def main(argv=None) -> int:
     report: dict = {
         "settings": {
             key: getattr(args, key)
-            for key in ("learners", "courses", "duration", "connections", "threads", "workers")
+            for key in (
+                "learners",
+                "courses",
+                "duration",
+                "connections",
+                "threads",
+                "workers",
+                "worker_class",
+                "worker_threads",
+            )
         },
         "data": generated.counts,
         "cpus": os.cpu_count(),
