@@ -238,7 +238,7 @@ def scenarios(generated, cookies):
 def main(argv=None) -> int:
     args = parse_args(argv)
     from bench.burst import classroom_burst
-    from bench.cpu import cpu_seconds, per_request_ms
+    from bench.cpu import cpu_seconds, per_request_ms, worker_memory_mb
     from bench.data import PASSWORD
     from bench.wrk import run
 
@@ -280,6 +280,7 @@ def main(argv=None) -> int:
         # Warm up every worker: imports, templates, connection pools.
         run(bare, base_url, duration=3, connections=args.connections, threads=args.threads)
         run(pages[1], base_url, duration=3, connections=args.connections, threads=args.threads)
+        report["memory_after_warm_up"] = worker_memory_mb(server.pid)
         before = run(bare, base_url, **load)
         for page in pages:
             used = cpu_seconds(server.pid)  # the server leads its own session
@@ -323,6 +324,7 @@ def main(argv=None) -> int:
             generated.quiz_key,
             args.spread,
         )
+        report["memory_after_run"] = worker_memory_mb(server.pid)
     finally:
         stop_server(server)
     report["burst"] = {
@@ -366,6 +368,13 @@ def print_report(report: dict) -> None:
     )
     for step, value in burst["p95_by_step_s"].items():
         print(f"  p95 {step}: {value} s")
+    for moment in ("memory_after_warm_up", "memory_after_run"):
+        memory = report.get(moment)
+        if memory:
+            print(
+                f"{moment.replace('_', ' ').capitalize()}: per worker RSS {memory['rss_mb']} MB, "
+                f"PSS {memory['pss_mb']} MB"
+            )
     if report["failures"]:
         print("\nMISSED:\n  - " + "\n  - ".join(report["failures"]))
     else:

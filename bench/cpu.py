@@ -44,3 +44,29 @@ def per_request_ms(before: dict[str, float], after: dict[str, float], requests: 
     return {
         key: round(1000 * (after[key] - before[key]) / requests, 3) for key in ("app", "database")
     }
+
+
+def worker_memory_mb(master: int) -> dict[str, list[float]]:
+    """Resident (RSS) and proportional (PSS: shared pages divided among the processes sharing
+    them) memory of each worker of the gunicorn master ``master``, in MB, from
+    /proc/<pid>/smaps_rollup. With --preload the workers share the app's code and data with
+    the master, which PSS counts fairly and RSS counts in full for each."""
+    rss, pss = [], []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if int(stat[stat.rindex(")") + 2 :].split()[1]) != master:
+                continue
+            rollup = (entry / "smaps_rollup").read_text()
+        except (OSError, ValueError):
+            continue
+        fields = {
+            line.split(":")[0]: int(line.split()[1])
+            for line in rollup.splitlines()[1:]
+            if line.endswith("kB")
+        }
+        rss.append(round(fields["Rss"] / 1024, 1))
+        pss.append(round(fields["Pss"] / 1024, 1))
+    return {"rss_mb": sorted(rss), "pss_mb": sorted(pss)}

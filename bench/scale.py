@@ -42,11 +42,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=5)
-    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--port", type=int, default=8767)
     parser.add_argument(
         "--database-url", default="postgresql://postgres@127.0.0.1:5432/elearn_bench_scale"
     )
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "scale.json")
     args = parser.parse_args(argv)
     if min(args.learners) < READERS + SUBMITTERS + 1:

@@ -84,6 +84,40 @@ def test_a_small_benchmark_runs_every_scenario_cleanly(tmp_path):
     burst = report["burst"]
     assert burst["finished"] == burst["learners"] == 8, burst["problems"]
     assert burst["p95_by_step_s"]["submit"] > 0
+    for moment in ("memory_after_warm_up", "memory_after_run"):  # each worker's, from /proc
+        memory = report[moment]
+        assert len(memory["rss_mb"]) == len(memory["pss_mb"]) == 2, memory
+        assert all(
+            0 < pss <= rss for pss, rss in zip(memory["pss_mb"], memory["rss_mb"], strict=True)
+        )
+
+
+def test_the_benchmark_measures_the_pages_at_each_size(tmp_path):
+    from bench.scale import main
+
+    base = DATABASE.rsplit("/", 1)[0]
+    output = tmp_path / "scale.json"
+    main(
+        [
+            "--learners",
+            "801",
+            "900",
+            "--courses=2",
+            "--duration=1",
+            "--connections=2",
+            "--workers=2",
+            "--port=8767",
+            f"--database-url={base}/elearn_bench_scale_smoke",
+            f"--redis-url={REDIS.rsplit('/', 1)[0]}/12",
+            f"--output={output}",
+        ]
+    )
+    report = json.loads(output.read_text())
+    measured = {(entry["page"], entry["learners"]) for entry in report["pages"]}
+    pages = {"bare endpoint, signed in", "lesson page", "course page", "quiz submission"}
+    assert measured == {(page, size) for page in pages for size in (801, 900)}
+    assert all(entry["ok"] and entry["per_second"] > 0 for entry in report["pages"])
+    assert set(report["slowdown"]) == pages
 
 
 @pytest.fixture(autouse=True)
@@ -93,7 +127,7 @@ def _drop_the_benchmark_database():
 
     base = DATABASE.rsplit("/", 1)[0]
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        for name in ("elearn_bench_smoke", "elearn_bench_kill_smoke"):
+        for name in ("elearn_bench_smoke", "elearn_bench_kill_smoke", "elearn_bench_scale_smoke"):
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
