@@ -29,7 +29,8 @@ from bench.__main__ import (
 
 SLOWDOWN_AIM = 0.20
 READERS = 200
-SUBMITTERS = 600  # open attempts: enough for one wrk run of quiz submissions
+SUBMITTERS = 2000  # open attempts to submit, at most (fewer on a small platform)
+SUBMISSION_SECONDS = 5  # quiz submission's run, the same at every size: it uses its attempts up
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -49,8 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "scale.json")
     args = parser.parse_args(argv)
-    if min(args.learners) < READERS + SUBMITTERS + 1:
-        parser.error(f"every size needs at least {READERS + SUBMITTERS + 1} learners")
+    if min(args.learners) < READERS + 501:
+        parser.error(f"every size needs at least {READERS + 501} learners")
     return args
 
 
@@ -61,7 +62,7 @@ def measure(args, learners: int) -> list[dict]:
     size = argparse.Namespace(
         **vars(args),
         readers=READERS,
-        submitters=SUBMITTERS,
+        submitters=min(SUBMITTERS, learners - READERS - 1),
         classroom=1,
     )
     size.learners = learners
@@ -83,7 +84,8 @@ def measure(args, learners: int) -> list[dict]:
         run(pages[1], base_url, duration=3, connections=args.connections, threads=args.threads)
         for page in pages:
             used = cpu_seconds(server.pid)
-            measured = run(page, base_url, **load)
+            seconds = min(args.duration, SUBMISSION_SECONDS) if page.oneshot else args.duration
+            measured = run(page, base_url, **(load | {"duration": seconds}))
             entry = {
                 "learners": learners,
                 "page": page.name,
@@ -94,6 +96,7 @@ def measure(args, learners: int) -> list[dict]:
                     used, cpu_seconds(server.pid), measured.requests
                 ),
                 "ok": measured.ok,
+                "exhausted": measured.exhausted,  # ran out of open attempts to submit
             }
             print(json.dumps(entry), flush=True)
             entries.append(entry)

@@ -23,6 +23,7 @@ Now it makes one:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from flask import Flask, g, has_request_context
 from sqlalchemy import event
@@ -38,6 +39,7 @@ _FIRST = "elearn_first"  # on a pool record: the statement running is the first
 _RETRY = "_elearn_retry_dropped"  # on an exception: the request may run again
 
 
+@lru_cache(maxsize=2048)  # SQLAlchemy sends the same compiled strings again and again
 def is_plain_read(statement: str, server_side: bool = False) -> bool:
     """True for a statement that may run outside a transaction: a SELECT that locks nothing,
     changes nothing and needs no cursor kept open on the server. Anything else, including a
