@@ -70,6 +70,8 @@ def test_a_small_benchmark_runs_every_scenario_cleanly(tmp_path):
         "bare endpoint, signed in",
         "lesson page",
         "course page",
+        "My learning",
+        "quiz question page",
         "quiz submission",
     }
     for page in pages.values():
@@ -114,7 +116,14 @@ def test_the_benchmark_measures_the_pages_at_each_size(tmp_path):
     )
     report = json.loads(output.read_text())
     measured = {(entry["page"], entry["learners"]) for entry in report["pages"]}
-    pages = {"bare endpoint, signed in", "lesson page", "course page", "quiz submission"}
+    pages = {
+        "bare endpoint, signed in",
+        "lesson page",
+        "course page",
+        "My learning",
+        "quiz question page",
+        "quiz submission",
+    }
     assert measured == {(page, size) for page in pages for size in (701, 800)}
     assert all(entry["ok"] and entry["per_second"] > 0 for entry in report["pages"])
     assert set(report["slowdown"]) == pages

@@ -63,8 +63,8 @@ class _Learner:
     """What the states are worked out from: newest published versions, the learner's
     enrolments and the courses prerequisites name. Four queries, whatever the data."""
 
-    def __init__(self, user) -> None:
-        self.versions = latest_published()
+    def __init__(self, user, versions: dict | None = None) -> None:
+        self.versions = latest_published() if versions is None else versions
         self.enrolments: dict[int, Enrolment] = {}
         if user is not None and user.is_authenticated:
             self.enrolments = {
@@ -141,12 +141,13 @@ def _mark_next(steps: list[Step]) -> list[Step]:
     return steps
 
 
-def paths_for(user) -> list[PathProgress]:
+def paths_for(user, versions: dict | None = None) -> list[PathProgress]:
     """The paths for ``user``'s profession and for everyone, each step with its state and the
-    next one marked. Nobody signed in: no paths (their profession is not known)."""
+    next one marked. Nobody signed in: no paths (their profession is not known).
+    ``versions``: latest_published(), when the caller has it already."""
     if user is None or not user.is_authenticated:
         return []
-    learner = _Learner(user)
+    learner = _Learner(user, versions)
     paths = [
         PathProgress(path, _mark_next([learner.step(step.course) for step in path.steps]))
         for path in paths_for_profession(user.profession)

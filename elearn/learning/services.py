@@ -61,10 +61,18 @@ def newest_published(course: Course) -> CourseVersion | None:
 
 
 def catalogue(
-    user, language: str, *, audience: str = "", in_language: str = "", duration: str = ""
+    user,
+    language: str,
+    *,
+    audience: str = "",
+    in_language: str = "",
+    duration: str = "",
+    versions: dict[int, CourseVersion] | None = None,
 ) -> list[CatalogueEntry]:
-    """Published courses, those in the reader's language and for their profession first."""
-    versions = latest_published()
+    """Published courses, those in the reader's language and for their profession first.
+    ``versions``: latest_published(), when the caller has it already."""
+    if versions is None:
+        versions = latest_published()
     enrolments = {}
     if user is not None and user.is_authenticated:
         enrolments = {

@@ -235,15 +235,16 @@ def move_version(slug: str):
 @signed_in
 def my_learning():
     entries = services.learning_overview(current_user)
+    versions = services.latest_published()  # for the recommendations and the paths both
     recommended = [
         entry
-        for entry in services.catalogue(current_user, current_language())
+        for entry in services.catalogue(current_user, current_language(), versions=versions)
         if entry.recommended and entry.enrolment is None
     ][:6]
     return render_template(
         "learning/my_learning.html",
         entries=entries,
         recommended=recommended,
-        learning_paths=path_progress.paths_for(current_user),
+        learning_paths=path_progress.paths_for(current_user, versions),
         due_courses=due_courses(current_user),
     )
