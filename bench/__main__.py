@@ -51,8 +51,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument(
         "--worker-class",
         default="sync",
-        choices=("sync", "gthread"),
-        help="gunicorn's worker class (docs/performance.md compares them)",
+        choices=("sync", "gthread", "gevent"),
+        help="gunicorn's worker class (docs/performance.md compares them; gevent needs "
+        "`pip install gevent`, and runs without --preload, since gevent must patch the "
+        "standard library before the app is imported)",
     )
     parser.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker")
     parser.add_argument("--readers", type=int, default=200)
@@ -176,7 +178,9 @@ def start_server(args, env, log: Path) -> subprocess.Popen:
             worker_class,
             "--threads",
             str(getattr(args, "worker_threads", 1) if worker_class == "gthread" else 1),
-            "--preload",  # as docs/operations.md serves it
+            *(
+                () if worker_class == "gevent" else ("--preload",)
+            ),  # as docs/operations.md serves it
             "--bind",
             f"127.0.0.1:{args.port}",
             "--backlog",
