@@ -97,7 +97,8 @@ def manager_of(app, make, organisation):
 @pytest.fixture
 def assigned(app, county):
     """The test course assigned in the county: Ana and Dan overdue (Dan never enrolled),
-    Bogdan due in five days, Csilla met it on time, Elena late; Pending and Gone Person
+    Bogdan due in eight days (so not yet overdue at the next Monday's digest, whatever the
+    day of the week today), Csilla met it on time, Elena late; Pending and Gone Person
     overdue but never counted."""
     with app.app_context():
         day = today()
@@ -107,7 +108,7 @@ def assigned(app, county):
         people = {u.full_name: u.id for u in db.session.scalars(select(User))}
         assign(people["Ana Enrolled"], course_id, day - timedelta(days=3))
         assign(people["Dan Notenrolled"], course_id, day - timedelta(days=40))
-        assign(people["Bogdan Started"], course_id, day + timedelta(days=5))
+        assign(people["Bogdan Started"], course_id, day + timedelta(days=8))
         assign(
             people["Csilla Completed"],
             course_id,
