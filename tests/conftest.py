@@ -119,8 +119,6 @@ def database_url(tmp_path_factory, worker_id):
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{own}"'))
-        # A throwaway database need not wait for each commit to reach the disk.
-        connection.execute(text(f'ALTER DATABASE "{own}" SET synchronous_commit = off'))
     yield f"{base}/{own}"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
