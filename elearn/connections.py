@@ -29,6 +29,8 @@ from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
+from elearn.extensions import db
+
 # Statements that must run inside the request's transaction though they begin with SELECT.
 _TRANSACTIONAL_SELECT = re.compile(
     r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory|nextval|setval",
@@ -101,8 +103,6 @@ class RetryingFlask(Flask):
         except DBAPIError as error:
             if not getattr(error, _RETRY, False) or g.get("_elearn_committed"):
                 raise
-            from elearn.extensions import db
-
             self.logger.warning("A dropped database connection: the request runs again once.")
             db.session.rollback()
             g.pop("_login_user", None)  # Flask-Login loads the person again
