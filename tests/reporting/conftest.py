@@ -19,6 +19,7 @@ from tests.assignments.factories import assign
 from tests.certificates.conftest import complete_course
 from tests.conftest import sign_in
 from tests.learning.conftest import course  # noqa: F401 - the published test course
+from tests.snapshots import built_once
 
 
 def place(app, organisation_id, parent_id):
@@ -52,10 +53,15 @@ def shift_enrolment(app, person, *, days_before_completion: int, seconds: int):
 
 
 @pytest.fixture
-def county(app, make, course):  # noqa: F811 - the fixture imported above
+def county(request, app, make, course):  # noqa: F811 - the fixture imported above
     """ISJ Bihor above two schools; in school A someone enrolled only, someone started,
     someone completed and someone not enrolled; in school B a completer; and people who
-    must never be counted (a pending request, a deactivated account)."""
+    must never be counted (a pending request, a deactivated account). Built through the
+    views once per test worker, then put back (tests/snapshots.py)."""
+    return built_once(request, app, lambda: _county(app, make))
+
+
+def _county(app, make):
     isj = make.organisation(name="Inspectoratul Școlar Județean Bihor")
     school_a = make.organisation(name="Școala Gimnazială nr. 11 Oradea")
     school_b = make.organisation(name="Liceul Teoretic Beiuș")
