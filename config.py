@@ -239,6 +239,9 @@ class Config:
         # How many certificates' QR codes each process keeps drawn (about 450 bytes each; the
         # same certificate is often printed again, in another language). 0 keeps none.
         self.CERTIFICATE_QR_CACHE_SIZE = _env_int("CERTIFICATE_QR_CACHE_SIZE", 256)
+        # How many course versions' outlines (lessons and quizzes, without their text) each
+        # process keeps for the learner pages (elearn/learning/contents.py; a few KB each).
+        self.VERSION_CONTENTS_CACHE_SIZE = _env_int("VERSION_CONTENTS_CACHE_SIZE", 200)
         # The share of a lesson's stated duration it must be open before it can be marked
         # complete, for every course (docs/learning-time.md). Unset: each course's own share;
         # 0 switches the rule off (demonstrations, automated walk-throughs).

@@ -23,9 +23,10 @@ class LessonText:
     objectives: list[str]
 
 
-def lesson_text(lesson: Lesson, language: str) -> LessonText:
+def lesson_text(lesson, language: str) -> LessonText:
     """``lesson``'s rendered HTML and objectives in ``language``, in one small query; empty
-    when the lesson has no text in that language."""
+    when the lesson has no text in that language. ``lesson``: a ``Lesson`` or anything with
+    its ``id`` (the learner pages' cached ``LessonItem``)."""
     html, objectives = db.session.execute(
         select(Lesson.html[language].as_string(), Lesson.objectives[language]).where(
             Lesson.id == lesson.id

@@ -382,11 +382,6 @@ def in_language(language: str, text: str) -> str:
         return gettext(text)
 
 
-def quiz_title(version: CourseVersion, key: str, language: str) -> str:
-    quiz = next((quiz for quiz in version.quizzes if quiz.key == key), None)
-    return quiz.titles.get(language, key) if quiz else key
-
-
 @bp.app_context_processor
 def _course_helpers() -> dict:
     return {
@@ -394,7 +389,6 @@ def _course_helpers() -> dict:
         "question_type_label": lambda kind: str(QUESTION_TYPE_LABELS.get(kind, kind)),
         "problem_text": lambda problem: problem.text(gettext),
         "lesson_label": lambda name, language: in_language(language, LESSON_LABELS[name]),
-        "quiz_title": quiz_title,
     }
 
 

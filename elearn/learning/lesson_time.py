@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.learning.contents import contents_of
 from elearn.learning.models import Enrolment, LessonTime
 
 # Time on one lesson counts at most this long between two page views (or the lesson's stated
@@ -119,7 +120,7 @@ def course_seconds_required(version) -> int:
     """Seconds on the lessons for a certificate to state the course's hours: the share that
     counts of the minutes its required lessons state (what a learner who met the time on
     each of them has spent; quiz time is not recorded)."""
-    minutes = sum(lesson.duration for lesson in version.lessons if lesson.required)
+    minutes = sum(lesson.duration for lesson in contents_of(version).lessons if lesson.required)
     return seconds_required(minutes, course_share(version.manifest))
 
 

@@ -21,9 +21,7 @@ from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.learning.completion import (
     Complete,
-    LessonRequirement,
     QuizPass,
-    QuizRequirement,
     Remaining,
     Requirements,
     lesson_states,
@@ -32,6 +30,7 @@ from elearn.learning.completion import (
     quizzes_passed,
     state_of,
 )
+from elearn.learning.contents import Contents, contents_for, contents_of
 from elearn.learning.models import Enrolment, LessonCompletion
 from elearn.signals import course_completed, quiz_passes_requested
 
@@ -47,7 +46,7 @@ class Progress:
     done: int
     total: int
     state: Complete | Remaining = field(default_factory=Complete)
-    # The required items left, in course order: ("lesson", Lesson) / ("quiz", Quiz).
+    # The required items left, in course order: ("lesson", LessonItem) / ("quiz", QuizItem).
     left: list[tuple[str, object]] = field(default_factory=list)
 
     @property
@@ -57,27 +56,7 @@ class Progress:
 
 def requirements_of(version: CourseVersion) -> Requirements:
     """What ``version`` asks of a learner, as the completion rule reads it."""
-    return Requirements(
-        lessons=tuple(
-            LessonRequirement(
-                key=lesson.key,
-                content_hash=lesson.content_hash,
-                module=lesson.module_key or "",
-                required=lesson.required,
-            )
-            for lesson in version.lessons
-        ),
-        quizzes=tuple(
-            QuizRequirement(
-                key=quiz.key,
-                fingerprint=quiz.fingerprint,
-                question_hashes=quiz.question_hashes or {},
-                module=quiz.module_key or "",
-                required=quiz.settings.get("required", True),
-            )
-            for quiz in version.quizzes
-        ),
-    )
+    return contents_of(version).requirements
 
 
 def quiz_passes(enrolment_ids: Sequence[int]) -> dict[int, list[QuizPass]]:
@@ -108,24 +87,30 @@ def progress_of(enrolments: list[Enrolment]) -> dict[int, Progress]:
     for enrolment_id, key, content in rows:
         completed[enrolment_id][key] = content
     passes = quiz_passes(list(completed))
+    contents = contents_for([enrolment.version for enrolment in enrolments])
     return {
-        enrolment.id: _progress(enrolment.version, completed[enrolment.id], passes[enrolment.id])
+        enrolment.id: _progress(
+            enrolment.version,
+            contents[enrolment.version.id],
+            completed[enrolment.id],
+            passes[enrolment.id],
+        )
         for enrolment in enrolments
     }
 
 
 def _progress(
-    version: CourseVersion, completed: dict[str, str], passes: list[QuizPass]
+    version: CourseVersion, contents: Contents, completed: dict[str, str], passes: list[QuizPass]
 ) -> Progress:
-    requirements = requirements_of(version)
+    requirements = contents.requirements
     done = lessons_done(requirements, completed)
     passed = quizzes_passed(requirements, passes)
     state = state_of(requirements, done, passed)
     modules = module_counts(requirements, done, passed)
     left: list[tuple[str, object]] = []
     if isinstance(state, Remaining):
-        lessons = {lesson.key: lesson for lesson in version.lessons}
-        quizzes = {quiz.key: quiz for quiz in version.quizzes}
+        lessons = {lesson.key: lesson for lesson in contents.lessons}
+        quizzes = {quiz.key: quiz for quiz in contents.quizzes}
         left = [("lesson", lessons[key]) for key in state.lessons]
         left += [("quiz", quizzes[key]) for key in state.quizzes]
     sequential = version.manifest.get("completion", {}).get("sequential", False)

@@ -13,11 +13,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from elearn.courses.models import Course, CourseVersion, Lesson, VersionStatus
+from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.database import add_to_column, insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning import summary
+from elearn.learning.contents import LessonItem, contents_of
 from elearn.learning.lesson_time import check_may_complete, counted_seconds
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.learning.progress import Progress, check_completion, progress_of
@@ -113,17 +114,14 @@ def catalogue(
 
 
 def course_and_enrolment(user, slug: str) -> tuple[Course | None, Enrolment | None]:
-    """The course called ``slug`` and ``user``'s enrolment on it, with its version and that
-    version's lessons and quizzes, in three queries whatever the course's size."""
+    """The course called ``slug`` and ``user``'s enrolment on it, with its version, in one
+    query. The version's lessons and quizzes come from elearn/learning/contents.py."""
     user_id = user.id if user.is_authenticated else None
     row = db.session.execute(
         select(Course, Enrolment)
         .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user_id))
         .where(Course.slug == slug)
-        .options(
-            joinedload(Enrolment.version).selectinload(CourseVersion.lessons),
-            joinedload(Enrolment.version).selectinload(CourseVersion.quizzes),
-        )
+        .options(joinedload(Enrolment.version))
     ).first()
     if row is None:
         return None, None
@@ -185,8 +183,8 @@ def enrol(user, course: Course) -> Enrolment:
 # Lessons ----------------------------------------------------------------------------------------
 
 
-def lesson_by_key(version: CourseVersion, key: str) -> Lesson | None:
-    return next((lesson for lesson in version.lessons if lesson.key == key), None)
+def lesson_by_key(version: CourseVersion, key: str) -> LessonItem | None:
+    return contents_of(version).lesson(key)
 
 
 def _count_time(enrolment: Enrolment, now: datetime) -> None:
@@ -209,7 +207,7 @@ def _count_time(enrolment: Enrolment, now: datetime) -> None:
     summary.add(enrolment.id, seconds_on_lessons=seconds)
 
 
-def open_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) -> None:
+def open_lesson(enrolment: Enrolment, lesson: LessonItem, states: dict[str, str]) -> None:
     """The learner opens ``lesson``: count the time spent on the previous page, remember this
     one for "Continue". Raises DomainError for a lesson still locked by sequencing."""
     if states.get(lesson.key) == "locked":
@@ -224,7 +222,7 @@ def open_lesson(enrolment: Enrolment, lesson: Lesson, states: dict[str, str]) ->
 
 
 def complete_lesson(
-    enrolment: Enrolment, lesson: Lesson, states: dict[str, str], *, reached_end: bool = False
+    enrolment: Enrolment, lesson: LessonItem, states: dict[str, str], *, reached_end: bool = False
 ) -> bool:
     """Mark ``lesson`` complete (once) and check the course; True if the course is now complete.
 
@@ -283,11 +281,7 @@ def learning_overview(user) -> list[tuple[Enrolment, Progress]]:
         select(Enrolment)
         .where(Enrolment.user_id == user.id)
         .order_by(Enrolment.enrolled_at)
-        .options(
-            selectinload(Enrolment.course),
-            selectinload(Enrolment.version).selectinload(CourseVersion.lessons),
-            selectinload(Enrolment.version).selectinload(CourseVersion.quizzes),
-        )
+        .options(selectinload(Enrolment.course), selectinload(Enrolment.version))
     ).all()
     progresses = progress_of(list(enrolments))
     return [(enrolment, progresses[enrolment.id]) for enrolment in enrolments]

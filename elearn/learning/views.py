@@ -18,6 +18,7 @@ from elearn.extensions import db
 from elearn.i18n import current_language
 from elearn.learning import lesson_time, path_progress, services
 from elearn.learning.contacts import lesson_html
+from elearn.learning.contents import contents_of
 from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
 from elearn.learning.progress import progress as learner_progress
@@ -38,6 +39,17 @@ def _enrolment_or_redirect(slug: str):
     if enrolment is None:
         flash(_("Enrol in the course to open its lessons."), "info")
     return course, enrolment
+
+
+@bp.app_context_processor
+def _learning_helpers() -> dict:
+    return {"quiz_title": quiz_title}
+
+
+def quiz_title(version, key: str, language: str) -> str:
+    """The title of ``version``'s quiz ``key`` in ``language`` (from the cached outline)."""
+    quiz = contents_of(version).quiz(key)
+    return quiz.titles.get(language, key) if quiz else key
 
 
 def _language_for(version) -> str:
@@ -94,6 +106,7 @@ def course(slug: str):
         "learning/course.html",
         course=course,
         version=version,
+        contents=contents_of(version),
         enrolment=enrolment,
         progress=progress,
         unmet=prerequisites,
@@ -146,7 +159,8 @@ def lesson(slug: str, key: str):
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
     version = enrolment.version
-    lesson = services.lesson_by_key(version, key) or abort(404)
+    contents = contents_of(version)
+    lesson = contents.lesson(key) or abort(404)
     progress = learner_progress(enrolment)
     try:
         services.open_lesson(enrolment, lesson, progress.states)
@@ -154,15 +168,15 @@ def lesson(slug: str, key: str):
         flash(str(error.message), "error")
         return redirect(url_for("learning.course", slug=slug))
     db.session.commit()
-    lessons = version.lessons
+    lessons = contents.lessons
     index = lessons.index(lesson)
     last_of_module = index + 1 == len(lessons) or lessons[index + 1].module_key != lesson.module_key
     # After the last lesson of a module comes its quiz; after the last lesson, the final quizzes.
     quizzes_next = [
-        q for q in version.quizzes if last_of_module and q.module_key == lesson.module_key
+        q for q in contents.quizzes if last_of_module and q.module_key == lesson.module_key
     ]
     if index + 1 == len(lessons):
-        quizzes_next += [q for q in version.quizzes if q.module_key is None]
+        quizzes_next += [q for q in contents.quizzes if q.module_key is None]
     waiting = 0
     if progress.states.get(lesson.key) != "done":
         waiting = lesson_time.seconds_left(enrolment, lesson, utcnow())
@@ -172,6 +186,7 @@ def lesson(slug: str, key: str):
         "learning/lesson.html",
         course=course,
         version=version,
+        contents=contents,
         lesson=lesson,
         html=lesson_html(text.html, current_user, language),
         objectives=text.objectives,
@@ -190,7 +205,8 @@ def complete_lesson(slug: str, key: str):
     _course, enrolment = _enrolment_or_redirect(slug)
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
-    lesson = services.lesson_by_key(enrolment.version, key) or abort(404)
+    contents = contents_of(enrolment.version)
+    lesson = contents.lesson(key) or abort(404)
     states = learner_progress(enrolment).states
     reached_end = request.form.get("reached") == "end"
     try:
@@ -206,7 +222,7 @@ def complete_lesson(slug: str, key: str):
         flash(_("You have completed the course."), "success")
         return redirect(url_for("learning.course", slug=slug))
     target = request.form.get("then")
-    lessons = enrolment.version.lessons
+    lessons = contents.lessons
     index = lessons.index(lesson)
     if target == "next" and index + 1 < len(lessons):
         return redirect(url_for("learning.lesson", slug=slug, key=lessons[index + 1].key))

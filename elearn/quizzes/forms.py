@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from elearn.forms import Form, email_field, from_the_list, options
 from elearn.i18n import current_language
+from elearn.learning.contents import contents_for
 
 
 class AllowanceForm(Form):
@@ -54,10 +55,11 @@ def member_allowance_form(enrolments) -> AllowanceForm:
     """One form for all of a person's courses: each choice is "enrolment id/quiz key"."""
     form = AllowanceForm()
     choices = []
+    contents = contents_for([enrolment.version for enrolment in enrolments])
     for enrolment in enrolments:
         language = _language(enrolment.version)
         course = enrolment.version.title.get(language, enrolment.course.slug)
-        for quiz in enrolment.version.quizzes:
+        for quiz in contents[enrolment.version.id].quizzes:
             title = quiz.titles.get(language, quiz.key)
             choices.append((f"{enrolment.id}/{quiz.key}", f"{course}: {title}"))
     form.quiz.choices = options(choices)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from elearn.courses.models import Lesson, Quiz
+from elearn.courses.models import Quiz
+from elearn.learning.contents import LessonItem, contents_of
 from elearn.learning.models import Enrolment
 from elearn.learning.path_progress import paths_for
 from elearn.learning.progress import progress
@@ -18,7 +19,7 @@ def waits_for_lessons(quiz: Quiz) -> bool:
     return bool((quiz.settings or {}).get("after_lessons"))
 
 
-def lessons_left(enrolment: Enrolment, quiz: Quiz) -> list[Lesson]:
+def lessons_left(enrolment: Enrolment, quiz: Quiz) -> list[LessonItem]:
     """The required lessons the learner must still complete before starting ``quiz``, in
     course order; empty when the quiz does not wait for them or they are all done."""
     if not waits_for_lessons(quiz):
@@ -26,28 +27,28 @@ def lessons_left(enrolment: Enrolment, quiz: Quiz) -> list[Lesson]:
     done = progress(enrolment).done_lessons
     return [
         lesson
-        for lesson in sorted(enrolment.version.lessons, key=lambda lesson: lesson.position)
+        for lesson in contents_of(enrolment.version).lessons  # in course order
         if lesson.required and lesson.key not in done
     ]
 
 
 @dataclass
 class LessonToReread:
-    lesson: Lesson
+    lesson: LessonItem
     missed: int  # how many questions of the attempt it teaches were not fully right
 
 
 def lessons_to_reread(
     enrolment: Enrolment, pairs: list[tuple[dict, dict]], results: dict
-) -> tuple[dict[str, Lesson], list[LessonToReread]]:
+) -> tuple[dict[str, LessonItem], list[LessonToReread]]:
     """For a graded attempt: the lesson of each question not fully right (by question id),
     and those lessons once each in course order with how many missed questions each teaches.
 
     Lessons are the learner's current version's: a lesson that is no longer in the course is
     left out rather than linked to a page that does not exist.
     """
-    lessons = {lesson.key: lesson for lesson in enrolment.version.lessons}
-    by_question: dict[str, Lesson] = {}
+    lessons = {lesson.key: lesson for lesson in contents_of(enrolment.version).lessons}
+    by_question: dict[str, LessonItem] = {}
     counts: dict[str, int] = {}
     for question, _entry in pairs:
         outcome = results.get(question["id"]) or {}

@@ -28,7 +28,7 @@ def test_the_lesson_load_benchmark_measures_every_page_on_the_shipped_library(ap
         statements, size, by_table = lesson_load.fetched(engine, get)
         assert statements > 0
         assert size == sum(by_table.values())
-        lessons_fetched[page] = by_table["lessons"]
+        lessons_fetched[page] = by_table.get("lessons", 0)  # none once the outline is cached
     # Titles, keys and order of every lesson are a few KB; one lesson's HTML in one language
     # about 13 KB; all of a version's HTML in three languages about 350 KB.
     assert lessons_fetched["course page"] < 5_000

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 
 from elearn.courses.models import Lesson
 from elearn.extensions import db
-from tests.conftest import count_queries, sign_in
+from tests.conftest import count_queries, forget_cached_contents, sign_in
 from tests.content.helpers import edit, valid_files
 from tests.learning.conftest import import_files
 
@@ -113,6 +113,7 @@ def fetched_text(app, request) -> set[str]:
     statements = []
     with app.app_context():
         engine = db.engine
+    forget_cached_contents(app)  # what a worker that has just started reads
 
     def listener(_connection, _cursor, statement, parameters, _context, _many):
         statements.append((statement, parameters))

@@ -1,0 +1,202 @@
+"""A course version's lessons and quizzes as plain data, read once per process.
+
+Every learner page needs the outline of the learner's version: its lessons and quizzes in
+order, their titles, durations and hashes, and what completion asks. A published version never
+changes (an author's change becomes a new version), so each worker reads that from the
+database once per version and keeps it, instead of building some twenty ORM objects on every
+request. Drafts change and are read afresh each time.
+
+The items are plain frozen records, not ORM objects: an ORM object kept across requests would
+be attached to, expired by and cascaded through each request's session. The text of a lesson
+is not here (elearn/courses/lesson_text.py reads the one shown); nor is anything of a version
+that does change after publishing (its status, withdrawal, reviews).
+
+The cache belongs to the app (one per worker), holds at most VERSION_CONTENTS_CACHE_SIZE
+versions, least recently used out first, and is keyed by the version's id and content hash,
+so a version id that came back with other content (SQLite can reuse the id of a deleted row)
+is never served stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from elearn.courses.models import CourseVersion, Lesson, Quiz, VersionStatus
+from elearn.extensions import db
+from elearn.learning.completion import LessonRequirement, QuizRequirement, Requirements
+
+
+@dataclass(frozen=True, slots=True)
+class LessonItem:
+    id: int
+    key: str
+    module_key: str
+    position: int
+    duration: int
+    required: bool
+    content_hash: str
+    titles: dict
+
+
+@dataclass(frozen=True, slots=True)
+class QuizItem:
+    id: int
+    key: str
+    module_key: str | None
+    position: int
+    titles: dict
+    settings: dict
+    fingerprint: str
+    question_hashes: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    version_id: int
+    lessons: tuple[LessonItem, ...]
+    quizzes: tuple[QuizItem, ...]
+    requirements: Requirements
+
+    def lesson(self, key: str) -> LessonItem | None:
+        return next((lesson for lesson in self.lessons if lesson.key == key), None)
+
+    def quiz(self, key: str) -> QuizItem | None:
+        return next((quiz for quiz in self.quizzes if quiz.key == key), None)
+
+
+LESSON_COLUMNS = (
+    Lesson.id,
+    Lesson.key,
+    Lesson.module_key,
+    Lesson.position,
+    Lesson.duration,
+    Lesson.required,
+    Lesson.content_hash,
+    Lesson.titles,
+)
+QUIZ_COLUMNS = (
+    Quiz.id,
+    Quiz.key,
+    Quiz.module_key,
+    Quiz.position,
+    Quiz.titles,
+    Quiz.settings,
+    Quiz.fingerprint,
+    Quiz.question_hashes,
+)
+
+
+class _Cache:
+    """A bounded least-recently-used map, safe to share between a worker's threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[int, str], Contents] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[int, str]) -> Contents | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[int, str], contents: Contents) -> None:
+        with self.lock:
+            self.entries[key] = contents
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _cache() -> _Cache:
+    cache = current_app.extensions.get("elearn_version_contents")
+    if cache is None:
+        cache = _Cache(current_app.config["VERSION_CONTENTS_CACHE_SIZE"])
+        current_app.extensions["elearn_version_contents"] = cache
+    return cache
+
+
+def contents_of(version: CourseVersion) -> Contents:
+    """``version``'s lessons and quizzes in course order, from this worker's cache when the
+    version is published or withdrawn (either is final), read afresh for a draft."""
+    return contents_for([version])[version.id]
+
+
+def contents_for(versions: list[CourseVersion]) -> dict[int, Contents]:
+    """The contents of several versions, by version id: those not cached read together, in
+    two queries whatever their number (none when all are cached)."""
+    cache = _cache()
+    found: dict[int, Contents] = {}
+    missing: dict[int, CourseVersion] = {}
+    for version in versions:
+        cached = None
+        if version.status != VersionStatus.DRAFT:
+            cached = cache.get((version.id, version.content_hash))
+        if cached is not None:
+            found[version.id] = cached
+        else:
+            missing[version.id] = version
+    if missing:
+        for version_id, contents in _read(list(missing)).items():
+            found[version_id] = contents
+            version = missing[version_id]
+            if version.status != VersionStatus.DRAFT:
+                cache.put((version.id, version.content_hash), contents)
+    return found
+
+
+def _read(version_ids: list[int]) -> dict[int, Contents]:
+    lessons: dict[int, list[LessonItem]] = {version_id: [] for version_id in version_ids}
+    quizzes: dict[int, list[QuizItem]] = {version_id: [] for version_id in version_ids}
+    for version_id, *row in db.session.execute(
+        select(Lesson.version_id, *LESSON_COLUMNS)
+        .where(Lesson.version_id.in_(version_ids))
+        .order_by(Lesson.version_id, Lesson.position, Lesson.id)
+    ):
+        lessons[version_id].append(LessonItem(*row))
+    for version_id, *row in db.session.execute(
+        select(Quiz.version_id, *QUIZ_COLUMNS)
+        .where(Quiz.version_id.in_(version_ids))
+        .order_by(Quiz.version_id, Quiz.position)
+    ):
+        quizzes[version_id].append(QuizItem(*row))
+    return {
+        version_id: Contents(
+            version_id=version_id,
+            lessons=tuple(lessons[version_id]),
+            quizzes=tuple(quizzes[version_id]),
+            requirements=_requirements(lessons[version_id], quizzes[version_id]),
+        )
+        for version_id in version_ids
+    }
+
+
+def _requirements(lessons, quizzes) -> Requirements:
+    """What the version asks of a learner, as the completion rule reads it."""
+    return Requirements(
+        lessons=tuple(
+            LessonRequirement(
+                key=lesson.key,
+                content_hash=lesson.content_hash,
+                module=lesson.module_key or "",
+                required=lesson.required,
+            )
+            for lesson in lessons
+        ),
+        quizzes=tuple(
+            QuizRequirement(
+                key=quiz.key,
+                fingerprint=quiz.fingerprint,
+                question_hashes=quiz.question_hashes or {},
+                module=quiz.module_key or "",
+                required=quiz.settings.get("required", True),
+            )
+            for quiz in quizzes
+        ),
+    )

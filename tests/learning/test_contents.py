@@ -1,0 +1,139 @@
+"""A version's lessons and quizzes, kept per process for the learner pages
+(elearn/learning/contents.py): read once for a published version, afresh for a draft, bounded,
+never stale, and never changed by a request."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select, update
+
+from elearn.courses.models import CourseVersion, Lesson, Quiz, VersionStatus
+from elearn.extensions import db
+from elearn.learning.contents import contents_of
+from tests.conftest import count_statements
+from tests.content.helpers import edit, valid_files
+from tests.learning.conftest import import_files
+
+
+def version(version_id: int) -> CourseVersion:
+    return db.session.get(CourseVersion, version_id)
+
+
+def test_a_published_versions_contents_are_its_lessons_and_quizzes_in_order(app, course):
+    with app.app_context():
+        contents = contents_of(version(course))
+        lessons = db.session.scalars(
+            select(Lesson).where(Lesson.version_id == course).order_by(Lesson.position)
+        ).all()
+        quizzes = db.session.scalars(
+            select(Quiz).where(Quiz.version_id == course).order_by(Quiz.position)
+        ).all()
+    assert [item.key for item in contents.lessons] == [lesson.key for lesson in lessons]
+    assert [item.key for item in contents.quizzes] == [quiz.key for quiz in quizzes]
+    for item, lesson in zip(contents.lessons, lessons, strict=True):
+        assert (item.id, item.titles, item.duration, item.required, item.content_hash) == (
+            lesson.id,
+            lesson.titles,
+            lesson.duration,
+            lesson.required,
+            lesson.content_hash,
+        )
+    assert [q.settings for q in contents.quizzes] == [quiz.settings for quiz in quizzes]
+    assert [r.key for r in contents.requirements.lessons] == [lesson.key for lesson in lessons]
+    assert contents.lesson("welcome").key == "welcome" and contents.lesson("nowhere") is None
+    assert contents.quiz("final").key == "final"
+
+
+def test_a_published_version_is_read_once_per_process(app, course):
+    with app.app_context():
+        the_version = version(course)
+        first = count_statements(app, lambda: contents_of(the_version))
+        again = count_statements(app, lambda: contents_of(the_version))
+    assert first == 2  # its lessons, its quizzes
+    assert again == 0
+
+
+def test_the_items_cannot_be_changed(app, course):
+    with app.app_context():
+        lesson = contents_of(version(course)).lessons[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lesson.duration = 1
+
+
+def test_a_draft_is_read_afresh_each_time(app):
+    draft = import_files(app, valid_files(), publish=False)
+    with app.app_context():
+        assert version(draft).status == VersionStatus.DRAFT
+        before = contents_of(version(draft)).lessons[0].titles
+        db.session.execute(
+            update(Lesson)
+            .where(Lesson.version_id == draft, Lesson.key == "welcome")
+            .values(titles={**before, "en": "Welcome, changed in the draft"})
+        )
+        db.session.commit()
+        assert contents_of(version(draft)).lesson("welcome").titles["en"] == (
+            "Welcome, changed in the draft"
+        )
+
+
+def test_the_same_id_with_other_content_is_read_again(app, course):
+    """An id can come back with other content (SQLite reuses a deleted row's id): the cache
+    is keyed by the id and the content hash together."""
+    with app.app_context():
+        the_version = version(course)
+        contents_of(the_version)
+        the_version.content_hash = "0" * 64
+        db.session.commit()
+        assert count_statements(app, lambda: contents_of(the_version)) == 2
+
+
+@pytest.mark.parametrize("config_overrides", [{"VERSION_CONTENTS_CACHE_SIZE": 1}], indirect=True)
+def test_the_cache_keeps_at_most_its_size_least_recently_used_out_first(app, course):
+    files = edit(valid_files(), "course.yaml", "id: test-course", "id: other-course")
+    other = import_files(
+        app, edit(files, "course.yaml", "prerequisites: [core-course]", "prerequisites: []")
+    )
+    with app.app_context():
+        first, second = version(course), version(other)
+        contents_of(first)
+        contents_of(second)  # pushes the first out
+        assert count_statements(app, lambda: contents_of(second)) == 0
+        assert count_statements(app, lambda: contents_of(first)) == 2
+
+
+@pytest.mark.parametrize("config_overrides", [{"VERSION_CONTENTS_CACHE_SIZE": 0}], indirect=True)
+def test_a_size_of_nought_keeps_nothing(app, course):
+    with app.app_context():
+        the_version = version(course)
+        contents_of(the_version)
+        assert count_statements(app, lambda: contents_of(the_version)) == 2
+
+
+def test_the_lesson_page_reads_the_outline_from_the_cache_after_the_first_view(
+    app, client, learner, course
+):
+    client.post("/courses/test-course/enrol")
+    statements = []
+
+    def lessons_read(path):
+        with app.app_context():
+            engine = db.engine
+        from sqlalchemy import event
+
+        def listener(*args):
+            statements.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        found = [s for s in statements if "FROM lessons" in s and "lessons.titles" in s]
+        statements.clear()
+        return found
+
+    lessons_read("/courses/test-course/lessons/welcome")
+    assert lessons_read("/courses/test-course/lessons/welcome") == []
+    assert lessons_read("/courses/test-course") == []
