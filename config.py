@@ -242,6 +242,9 @@ class Config:
         # How many course versions' outlines (lessons and quizzes, without their text) each
         # process keeps for the learner pages (elearn/learning/contents.py; a few KB each).
         self.VERSION_CONTENTS_CACHE_SIZE = _env_int("VERSION_CONTENTS_CACHE_SIZE", 200)
+        # How many published lessons' texts (HTML and objectives, one language each) each
+        # process keeps for the lesson page (elearn/courses/lesson_text.py; 5-20 KB each).
+        self.LESSON_TEXT_CACHE_SIZE = _env_int("LESSON_TEXT_CACHE_SIZE", 300)
         # The share of a lesson's stated duration it must be open before it can be marked
         # complete, for every course (docs/learning-time.md). Unset: each course's own share;
         # 0 switches the rule off (demonstrations, automated walk-throughs).

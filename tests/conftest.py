@@ -435,15 +435,16 @@ def as_role(app, client, make):
 
 
 def forget_cached_contents(app) -> None:
-    """Empty the app's per-process cache of versions' outlines (elearn/learning/contents.py),
-    as in a worker that has just started."""
-    app.extensions.pop("elearn_version_contents", None)
+    """Empty the app's per-process caches (elearn/caches.py: versions' outlines, lessons'
+    texts), as in a worker that has just started."""
+    for name in [name for name in app.extensions if name.startswith("elearn_cache_")]:
+        del app.extensions[name]
 
 
 def count_queries(app, request) -> int:
     """How many SQL statements ``request()`` makes, counted as a worker that has just started
-    would make them: with the per-process cache of versions' outlines empty, so that reading
-    it in is counted too, in the same number of statements whatever the data."""
+    would make them: with the per-process caches empty, so that reading them in is counted
+    too, in the same number of statements whatever the data."""
     from sqlalchemy import event
 
     statements = []

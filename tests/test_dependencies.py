@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         "platform: no feature of its own",
         {
             "elearn.backup",
+            "elearn.caches",  # bounded per-process caches of what never changes once published
             "elearn.connections",  # reads outside a transaction, a dropped connection retried
             "elearn.content",  # the pure course-package core
             "elearn.core.errors",  # the error pages

@@ -13,23 +13,42 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from elearn.courses.models import Lesson
+from elearn.caches import process_cache
+from elearn.courses.models import CourseVersion, Lesson, VersionStatus
 from elearn.extensions import db
 
 
 @dataclass(frozen=True)
 class LessonText:
     html: str
-    objectives: list[str]
+    objectives: tuple[str, ...]  # a tuple: the text may be shared from the cache
 
 
-def lesson_text(lesson, language: str) -> LessonText:
+def lesson_text(lesson, language: str, version: CourseVersion | None = None) -> LessonText:
     """``lesson``'s rendered HTML and objectives in ``language``, in one small query; empty
     when the lesson has no text in that language. ``lesson``: a ``Lesson`` or anything with
-    its ``id`` (the learner pages' cached ``LessonItem``)."""
+    its ``id`` (the learner pages' cached ``LessonItem``).
+
+    Given its ``version`` and that version is published or withdrawn, the text is kept in the
+    worker's cache (LESSON_TEXT_CACHE_SIZE texts): a published lesson's text changes only when
+    it is rendered again with another directory of contacts, renderer or sanitiser
+    (``rerender_stale_lessons``), which gives the version another ``contacts_hash``, part of
+    the key."""
+    if version is None or version.status == VersionStatus.DRAFT:
+        return _read(lesson.id, language)
+    cache = process_cache("lesson_texts", "LESSON_TEXT_CACHE_SIZE")
+    key = (lesson.id, language, version.content_hash, version.contacts_hash)
+    found = cache.get(key)
+    if found is None:
+        found = _read(lesson.id, language)
+        cache.put(key, found)
+    return found
+
+
+def _read(lesson_id: int, language: str) -> LessonText:
     html, objectives = db.session.execute(
         select(Lesson.html[language].as_string(), Lesson.objectives[language]).where(
-            Lesson.id == lesson.id
+            Lesson.id == lesson_id
         )
     ).one()
-    return LessonText(html=html or "", objectives=list(objectives or []))
+    return LessonText(html=html or "", objectives=tuple(objectives or ()))

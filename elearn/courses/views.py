@@ -323,7 +323,7 @@ def preview_lesson(version_id: int, key: str):
         "courses/preview_lesson.html",
         version=version,
         lesson=lesson,
-        text=lesson_text(lesson, language),
+        text=lesson_text(lesson, language, version),
         language=language,
     )
 

@@ -11,21 +11,19 @@ be attached to, expired by and cascaded through each request's session. The text
 is not here (elearn/courses/lesson_text.py reads the one shown); nor is anything of a version
 that does change after publishing (its status, withdrawal, reviews).
 
-The cache belongs to the app (one per worker), holds at most VERSION_CONTENTS_CACHE_SIZE
-versions, least recently used out first, and is keyed by the version's id and content hash,
-so a version id that came back with other content (SQLite can reuse the id of a deleted row)
-is never served stale.
+The cache (elearn/caches.py) belongs to the app (one per worker), holds at most
+VERSION_CONTENTS_CACHE_SIZE versions, least recently used out first, and is keyed by the
+version's id and content hash, so a version id that came back with other content (SQLite can
+reuse the id of a deleted row) is never served stale.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import select
 
+from elearn.caches import process_cache
 from elearn.courses.models import CourseVersion, Lesson, Quiz, VersionStatus
 from elearn.extensions import db
 from elearn.learning.completion import LessonRequirement, QuizRequirement, Requirements
@@ -91,37 +89,6 @@ QUIZ_COLUMNS = (
 )
 
 
-class _Cache:
-    """A bounded least-recently-used map, safe to share between a worker's threads."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[tuple[int, str], Contents] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[int, str]) -> Contents | None:
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[int, str], contents: Contents) -> None:
-        with self.lock:
-            self.entries[key] = contents
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-def _cache() -> _Cache:
-    cache = current_app.extensions.get("elearn_version_contents")
-    if cache is None:
-        cache = _Cache(current_app.config["VERSION_CONTENTS_CACHE_SIZE"])
-        current_app.extensions["elearn_version_contents"] = cache
-    return cache
-
-
 def contents_of(version: CourseVersion) -> Contents:
     """``version``'s lessons and quizzes in course order, from this worker's cache when the
     version is published or withdrawn (either is final), read afresh for a draft."""
@@ -131,7 +98,7 @@ def contents_of(version: CourseVersion) -> Contents:
 def contents_for(versions: list[CourseVersion]) -> dict[int, Contents]:
     """The contents of several versions, by version id: those not cached read together, in
     two queries whatever their number (none when all are cached)."""
-    cache = _cache()
+    cache = process_cache("version_contents", "VERSION_CONTENTS_CACHE_SIZE")
     found: dict[int, Contents] = {}
     missing: dict[int, CourseVersion] = {}
     for version in versions:

@@ -181,7 +181,7 @@ def lesson(slug: str, key: str):
     if progress.states.get(lesson.key) != "done":
         waiting = lesson_time.seconds_left(enrolment, lesson, utcnow())
     language = _language_for(version)
-    text = lesson_text(lesson, language)  # the one lesson shown, in its one language
+    text = lesson_text(lesson, language, version)  # the one lesson shown, in its one language
     return render_template(
         "learning/lesson.html",
         course=course,

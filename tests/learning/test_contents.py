@@ -1,6 +1,6 @@
-"""A version's lessons and quizzes, kept per process for the learner pages
-(elearn/learning/contents.py): read once for a published version, afresh for a draft, bounded,
-never stale, and never changed by a request."""
+"""A version's lessons and quizzes, and its lessons' texts, kept per process for the learner
+pages (elearn/learning/contents.py, elearn/courses/lesson_text.py): read once for a published
+version, afresh for a draft, bounded, never stale, and never changed by a request."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import dataclasses
 import pytest
 from sqlalchemy import select, update
 
+from elearn.courses.lesson_text import lesson_text
 from elearn.courses.models import CourseVersion, Lesson, Quiz, VersionStatus
 from elearn.extensions import db
 from elearn.learning.contents import contents_of
@@ -137,3 +138,58 @@ def test_the_lesson_page_reads_the_outline_from_the_cache_after_the_first_view(
     lessons_read("/courses/test-course/lessons/welcome")
     assert lessons_read("/courses/test-course/lessons/welcome") == []
     assert lessons_read("/courses/test-course") == []
+
+
+def lesson_id(version_id: int, key: str = "welcome") -> int:
+    return db.session.scalar(
+        select(Lesson.id).where(Lesson.version_id == version_id, Lesson.key == key)
+    )
+
+
+def test_a_published_lessons_text_is_read_once_per_process_and_language(app, course):
+    with app.app_context():
+        the_version = version(course)
+        lesson = db.session.get(Lesson, lesson_id(course))
+        stored = (lesson.html["en"], lesson.objectives["en"])
+
+        def read(language="en"):
+            return lambda: lesson_text(lesson, language, the_version)
+
+        assert count_statements(app, read()) == 1
+        assert count_statements(app, read()) == 0
+        assert count_statements(app, read("ro")) == 1  # another language, another entry
+        text = lesson_text(lesson, "en", the_version)
+    assert (text.html, list(text.objectives)) == stored
+
+
+def test_a_lesson_rendered_again_is_read_again(app, course):
+    """Rendering again (another directory of contacts, renderer or sanitiser) gives the version
+    another contacts hash, which is part of the key."""
+    with app.app_context():
+        the_version = version(course)
+        lesson = db.session.get(Lesson, lesson_id(course))
+        lesson_text(lesson, "en", the_version)
+        lesson.html = {**lesson.html, "en": "<p>Rendered again</p>"}
+        the_version.contacts_hash = "f" * 16
+        db.session.commit()
+        assert lesson_text(lesson, "en", the_version).html == "<p>Rendered again</p>"
+
+
+def test_a_drafts_lesson_text_is_read_afresh(app):
+    draft = import_files(app, valid_files(), publish=False)
+    with app.app_context():
+        the_version = version(draft)
+        lesson = db.session.get(Lesson, lesson_id(draft))
+        lesson_text(lesson, "en", the_version)
+        lesson.html = {**lesson.html, "en": "<p>Edited in the draft</p>"}
+        db.session.commit()
+        assert lesson_text(lesson, "en", the_version).html == "<p>Edited in the draft</p>"
+
+
+@pytest.mark.parametrize("config_overrides", [{"LESSON_TEXT_CACHE_SIZE": 0}], indirect=True)
+def test_a_lesson_text_cache_of_nought_keeps_nothing(app, course):
+    with app.app_context():
+        the_version = version(course)
+        lesson = db.session.get(Lesson, lesson_id(course))
+        lesson_text(lesson, "en", the_version)
+        assert count_statements(app, lambda: lesson_text(lesson, "en", the_version)) == 1
