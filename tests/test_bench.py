@@ -121,7 +121,7 @@ def test_no_acknowledged_answer_is_lost_when_a_worker_is_killed(tmp_path):
     status = main(
         [
             "--learners=30",
-            "--duration=15",
+            "--duration=9",  # the kill comes at a third: 3 s of load before it, 6 s after
             "--spread=2",
             "--workers=3",
             "--port=8768",
