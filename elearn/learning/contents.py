@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.caches import process_cache
 from elearn.courses.models import CourseVersion, Lesson, Quiz, VersionStatus
@@ -142,6 +144,41 @@ def _read(version_ids: list[int]) -> dict[int, Contents]:
         )
         for version_id in version_ids
     }
+
+
+def with_manifests(versions) -> None:
+    """Give each version loaded with its manifest deferred (``MANIFEST_DEFERRED``) its
+    manifest: a published or withdrawn version's from this worker's cache, the rest read
+    together in one query. A manifest is 15-20 KB of JSON that every learner page needs and
+    that never changes once published, and My learning shows a dozen versions. The dict is
+    shared by the worker's requests: nothing changes
+    a manifest in place (it is read, never written, once the version exists)."""
+    waiting = [v for v in versions if "manifest" in inspect(v).unloaded]
+    if not waiting:
+        return
+    cache = process_cache("version_manifests", "VERSION_CONTENTS_CACHE_SIZE")
+    missing = {}
+    for version in waiting:
+        final = version.status != VersionStatus.DRAFT
+        manifest = cache.get((version.id, version.content_hash)) if final else None
+        if manifest is None:
+            missing.setdefault(version.id, []).append(version)
+        else:
+            set_committed_value(version, "manifest", manifest)
+    if not missing:
+        return
+    rows = db.session.execute(
+        select(CourseVersion.id, CourseVersion.manifest).where(CourseVersion.id.in_(missing))
+    )
+    for version_id, manifest in rows:
+        for version in missing[version_id]:
+            set_committed_value(version, "manifest", manifest)
+            if version.status != VersionStatus.DRAFT:
+                cache.put((version.id, version.content_hash), manifest)
+
+
+# The loader option that leaves the manifest to with_manifests().
+MANIFEST_DEFERRED = defer(CourseVersion.manifest)
 
 
 def _requirements(lessons, quizzes) -> Requirements:

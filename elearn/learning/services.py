@@ -18,7 +18,7 @@ from elearn.database import add_to_column, insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning import summary
-from elearn.learning.contents import LessonItem, contents_of
+from elearn.learning.contents import MANIFEST_DEFERRED, LessonItem, contents_of, with_manifests
 from elearn.learning.lesson_time import check_may_complete, counted_seconds
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.learning.progress import Progress, check_completion, progress_of
@@ -34,8 +34,9 @@ def latest_published() -> dict[int, CourseVersion]:
     versions = db.session.scalars(
         select(CourseVersion)
         .where(CourseVersion.id.in_(newest))
-        .options(selectinload(CourseVersion.course))
+        .options(selectinload(CourseVersion.course), MANIFEST_DEFERRED)
     ).all()
+    with_manifests(versions)
     return {version.course_id: version for version in versions}
 
 
@@ -49,8 +50,9 @@ class CatalogueEntry:
 
 
 def newest_published(course: Course) -> CourseVersion | None:
-    """The course's newest published version, in one query."""
-    return db.session.scalar(
+    """The course's newest published version, in one query (none for its manifest once this
+    worker has it)."""
+    version = db.session.scalar(
         select(CourseVersion)
         .where(
             CourseVersion.course_id == course.id,
@@ -58,7 +60,11 @@ def newest_published(course: Course) -> CourseVersion | None:
         )
         .order_by(CourseVersion.id.desc())
         .limit(1)
+        .options(MANIFEST_DEFERRED)
     )
+    if version is not None:
+        with_manifests([version])
+    return version
 
 
 def catalogue(
@@ -121,13 +127,14 @@ def course_and_enrolment(user, slug: str) -> tuple[Course | None, Enrolment | No
         select(Course, Enrolment)
         .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user_id))
         .where(Course.slug == slug)
-        .options(joinedload(Enrolment.version))
+        .options(joinedload(Enrolment.version).options(MANIFEST_DEFERRED))
     ).first()
     if row is None:
         return None, None
     course, enrolment = row
     if enrolment is not None:
         enrolment.course = course
+        with_manifests([enrolment.version])
     return course, enrolment
 
 
@@ -281,7 +288,11 @@ def learning_overview(user) -> list[tuple[Enrolment, Progress]]:
         select(Enrolment)
         .where(Enrolment.user_id == user.id)
         .order_by(Enrolment.enrolled_at)
-        .options(selectinload(Enrolment.course), selectinload(Enrolment.version))
+        .options(
+            selectinload(Enrolment.course),
+            selectinload(Enrolment.version).options(MANIFEST_DEFERRED),
+        )
     ).all()
+    with_manifests([enrolment.version for enrolment in enrolments])
     progresses = progress_of(list(enrolments))
     return [(enrolment, progresses[enrolment.id]) for enrolment in enrolments]

@@ -250,8 +250,11 @@ def move_version(slug: str):
 @bp.get("/my-learning")
 @signed_in
 def my_learning():
+    # The newest versions first: for the recommendations and the paths both, and most
+    # enrolments are on one of them, whose manifest is then already there (a freshly started
+    # worker reads the manifests in one statement, two when someone is on an older version).
+    versions = services.latest_published()
     entries = services.learning_overview(current_user)
-    versions = services.latest_published()  # for the recommendations and the paths both
     recommended = [
         entry
         for entry in services.catalogue(current_user, current_language(), versions=versions)

@@ -193,3 +193,112 @@ def test_a_lesson_text_cache_of_nought_keeps_nothing(app, course):
         lesson = db.session.get(Lesson, lesson_id(course))
         lesson_text(lesson, "en", the_version)
         assert count_statements(app, lambda: lesson_text(lesson, "en", the_version)) == 1
+
+
+def manifests_read(app, work) -> int:
+    """How many statements of ``work()`` read a version's manifest."""
+    from sqlalchemy import event
+
+    found = []
+
+    def listener(_connection, _cursor, statement, *_args):
+        if "course_versions.manifest" in statement:
+            found.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(found)
+
+
+def test_the_learner_pages_read_a_published_manifest_once_per_process(app, client, learner, course):
+    client.post("/courses/test-course/enrol")
+    pages = ["/courses/test-course", "/courses/test-course/lessons/welcome", "/my-learning"]
+    for page in pages:
+        assert client.get(page).status_code == 200
+    for page in pages:
+
+        def view(page=page):
+            response = client.get(page)
+            assert response.status_code == 200
+            return response
+
+        assert manifests_read(app, view) == 0, page
+    # What the manifest gives is still on the pages: the course's modules in the outline.
+    assert "First module" in client.get("/courses/test-course").get_data(as_text=True)
+
+
+def test_a_drafts_manifest_is_read_afresh(app):
+    from elearn.learning.contents import MANIFEST_DEFERRED, with_manifests
+
+    draft = import_files(app, valid_files(), publish=False)
+
+    def loaded():
+        db.session.remove()
+        the_version = db.session.scalar(
+            select(CourseVersion).where(CourseVersion.id == draft).options(MANIFEST_DEFERRED)
+        )
+        with_manifests([the_version])
+        return the_version.manifest
+
+    with app.app_context():
+        first = loaded()
+        db.session.execute(
+            update(CourseVersion)
+            .where(CourseVersion.id == draft)
+            .values(manifest={**first, "changed": True})
+        )
+        db.session.commit()
+        assert loaded()["changed"] is True
+
+
+def test_a_withdrawn_version_leaves_every_workers_pages_at_once(app, make, course):
+    """Two workers (two apps, each with its caches) both showing version 1; a replacement is
+    published and version 1 withdrawn through the first: the second shows the new version on
+    its next request. The caches hold what a version contains, never which version is
+    offered or followed, which each request still reads."""
+    from elearn import create_app
+    from elearn.courses import services as courses
+    from tests.conftest import Client, signed_in_client
+
+    other_worker = create_app(
+        {
+            key: app.config[key]
+            for key in ("SQLALCHEMY_DATABASE_URI", "EXPORT_DIR", "MEDIA_STORAGE_PATH")
+        }
+    )
+    other_worker.test_client_class = Client
+    try:
+        person = make.user(language="en")
+        here, there = signed_in_client(app, person), signed_in_client(other_worker, person)
+        here.post("/courses/test-course/enrol")
+        for client in (here, there):
+            assert "Welcome" in client.get("/courses/test-course").get_data(as_text=True)
+            assert client.get("/courses/test-course/lessons/welcome").status_code == 200
+        files = edit(
+            valid_files(), "course.yaml", "prerequisites: [core-course]", "prerequisites: []"
+        )
+        files = edit(files, "lessons/welcome.en.md", "title: Welcome", "title: Welcome, revised")
+        files = edit(files, "course.yaml", 'version: "1.0.0"', 'version: "1.0.1"')
+        replacement = import_files(app, files)
+        with app.app_context():
+            courses.withdraw_version(
+                version(course),
+                replacement=version(replacement),
+                reason="a wrong number",
+                by_id=person.id,
+            )
+            db.session.commit()
+        for client in (there, here):
+            page = client.get("/courses/test-course").get_data(as_text=True)
+            assert "Welcome, revised" in page
+            lesson = client.get("/courses/test-course/lessons/welcome").get_data(as_text=True)
+            assert "Welcome, revised" in lesson
+    finally:
+        with other_worker.app_context():
+            db.session.remove()
+            db.engine.dispose()
