@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -35,3 +36,18 @@ def test_each_shipped_course_imports_exports_and_reimports_identically(app, path
             again, organisation_id=None, by_id=None, operator=True
         ).created
         db.session.rollback()
+
+
+@pytest.mark.parametrize("path", package_paths([]), ids=lambda path: path.name)
+def test_no_shipped_lesson_turns_a_year_into_a_numbered_list(path):
+    """Markdown reads "2001. " at the start of a line or list item as a numbered list starting
+    at 2001: a Hungarian source line "- 2001. évi 678. törvény" came out as a list inside the
+    list, its bullet out of place. Such a line is written "2001\\. évi"."""
+    package = load_package(read_package(path), professions=set(PROFESSIONS))
+    found = [
+        (lesson.id, language)
+        for lesson in package.lessons
+        for language, text in lesson.texts.items()
+        if re.search(r'<ol start="\d{3,}"', text.html)
+    ]
+    assert found == []
