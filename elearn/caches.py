@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from flask import current_app
 
@@ -36,6 +36,34 @@ class ProcessCache:
             self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
+
+    def get_or_read(self, key: Hashable | None, read: Callable[[], object]):
+        """The value cached under ``key``, else ``read()``, kept; ``key`` None: never kept."""
+        if key is None:
+            return read()
+        found = self.get(key)
+        if found is None:
+            found = read()
+            self.put(key, found)
+        return found
+
+    def get_many(self, wanted: dict, read: Callable[[list], dict]) -> dict:
+        """Values by id for ``wanted`` (id -> cache key, None for one never kept): those not
+        cached come from one call of ``read(ids)``, which returns them by id."""
+        found = {}
+        missing = []
+        for item_id, key in wanted.items():
+            value = self.get(key) if key is not None else None
+            if value is None:
+                missing.append(item_id)
+            else:
+                found[item_id] = value
+        if missing:
+            for item_id, value in read(missing).items():
+                found[item_id] = value
+                if wanted[item_id] is not None:
+                    self.put(wanted[item_id], value)
+        return found
 
 
 def process_cache(name: str, size_setting: str) -> ProcessCache:

@@ -34,15 +34,11 @@ def lesson_text(lesson, language: str, version: CourseVersion | None = None) -> 
     it is rendered again with another directory of contacts, renderer or sanitiser
     (``rerender_stale_lessons``), which gives the version another ``contacts_hash``, part of
     the key."""
-    if version is None or version.status == VersionStatus.DRAFT:
-        return _read(lesson.id, language)
+    key = None
+    if version is not None and version.status != VersionStatus.DRAFT:
+        key = (lesson.id, language, version.content_hash, version.contacts_hash)
     cache = process_cache("lesson_texts", "LESSON_TEXT_CACHE_SIZE")
-    key = (lesson.id, language, version.content_hash, version.contacts_hash)
-    found = cache.get(key)
-    if found is None:
-        found = _read(lesson.id, language)
-        cache.put(key, found)
-    return found
+    return cache.get_or_read(key, lambda: _read(lesson.id, language))
 
 
 def _read(lesson_id: int, language: str) -> LessonText:

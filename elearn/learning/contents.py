@@ -57,7 +57,6 @@ class QuizItem:
 
 @dataclass(frozen=True, slots=True)
 class Contents:
-    version_id: int
     lessons: tuple[LessonItem, ...]
     quizzes: tuple[QuizItem, ...]
     requirements: Requirements
@@ -101,23 +100,12 @@ def contents_for(versions: list[CourseVersion]) -> dict[int, Contents]:
     """The contents of several versions, by version id: those not cached read together, in
     two queries whatever their number (none when all are cached)."""
     cache = process_cache("version_contents", "VERSION_CONTENTS_CACHE_SIZE")
-    found: dict[int, Contents] = {}
-    missing: dict[int, CourseVersion] = {}
-    for version in versions:
-        cached = None
-        if version.status != VersionStatus.DRAFT:
-            cached = cache.get((version.id, version.content_hash))
-        if cached is not None:
-            found[version.id] = cached
-        else:
-            missing[version.id] = version
-    if missing:
-        for version_id, contents in _read(list(missing)).items():
-            found[version_id] = contents
-            version = missing[version_id]
-            if version.status != VersionStatus.DRAFT:
-                cache.put((version.id, version.content_hash), contents)
-    return found
+    return cache.get_many({version.id: _key(version) for version in versions}, _read)
+
+
+def _key(version: CourseVersion) -> tuple[int, str] | None:
+    """A final (published or withdrawn) version's cache key; a draft is never kept."""
+    return None if version.status == VersionStatus.DRAFT else (version.id, version.content_hash)
 
 
 def _read(version_ids: list[int]) -> dict[int, Contents]:
@@ -137,7 +125,6 @@ def _read(version_ids: list[int]) -> dict[int, Contents]:
         quizzes[version_id].append(QuizItem(*row))
     return {
         version_id: Contents(
-            version_id=version_id,
             lessons=tuple(lessons[version_id]),
             quizzes=tuple(quizzes[version_id]),
             requirements=_requirements(lessons[version_id], quizzes[version_id]),
@@ -151,30 +138,25 @@ def with_manifests(versions) -> None:
     manifest: a published or withdrawn version's from this worker's cache, the rest read
     together in one query. A manifest is 15-20 KB of JSON that every learner page needs and
     that never changes once published, and My learning shows a dozen versions. The dict is
-    shared by the worker's requests: nothing changes
-    a manifest in place (it is read, never written, once the version exists)."""
+    shared by the worker's requests: nothing changes a manifest in place (it is read, never
+    written, once the version exists)."""
     waiting = [v for v in versions if "manifest" in inspect(v).unloaded]
     if not waiting:
         return
     cache = process_cache("version_manifests", "VERSION_CONTENTS_CACHE_SIZE")
-    missing = {}
+    manifests = cache.get_many({version.id: _key(version) for version in waiting}, _manifests)
     for version in waiting:
-        final = version.status != VersionStatus.DRAFT
-        manifest = cache.get((version.id, version.content_hash)) if final else None
-        if manifest is None:
-            missing.setdefault(version.id, []).append(version)
-        else:
-            set_committed_value(version, "manifest", manifest)
-    if not missing:
-        return
-    rows = db.session.execute(
-        select(CourseVersion.id, CourseVersion.manifest).where(CourseVersion.id.in_(missing))
+        set_committed_value(version, "manifest", manifests[version.id])
+
+
+def _manifests(version_ids: list[int]) -> dict[int, dict]:
+    return dict(
+        db.session.execute(
+            select(CourseVersion.id, CourseVersion.manifest).where(
+                CourseVersion.id.in_(version_ids)
+            )
+        ).all()
     )
-    for version_id, manifest in rows:
-        for version in missing[version_id]:
-            set_committed_value(version, "manifest", manifest)
-            if version.status != VersionStatus.DRAFT:
-                cache.put((version.id, version.content_hash), manifest)
 
 
 # The loader option that leaves the manifest to with_manifests().

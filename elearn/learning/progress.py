@@ -23,14 +23,13 @@ from elearn.learning.completion import (
     Complete,
     QuizPass,
     Remaining,
-    Requirements,
     lesson_states,
     lessons_done,
     module_counts,
     quizzes_passed,
     state_of,
 )
-from elearn.learning.contents import Contents, contents_for, contents_of
+from elearn.learning.contents import Contents, contents_for
 from elearn.learning.models import Enrolment, LessonCompletion
 from elearn.signals import course_completed, quiz_passes_requested
 
@@ -52,11 +51,6 @@ class Progress:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
-
-
-def requirements_of(version: CourseVersion) -> Requirements:
-    """What ``version`` asks of a learner, as the completion rule reads it."""
-    return contents_of(version).requirements
 
 
 def quiz_passes(enrolment_ids: Sequence[int]) -> dict[int, list[QuizPass]]:
