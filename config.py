@@ -246,6 +246,19 @@ class Config:
         # How many published lessons' texts (HTML and objectives, one language each) each
         # process keeps for the lesson page (elearn/courses/lesson_text.py; 5-20 KB each).
         self.LESSON_TEXT_CACHE_SIZE = _env_int("LESSON_TEXT_CACHE_SIZE", 300)
+        # Lesson page views (the time on each lesson, "where I stopped") are kept in each
+        # worker's memory and written together every this many seconds, and when the worker
+        # stops (elearn/learning/page_views.py); 0 writes each view in its request.
+        self.LESSON_VIEWS_FLUSH_SECONDS = _env_int("LESSON_VIEWS_FLUSH_SECONDS", 5)
+        # Whether each worker runs the thread that writes them (the tests write them when
+        # they choose, with page_views.flush).
+        self.LESSON_VIEWS_FLUSHER = True
+        # Where they are kept: in Redis when there is one (every worker sees every view at
+        # once, and a worker killed outright loses none) unless LESSON_VIEWS_IN_REDIS=0, else
+        # in each worker's memory.
+        in_redis = _env_bool("LESSON_VIEWS_IN_REDIS", True)
+        self.LESSON_VIEWS_REDIS_URL = redis_url if in_redis else None
+        self.LESSON_VIEWS_REDIS_PREFIX = "elearn:lesson-views:"
         # The share of a lesson's stated duration it must be open before it can be marked
         # complete, for every course (docs/learning-time.md). Unset: each course's own share;
         # 0 switches the rule off (demonstrations, automated walk-throughs).
@@ -348,6 +361,9 @@ class TestingConfig(Config):
         # Tests mark lessons complete the moment they open them; the tests of the minimum
         # time itself set it back to None (tests/learning/test_lesson_time.py).
         self.MIN_LESSON_TIME_SHARE = 0.0
+        # Views are buffered as in production, and written when a test flushes them.
+        self.LESSON_VIEWS_FLUSHER = False
+        self.LESSON_VIEWS_REDIS_URL = None  # the tests of Redis set it, with a prefix of their own
         self.SERVER_NAME = None
         self.BASE_URL = "http://localhost"
 

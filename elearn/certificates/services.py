@@ -30,6 +30,7 @@ from elearn.courses.models import Blob
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
+from elearn.learning import page_views
 from elearn.learning.lesson_time import course_seconds_required
 from elearn.learning.models import Enrolment
 from elearn.links import external_url
@@ -83,6 +84,7 @@ def hours_earned(enrolment) -> bool:
     needed = course_seconds_required(enrolment.version)
     if needed == 0:
         return True
+    page_views.settle(enrolment)  # this worker's views not yet written count too
     spent = db.session.scalar(
         select(Enrolment.seconds_on_lessons).where(Enrolment.id == enrolment.id)
     )

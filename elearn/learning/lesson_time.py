@@ -3,7 +3,7 @@ duration, or, if the course says so, when the learner follows the control at its
 (docs/learning-time.md). The time is the one counted on the server between page views
 (``LessonTime``); nothing the browser says about time is believed.
 
-The rule itself (``LessonRule``, ``seconds_required``, ``counted_seconds``) is pure; the
+The rule itself (``LessonRule``, ``seconds_required``, ``counting_limit``) is pure; the
 functions below it read the database and the platform's setting.
 """
 
@@ -16,12 +16,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import select
 
 from elearn.errors import DomainError
-from elearn.extensions import db
 from elearn.learning.contents import contents_of
-from elearn.learning.models import Enrolment, LessonTime
+from elearn.learning.models import Enrolment
 
 # Time on one lesson counts at most this long between two page views (or the lesson's stated
 # duration, when longer): a tab left open over lunch is not study time.
@@ -65,13 +63,6 @@ def seconds_required(duration_minutes: int, share: float) -> int:
 def counting_limit(duration_minutes: int | None) -> timedelta:
     """The most one page view counts: half an hour, or the lesson's duration when longer."""
     return max(MAX_COUNTED, timedelta(minutes=duration_minutes or 0))
-
-
-def counted_seconds(opened_at: datetime | None, now: datetime, duration: int | None) -> int:
-    """Whole seconds of one page view that count, from ``opened_at`` to ``now``."""
-    if opened_at is None:
-        return 0
-    return max(0, int(min(now - opened_at, counting_limit(duration)).total_seconds()))
 
 
 def minutes_left_text(seconds: int):
@@ -124,27 +115,16 @@ def course_seconds_required(version) -> int:
     return seconds_required(minutes, course_share(version.manifest))
 
 
-def seconds_on(enrolment: Enrolment, lesson_key: str) -> int:
-    """Seconds recorded on one lesson (one query)."""
-    return (
-        db.session.scalar(
-            select(LessonTime.seconds).where(
-                LessonTime.enrolment_id == enrolment.id, LessonTime.lesson_key == lesson_key
-            )
-        )
-        or 0
-    )
-
-
 def seconds_left(enrolment: Enrolment, lesson, now: datetime) -> int:
     """Seconds before ``lesson`` may be marked complete under the time rule (0: now): the
-    time recorded on it, plus the page view in progress when it is the lesson open."""
+    time recorded on it and still buffered, plus the page view in progress when it is the
+    lesson open."""
+    from elearn.learning import page_views  # it counts with this module's limits
+
     rule = rule_for(enrolment.version.manifest, platform_share())
     if rule.mode != "time" or rule.share == 0:
         return 0
-    spent = seconds_on(enrolment, lesson.key)
-    if enrolment.last_lesson_key == lesson.key:
-        spent += counted_seconds(enrolment.last_opened_at, now, lesson.duration)
+    spent = page_views.seconds_on_lesson(enrolment, lesson.key, now)
     return max(0, seconds_required(lesson.duration, rule.share) - spent)
 
 

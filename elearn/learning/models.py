@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from elearn.courses.models import Course, CourseVersion
@@ -34,6 +34,9 @@ class Enrolment(db.Model):
     # Where "Continue" leads, and when that lesson was opened (to count time spent on it).
     last_lesson_key: Mapped[str | None] = mapped_column(String(80))
     last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The recent lesson views, so that views written in batches by several workers add up
+    # whatever order they arrive in (elearn/learning/page_views.py). Read only by that module.
+    view_history: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), deferred=True)
     # 1 for the first certification; 2, 3...: each renewal, which the quiz attempts of that
     # round count towards.
     round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

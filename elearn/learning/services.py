@@ -7,19 +7,18 @@ another version is elearn/learning/versions.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from elearn.courses.models import Course, CourseVersion, VersionStatus
-from elearn.database import add_to_column, insert_once, utcnow
+from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
-from elearn.learning import summary
+from elearn.learning import page_views, summary
 from elearn.learning.contents import MANIFEST_DEFERRED, LessonItem, contents_of, with_manifests
-from elearn.learning.lesson_time import check_may_complete, counted_seconds
+from elearn.learning.lesson_time import check_may_complete
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.learning.progress import Progress, check_completion, progress_of
 
@@ -194,26 +193,6 @@ def lesson_by_key(version: CourseVersion, key: str) -> LessonItem | None:
     return contents_of(version).lesson(key)
 
 
-def _count_time(enrolment: Enrolment, now: datetime) -> None:
-    if not enrolment.last_lesson_key or enrolment.last_opened_at is None:
-        return
-    previous = lesson_by_key(enrolment.version, enrolment.last_lesson_key)
-    duration = previous.duration if previous is not None else None
-    seconds = counted_seconds(enrolment.last_opened_at, now, duration)
-    if seconds <= 0:
-        return
-    add_to_column(
-        db.session,
-        LessonTime,
-        ("enrolment_id", "lesson_key"),
-        "seconds",
-        enrolment_id=enrolment.id,
-        lesson_key=enrolment.last_lesson_key,
-        seconds=seconds,
-    )
-    summary.add(enrolment.id, seconds_on_lessons=seconds)
-
-
 def open_lesson(enrolment: Enrolment, lesson: LessonItem, states: dict[str, str]) -> None:
     """The learner opens ``lesson``: count the time spent on the previous page, remember this
     one for "Continue". Raises DomainError for a lesson still locked by sequencing."""
@@ -221,11 +200,7 @@ def open_lesson(enrolment: Enrolment, lesson: LessonItem, states: dict[str, str]
         raise DomainError(
             _l("Complete the lessons before this one first: the course asks for them in order.")
         )
-    now = utcnow()
-    _count_time(enrolment, now)
-    enrolment.last_lesson_key = lesson.key
-    enrolment.last_opened_at = now
-    db.session.flush()
+    page_views.record(enrolment, page_views.View.of(utcnow(), lesson))
 
 
 def complete_lesson(
@@ -242,12 +217,11 @@ def complete_lesson(
             _l("Complete the lessons before this one first: the course asks for them in order.")
         )
     now = utcnow()
+    # The views still in the buffers first, and this moment when the lesson is the one open
+    # (its time counts to now, and its clock starts again).
+    page_views.settle(enrolment, page_views.View.of(now, lesson), if_open=True)
     if states.get(lesson.key) != "done":
         check_may_complete(enrolment, lesson, now, reached_end=reached_end)
-    if enrolment.last_lesson_key == lesson.key:
-        _count_time(enrolment, now)
-        enrolment.last_opened_at = now
-    db.session.flush()
     if insert_once(
         db.session,
         LessonCompletion,

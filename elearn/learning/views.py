@@ -16,7 +16,7 @@ from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.i18n import current_language
-from elearn.learning import lesson_time, path_progress, services
+from elearn.learning import lesson_time, page_views, path_progress, services
 from elearn.learning.contacts import lesson_html
 from elearn.learning.contents import contents_of
 from elearn.learning.due import due_courses, due_for_course
@@ -142,6 +142,7 @@ def continue_course(slug: str):
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
     progress = learner_progress(enrolment)
+    page_views.read_back(enrolment)
     if enrolment.last_lesson_key and progress.states.get(enrolment.last_lesson_key) == "open":
         return redirect(url_for("learning.lesson", slug=slug, key=enrolment.last_lesson_key))
     for kind, item in progress.left:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from elearn.accounts.models import FormDraft, Role, RoleAssignment, User, UserSession
 from elearn.audit.models import AuditEvent
@@ -34,6 +34,7 @@ from elearn.database import utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.invitations.services import purge_old as purge_invitations
+from elearn.learning import page_views
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.mfa.models import RecoveryCode, SecondFactor
 from elearn.privacy.models import PrivacyAcceptance
@@ -139,7 +140,10 @@ def personal_data(user: User) -> dict[str, object]:
 def _learning_data(user: User) -> dict[str, object]:
     """Courses, lessons, time, quiz attempts and certificates: what learning left behind."""
     enrolments = db.session.scalars(
-        select(Enrolment).where(Enrolment.user_id == user.id).order_by(Enrolment.enrolled_at)
+        select(Enrolment)
+        .where(Enrolment.user_id == user.id)
+        .order_by(Enrolment.enrolled_at)
+        .options(undefer(Enrolment.view_history))
     ).all()
     ids = [enrolment.id for enrolment in enrolments]
     completions = db.session.scalars(
@@ -171,6 +175,12 @@ def _learning_data(user: User) -> dict[str, object]:
                 "seconds_on_lessons": {
                     t.lesson_key: t.seconds for t in times if t.enrolment_id == enrolment.id
                 },
+                "last_lesson_opened": enrolment.last_lesson_key,
+                "last_lesson_opened_at": _iso(enrolment.last_opened_at),
+                "recent_lesson_views": [
+                    {"lesson": view.lesson_key, "opened_at": _iso(view.moment)}
+                    for view in page_views.History.decode(enrolment.view_history or {}).views
+                ],
             }
             for enrolment in enrolments
         ],
@@ -319,6 +329,7 @@ def purge(now: datetime | None = None) -> dict[str, int]:
         )
     )
     removed["sessions"] = result.rowcount
+    removed["lesson_view_histories"] = page_views.forget_histories(now)
     removed["certificate_exports"] = purge_old(now)
     removed.update(purge_invitations(now))
     removed["audit_events"] = _purge_audit_events(

@@ -5,10 +5,14 @@ an error. Run against PostgreSQL in CI, where the requests truly overlap."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import func, select
 
 from elearn.extensions import db
+from elearn.learning import page_views
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
 from elearn.quizzes.models import QuizAttempt
 
@@ -42,6 +46,18 @@ def count(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
+def opened_two_minutes_ago(app) -> None:
+    """Move the enrolment's one recorded view two minutes back."""
+    with app.app_context():
+        enrolment = db.session.scalar(select(Enrolment))
+        at = enrolment.last_opened_at - timedelta(minutes=2)
+        enrolment.last_opened_at = at
+        enrolment.view_history = page_views.History(
+            (page_views.View.of(at, SimpleNamespace(key="welcome", duration=10)),)
+        ).encode()
+        db.session.commit()
+
+
 def test_enrolling_twice_at_once_enrols_once(app, client, learner, course):
     client.get("/")
     assert at_once(app, client, "POST", f"{COURSE}/enrol") == [302] * 4
@@ -60,12 +76,30 @@ def test_opening_lessons_in_several_tabs_at_once_counts_time_without_failing(
 ):
     client.post(f"{COURSE}/enrol")
     client.get(f"{COURSE}/lessons/welcome")
-    with app.app_context():
-        enrolment = db.session.scalar(select(Enrolment))
-        enrolment.last_opened_at = enrolment.last_opened_at.replace(year=2000)
-        db.session.commit()
+    page_views.flush(app)
+    opened_two_minutes_ago(app)
     assert at_once(app, client, "GET", f"{COURSE}/lessons/welcome") == [200] * 4
+    assert page_views.flush(app) == 4
+    with app.app_context():
+        seconds = db.session.scalar(select(LessonTime.seconds))
+        summary = db.session.scalar(select(Enrolment.seconds_on_lessons))
     assert count(app, LessonTime) == 1
+    assert 120 <= seconds < 130 and summary == seconds
+
+
+@pytest.mark.parametrize("config_overrides", [{"LESSON_VIEWS_FLUSH_SECONDS": 0}], indirect=True)
+def test_views_written_in_their_requests_at_once_count_time_without_failing(
+    app, client, learner, course
+):
+    client.post(f"{COURSE}/enrol")
+    client.get(f"{COURSE}/lessons/welcome")
+    opened_two_minutes_ago(app)
+    assert at_once(app, client, "GET", f"{COURSE}/lessons/welcome") == [200] * 4
+    with app.app_context():
+        seconds = db.session.scalar(select(LessonTime.seconds))
+        summary = db.session.scalar(select(Enrolment.seconds_on_lessons))
+    assert count(app, LessonTime) == 1
+    assert 120 <= seconds < 130 and summary == seconds
 
 
 def test_starting_a_quiz_twice_at_once_draws_one_attempt(app, client, learner, course):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
 
 from elearn.extensions import db
+from elearn.learning import page_views
 from elearn.learning.models import Enrolment, LessonTime
 from tests.conftest import page_text, sign_in
 from tests.content.helpers import edit, valid_files
@@ -115,7 +117,15 @@ def test_continue_goes_where_the_learner_stopped(client, learner, course):
     )
 
 
+@pytest.mark.parametrize(
+    "config_overrides",
+    [{"LESSON_VIEWS_FLUSH_SECONDS": 0}, {"LESSON_VIEWS_FLUSH_SECONDS": 5}],
+    ids=["written-in-the-request", "buffered"],
+    indirect=True,
+)
 def test_time_spent_on_lessons_is_counted_on_the_server(app, client, make, course):
+    """The same totals whether each view is written in its request or buffered and written
+    later (the flusher's work, done here by hand)."""
     with freeze_time("2026-11-29 10:00:00") as clock:
         sign_in(client, make.user(language="en"))
         enrol(client)
@@ -129,6 +139,7 @@ def test_time_spent_on_lessons_is_counted_on_the_server(app, client, make, cours
         client.get("/courses/test-course/lessons/media-lesson")
         clock.tick(29 * 60)  # just inside the idle limit: still signed in
         client.get("/courses/test-course/lessons/media-lesson")
+    page_views.flush(app)
     with app.app_context():
         times = dict(db.session.execute(select(LessonTime.lesson_key, LessonTime.seconds)).all())
     assert times == {"welcome": 300, "media-lesson": 25 * 60 + 29 * 60}

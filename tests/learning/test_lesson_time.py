@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from elearn.extensions import db
 from elearn.learning.lesson_time import (
     LessonRule,
-    counted_seconds,
     rule_for,
     seconds_required,
 )
 from elearn.learning.models import LessonCompletion
+from elearn.learning.page_views import View, seconds_between, to_us
 from tests.conftest import page_text, sign_in
 from tests.content.helpers import edit, valid_files
 from tests.learning.conftest import import_files
@@ -77,11 +77,14 @@ def test_the_time_required_is_the_share_of_the_stated_minutes_rounded_up():
 
 def test_one_page_view_counts_up_to_half_an_hour_or_the_lesson_duration_when_longer():
     opened = datetime(2026, 12, 7, 9, tzinfo=UTC)
-    later = opened + timedelta(hours=3)
-    assert counted_seconds(opened, later, 10) == 30 * 60
-    assert counted_seconds(opened, later, 90) == 90 * 60
-    assert counted_seconds(opened, opened - timedelta(seconds=5), 10) == 0
-    assert counted_seconds(None, later, 10) == 0
+    later = to_us(opened + timedelta(hours=3))
+    assert seconds_between(View(to_us(opened), "a", 10), later) == 30 * 60
+    assert seconds_between(View(to_us(opened), "a", 90), later) == 90 * 60
+    assert seconds_between(View(to_us(opened), "a", None), later) == 30 * 60
+    early = to_us(opened - timedelta(seconds=5))
+    assert seconds_between(View(to_us(opened), "a", 10), early) == 0
+    assert seconds_between(View(to_us(opened), "a", 10), to_us(opened) + 2_499_999) == 2
+    assert seconds_between(View(to_us(opened), "a", 10), to_us(opened) + 2_500_000) == 3
 
 
 # Through the pages -----------------------------------------------------------------------------

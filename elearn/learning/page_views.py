@@ -1,0 +1,577 @@
+"""Lesson page views, written in batches: the time on each lesson and "where I stopped".
+
+The time on a lesson is the time from one page view of the course to the next, at most the
+lesson's counting limit (``lesson_time.counting_limit``). A lesson page used to write that
+on every view (an upsert of the lesson's seconds, the enrolment's summary and its "where I
+stopped", then a commit), so every view waited on the enrolment's row lock. Now a view only
+notes what happened, ``View(when, lesson, its minutes)``, in its worker's buffer; a thread
+folds the buffered views into the database every ``LESSON_VIEWS_FLUSH_SECONDS`` (and at a
+graceful shutdown, docs/learning-time.md). ``LESSON_VIEWS_FLUSH_SECONDS = 0`` writes each
+view in its request, as before.
+
+Each worker has its own buffer and a learner's next view may go to another worker, so the
+views of one enrolment reach the database in any order. The enrolment therefore keeps its
+recent views (``Enrolment.view_history``), and ``fold`` puts a view that arrives late in its
+place: the interval it splits is taken back from the earlier lesson and its two parts
+counted. Whatever the order and the batches, the totals are those of all the views in
+order (``tests/learning/test_page_views.py`` proves it). A view older than the history
+kept (an hour, at most a hundred views) cannot be placed and is left out, logged.
+
+What must be exact when it is asked reads the buffer too: marking a lesson complete first
+settles the enrolment (its pending views folded in, in the request), and the lesson page's
+"you can mark this complete in about N minutes" folds the pending views in memory.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+
+from flask import Flask, current_app
+from redis.exceptions import RedisError
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from elearn.database import add_to_column
+from elearn.extensions import db
+from elearn.learning.contents import contents_of
+from elearn.learning.lesson_time import counting_limit
+from elearn.learning.models import Enrolment, LessonTime
+
+log = logging.getLogger(__name__)
+# What a Redis that cannot be reached raises (redis comes with flask-limiter[redis]).
+REDIS_ERRORS = (RedisError,)
+
+US = 1_000_000
+# How long after the newest view the history keeps views, and how many at most: a view that
+# reaches the database later than that (a worker that could not write for an hour) is left
+# out. Both bound the enrolment's row (about 40 bytes a view).
+HISTORY_SECONDS = 3600
+HISTORY_KEEP = 100
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# The pure core -----------------------------------------------------------------------------
+
+
+def to_us(moment: datetime) -> int:
+    """Microseconds since the epoch of an aware datetime: exact, unlike a float timestamp."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+
+
+def from_us(at: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=at)
+
+
+@dataclass(frozen=True, order=True)
+class View:
+    """A learner opened ``lesson_key`` at ``at`` (microseconds since the epoch, UTC);
+    ``duration``: that lesson's stated minutes, which set how long its view may count."""
+
+    at: int
+    lesson_key: str
+    duration: int | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, moment: datetime, lesson) -> View:
+        return cls(to_us(moment), lesson.key, lesson.duration)
+
+    @property
+    def moment(self) -> datetime:
+        return from_us(self.at)
+
+
+def seconds_between(earlier: View, later_at: int) -> int:
+    """Seconds of ``earlier``'s view that count, up to ``later_at``, to the nearest whole."""
+    limit = int(counting_limit(earlier.duration).total_seconds()) * US
+    return (max(0, min(later_at - earlier.at, limit)) + US // 2) // US
+
+
+def after(view: View, newest: View | None) -> View:
+    """``view``, a microsecond after ``newest`` if it is not later already: two views of one
+    enrolment at the same moment (a frozen clock, a coarse one) keep the order they came in."""
+    if newest is None or view.at > newest.at:
+        return view
+    return View(newest.at + 1, view.lesson_key, view.duration)
+
+
+def totals(views: Iterable[View]) -> Counter:
+    """Seconds per lesson of views in order: each counts until the next."""
+    ordered = sorted(views)
+    counted: Counter = Counter()
+    for earlier, later in pairwise(ordered):
+        counted[earlier.lesson_key] += seconds_between(earlier, later.at)
+    return counted
+
+
+@dataclass(frozen=True)
+class History:
+    """An enrolment's recent views, oldest first; ``whole``: from its very first view (a view
+    older than all of them then starts the course, and nothing is left out)."""
+
+    views: tuple[View, ...] = ()
+    whole: bool = True
+
+    @property
+    def newest(self) -> View | None:
+        return self.views[-1] if self.views else None
+
+    def encode(self) -> dict:
+        return {
+            "whole": self.whole,
+            "views": [[v.at, v.lesson_key, v.duration] for v in self.views],
+        }
+
+    @classmethod
+    def decode(cls, data: dict) -> History:
+        views = tuple(View(at, key, duration) for at, key, duration in data.get("views", []))
+        return cls(views, bool(data.get("whole", False)))
+
+
+@dataclass(frozen=True)
+class Folded:
+    """The history after a fold, the change of each lesson's seconds (a late view can take
+    some back from the lesson before it), and how many views came too late to place."""
+
+    history: History
+    seconds: dict[str, int]
+    late: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.seconds.values())
+
+
+def fold(
+    history: History,
+    incoming: Iterable[View],
+    *,
+    keep_seconds: int = HISTORY_SECONDS,
+    keep: int = HISTORY_KEEP,
+) -> Folded:
+    """``history`` with ``incoming`` views put in their places (a view seen before changes
+    nothing, so folding the same views twice is harmless)."""
+    merged = {(view.at, view.lesson_key): view for view in history.views}
+    oldest = history.views[0].at if history.views else None
+    late = 0
+    for view in incoming:
+        if (view.at, view.lesson_key) in merged:
+            continue
+        if not history.whole and oldest is not None and view.at < oldest:
+            late += 1  # what came before it was trimmed: its place cannot be known
+            continue
+        merged[(view.at, view.lesson_key)] = view
+    ordered = sorted(merged.values())
+    before, after = totals(history.views), totals(ordered)
+    seconds = {
+        key: after[key] - before[key]
+        for key in sorted(set(before) | set(after))
+        if after[key] != before[key]
+    }
+    kept = ordered
+    if ordered:
+        since = ordered[-1].at - keep_seconds * US
+        kept = [view for view in ordered if view.at >= since][-keep:]
+    return Folded(History(tuple(kept), history.whole and len(kept) == len(ordered)), seconds, late)
+
+
+# The buffer --------------------------------------------------------------------------------
+
+
+class Buffer:
+    """A worker's views not yet in the database, by enrolment; safe between threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.views: dict[int, list[View]] = {}
+
+    def add(self, enrolment_id: int, view: View) -> None:
+        with self.lock:
+            self.views.setdefault(enrolment_id, []).append(view)
+
+    def pending(self, enrolment_id: int) -> list[View]:
+        with self.lock:
+            return list(self.views.get(enrolment_id, ()))
+
+    def take(self) -> dict[int, list[View]]:
+        with self.lock:
+            taken, self.views = self.views, {}
+            return taken
+
+    def put_back(self, taken: dict[int, list[View]]) -> None:
+        with self.lock:
+            for enrolment_id, views in taken.items():
+                self.views.setdefault(enrolment_id, [])[:0] = views
+
+
+class RedisBuffer:
+    """The views not yet in the database, in Redis: shared by every worker, so that the next
+    request sees them whichever worker takes it, and a worker killed outright loses none.
+    One list per enrolment and a set of the enrolments that have some; a view is added to
+    both at once (MULTI), and taken from a list with its deletion at once, so no view is
+    taken twice or lost between a worker adding and another taking."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix = prefix
+        self.dirty = f"{prefix}enrolments"
+
+    def _key(self, enrolment_id: int) -> str:
+        return f"{self.prefix}enrolment:{enrolment_id}"
+
+    @staticmethod
+    def _encode(view: View) -> str:
+        return f"{view.at}|{'' if view.duration is None else view.duration}|{view.lesson_key}"
+
+    @staticmethod
+    def _decode(raw: bytes) -> View:
+        at, duration, lesson_key = raw.decode().split("|", 2)
+        return View(int(at), lesson_key, int(duration) if duration else None)
+
+    def add(self, enrolment_id: int, view: View) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        pipe.rpush(self._key(enrolment_id), self._encode(view))
+        pipe.sadd(self.dirty, enrolment_id)
+        pipe.execute()
+
+    def pending(self, enrolment_id: int) -> list[View]:
+        return [self._decode(raw) for raw in self.client.lrange(self._key(enrolment_id), 0, -1)]
+
+    def take(self, limit: int = 1000) -> dict[int, list[View]]:
+        ids = self.client.spop(self.dirty, limit) or []
+        if not ids:
+            return {}
+        pipe = self.client.pipeline(transaction=True)
+        for enrolment_id in ids:
+            pipe.lrange(self._key(int(enrolment_id)), 0, -1)
+            pipe.delete(self._key(int(enrolment_id)))
+        lists = pipe.execute()[::2]
+        return {
+            int(enrolment_id): [self._decode(raw) for raw in raws]
+            for enrolment_id, raws in zip(ids, lists, strict=True)
+            if raws
+        }
+
+    def put_back(self, taken: dict[int, list[View]]) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        for enrolment_id, views in taken.items():
+            pipe.lpush(self._key(enrolment_id), *[self._encode(v) for v in reversed(views)])
+            pipe.sadd(self.dirty, enrolment_id)
+        pipe.execute()
+
+
+class State:
+    """The app's buffer and flusher in this process (a forked worker starts its own)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.pid = os.getpid()
+        url = app.config.get("LESSON_VIEWS_REDIS_URL")
+        self.buffer: Buffer | RedisBuffer = (
+            RedisBuffer(url, app.config["LESSON_VIEWS_REDIS_PREFIX"]) if url else Buffer()
+        )
+        self.flusher: Flusher | None = None
+        self.lock = threading.Lock()
+
+
+def _state(app: Flask) -> State:
+    state = app.extensions.get("elearn_page_views")
+    if state is None or state.pid != os.getpid():
+        # First use, or the first in a worker forked from a process that had one (gunicorn
+        # --preload): the parent's buffer and thread are not this process's.
+        state = app.extensions["elearn_page_views"] = State(app)
+    return state
+
+
+class Flusher(threading.Thread):
+    """Folds the worker's buffer into the database every ``seconds``, and once more when the
+    process exits normally (gunicorn's graceful stop, a restart, Ctrl-C)."""
+
+    def __init__(self, app: Flask, seconds: float) -> None:
+        super().__init__(name="elearn-page-views", daemon=True)
+        self.app_ref = weakref.ref(app)
+        self.seconds = seconds
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.seconds):
+            app = self.app_ref()
+            if app is None:
+                return
+            try:
+                flush(app)
+            except Exception:  # the thread must outlive any one failure
+                log.exception("lesson views: the flush failed")
+
+    def stop(self) -> None:
+        """Stop the thread and write what is left (at exit)."""
+        self.stopping.set()
+        app = self.app_ref()
+        if app is not None:
+            flush(app)
+
+
+def start_flusher(app: Flask) -> Flusher:
+    """The worker's flusher, started once per process; stopped and flushed at exit."""
+    state = _state(app)
+    with state.lock:
+        if state.flusher is None:
+            state.flusher = Flusher(app, app.config["LESSON_VIEWS_FLUSH_SECONDS"])
+            state.flusher.start()
+            atexit.register(state.flusher.stop)
+        return state.flusher
+
+
+# With the database -------------------------------------------------------------------------
+
+
+def flush_seconds() -> float:
+    return current_app.config["LESSON_VIEWS_FLUSH_SECONDS"]
+
+
+def record(enrolment: Enrolment, view: View) -> None:
+    """The learner opened a lesson: buffered, or written now when batches are off. The
+    enrolment object shows it at once ("where I stopped"), without a write."""
+    if flush_seconds() <= 0:
+        settle(enrolment, view)
+        return
+    app = current_app._get_current_object()
+    buffer = _state(app).buffer
+    newest = max(pending(enrolment.id), default=None)
+    if enrolment.last_opened_at is not None:
+        stored = View(to_us(enrolment.last_opened_at), enrolment.last_lesson_key or "")
+        newest = max(newest, stored) if newest is not None else stored
+    view = after(view, newest)
+    try:
+        buffer.add(enrolment.id, view)
+    except REDIS_ERRORS:
+        log.exception("lesson views: Redis unavailable, this view written in its request")
+        settle(enrolment, view)
+        return
+    if app.config["LESSON_VIEWS_FLUSHER"]:
+        start_flusher(app)
+    set_committed_value(enrolment, "last_lesson_key", view.lesson_key)
+    set_committed_value(enrolment, "last_opened_at", view.moment)
+
+
+def read_back(enrolment: Enrolment) -> None:
+    """Show on the enrolment object ("where I stopped") this worker's newest view of it not
+    yet written, when it is newer than what is stored; nothing is written."""
+    newest = max(pending(enrolment.id), default=None)
+    if newest is None:
+        return
+    if enrolment.last_opened_at is None or newest.at > to_us(enrolment.last_opened_at):
+        set_committed_value(enrolment, "last_lesson_key", newest.lesson_key)
+        set_committed_value(enrolment, "last_opened_at", newest.moment)
+
+
+def pending(enrolment_id: int) -> list[View]:
+    """The enrolment's views not yet in the database: this worker's, or every worker's when
+    they are kept in Redis (none if Redis cannot be reached: they are read again later)."""
+    try:
+        return _state(current_app._get_current_object()).buffer.pending(enrolment_id)
+    except REDIS_ERRORS:
+        log.exception("lesson views: Redis unavailable, buffered views not read")
+        return []
+
+
+def history_of(stored: dict | None, last_key: str | None, last_at, version) -> History:
+    """The enrolment's history as stored; for one that has none yet but was opened before
+    (recorded before histories were kept), its last view, with what came before unknown."""
+    if stored:
+        return History.decode(stored)
+    if last_key and last_at is not None:
+        lesson = contents_of(version).lesson(last_key) if version is not None else None
+        duration = lesson.duration if lesson is not None else None
+        return History((View(to_us(last_at), last_key, duration),), whole=False)
+    return History()
+
+
+def _locked(ids: list[int]) -> dict[int, tuple]:
+    """Lock the enrolments' rows (in id order, so that two writers wait instead of
+    deadlocking) and read their histories."""
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # SQLite has no row locks: take the database's write lock before reading, so that a
+        # second writer waits for this one instead of writing from the same reading.
+        db.session.execute(
+            update(Enrolment)
+            .where(Enrolment.id.in_(ids))
+            .values(version_id=Enrolment.version_id)
+            .execution_options(synchronize_session=False)
+        )
+    statement = (
+        select(
+            Enrolment.id,
+            Enrolment.view_history,
+            Enrolment.last_lesson_key,
+            Enrolment.last_opened_at,
+            Enrolment.version_id,
+        )
+        .where(Enrolment.id.in_(ids))
+        .order_by(Enrolment.id)
+    )
+    if not sqlite:
+        statement = statement.with_for_update()
+    return {row.id: row for row in db.session.execute(statement)}
+
+
+def _version(version_id: int):
+    from elearn.courses.models import CourseVersion
+
+    return db.session.get(CourseVersion, version_id)
+
+
+def _write(enrolment_id: int, before: History, folded: Folded) -> None:
+    if folded.late:
+        log.warning(
+            "%d lesson view(s) of enrolment %d came too late to place and were left out",
+            folded.late,
+            enrolment_id,
+        )
+    if folded.history == before:
+        return
+    values: dict = {"view_history": folded.history.encode()}
+    newest = folded.history.newest
+    if newest is not None:
+        values.update(last_lesson_key=newest.lesson_key, last_opened_at=newest.moment)
+    if folded.total:
+        values["seconds_on_lessons"] = Enrolment.seconds_on_lessons + folded.total
+    db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    for lesson_key, seconds in folded.seconds.items():
+        add_to_column(
+            db.session,
+            LessonTime,
+            ("enrolment_id", "lesson_key"),
+            "seconds",
+            enrolment_id=enrolment_id,
+            lesson_key=lesson_key,
+            seconds=seconds,
+        )
+
+
+def settle(enrolment: Enrolment, view: View | None = None, *, if_open: bool = False) -> Folded:
+    """Fold the enrolment's pending views (and ``view``; with ``if_open``, only when its
+    lesson is the one open after them) into the database now, in this request's transaction.
+    The enrolment object then shows where the learner is."""
+    row = _locked([enrolment.id]).get(enrolment.id)
+    if row is None:
+        return Folded(History(), {})
+    before = history_of(
+        row.view_history, row.last_lesson_key, row.last_opened_at, enrolment.version
+    )
+    views = pending(enrolment.id)
+    if view is not None:
+        newest = fold(before, views).history.newest
+        if if_open and (newest is None or newest.lesson_key != view.lesson_key):
+            view = None
+        else:
+            views.append(after(view, newest))
+    folded = fold(before, views)
+    _write(enrolment.id, before, folded)
+    newest = folded.history.newest
+    if newest is not None:
+        set_committed_value(enrolment, "last_lesson_key", newest.lesson_key)
+        set_committed_value(enrolment, "last_opened_at", newest.moment)
+    return folded
+
+
+def fold_into_database(taken: dict[int, list[View]]) -> int:
+    """Fold buffered views into the database, in the session's transaction; the number of
+    views that found their enrolment (one since deleted drops its views)."""
+    rows = _locked(sorted(taken))
+    folded_views = 0
+    for enrolment_id in sorted(taken):
+        row = rows.get(enrolment_id)
+        if row is None:
+            continue
+        before = history_of(
+            row.view_history,
+            row.last_lesson_key,
+            row.last_opened_at,
+            None if row.view_history else _version(row.version_id),
+        )
+        _write(enrolment_id, before, fold(before, taken[enrolment_id]))
+        folded_views += len(taken[enrolment_id])
+    return folded_views
+
+
+def flush(app: Flask) -> int:
+    """Write this worker's buffered views (outside any request); the number written. On a
+    failure they go back to the buffer for the next flush, and the error is logged."""
+    state = _state(app)
+    try:
+        taken = state.buffer.take()
+    except REDIS_ERRORS:
+        log.exception("lesson views: Redis unavailable, nothing written this time")
+        return 0
+    if not taken:
+        return 0
+    with app.app_context():
+        try:
+            written = fold_into_database(taken)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("lesson views could not be written; kept for the next flush")
+            try:
+                state.buffer.put_back(taken)
+            except REDIS_ERRORS:
+                log.exception("lesson views: Redis unavailable, %d lost", len(taken))
+            return 0
+        finally:
+            db.session.remove()
+    return written
+
+
+def forget_histories(now: datetime) -> int:
+    """Clear the histories whose newest view is older than the history is kept for (they
+    can no longer place a view; "where I stopped" stays on the enrolment): `elearn purge`.
+    The number cleared."""
+    before = now - timedelta(seconds=HISTORY_SECONDS)
+    result = db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.view_history.is_not(None), Enrolment.last_opened_at < before)
+        .values(view_history=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def seconds_on_lesson(enrolment: Enrolment, lesson_key: str, now: datetime) -> int:
+    """Seconds on ``lesson_key`` up to ``now``: those recorded, those of the worker's
+    pending views, and the view in progress when it is the lesson open; one statement."""
+    spent_recorded = (
+        select(LessonTime.seconds)
+        .where(LessonTime.enrolment_id == enrolment.id, LessonTime.lesson_key == lesson_key)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(
+            Enrolment.view_history,
+            Enrolment.last_lesson_key,
+            Enrolment.last_opened_at,
+            spent_recorded,
+        ).where(Enrolment.id == enrolment.id)
+    ).one()
+    before = history_of(row[0], row[1], row[2], enrolment.version)
+    folded = fold(before, pending(enrolment.id))
+    spent = (row[3] or 0) + folded.seconds.get(lesson_key, 0)
+    newest = folded.history.newest
+    if newest is not None and newest.lesson_key == lesson_key:
+        spent += seconds_between(newest, to_us(now))
+    return spent
