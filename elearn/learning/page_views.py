@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from redis.exceptions import RedisError
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -346,7 +346,8 @@ def record(enrolment: Enrolment, view: View) -> None:
         return
     app = current_app._get_current_object()
     buffer = _state(app).buffer
-    newest = max(pending(enrolment.id), default=None)
+    views = pending(enrolment.id)
+    newest = max(views, default=None)
     if enrolment.last_opened_at is not None:
         stored = View(to_us(enrolment.last_opened_at), enrolment.last_lesson_key or "")
         newest = max(newest, stored) if newest is not None else stored
@@ -357,6 +358,7 @@ def record(enrolment: Enrolment, view: View) -> None:
         log.exception("lesson views: Redis unavailable, this view written in its request")
         settle(enrolment, view)
         return
+    g.lesson_views_pending = {enrolment.id: [*views, view]}  # the rest of the request reads it
     if app.config["LESSON_VIEWS_FLUSHER"]:
         start_flusher(app)
     set_committed_value(enrolment, "last_lesson_key", view.lesson_key)
@@ -376,7 +378,11 @@ def read_back(enrolment: Enrolment) -> None:
 
 def pending(enrolment_id: int) -> list[View]:
     """The enrolment's views not yet in the database: this worker's, or every worker's when
-    they are kept in Redis (none if Redis cannot be reached: they are read again later)."""
+    they are kept in Redis (none if Redis cannot be reached: they are read again later).
+    Once read in a request, what was read with this request's own view added."""
+    known = g.get("lesson_views_pending", {}).get(enrolment_id)
+    if known is not None:
+        return list(known)
     try:
         return _state(current_app._get_current_object()).buffer.pending(enrolment_id)
     except REDIS_ERRORS:
