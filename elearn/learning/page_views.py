@@ -193,9 +193,13 @@ class Buffer:
         self.lock = threading.Lock()
         self.views: dict[int, list[View]] = {}
 
-    def add(self, enrolment_id: int, view: View) -> None:
+    def add(self, enrolment_id: int, view: View, after_at: int) -> list[View]:
+        """Add ``view``, later than ``after_at`` and the enrolment's views here (see
+        ``after``); the enrolment's views here, this one last."""
         with self.lock:
-            self.views.setdefault(enrolment_id, []).append(view)
+            views = self.views.setdefault(enrolment_id, [])
+            views.append(after(view, View(max([after_at, *(v.at for v in views)]), "")))
+            return list(views)
 
     def pending(self, enrolment_id: int) -> list[View]:
         with self.lock:
@@ -223,6 +227,7 @@ class RedisBuffer:
         import redis
 
         self.client = redis.Redis.from_url(url)
+        self.script = self.client.register_script(self.ADD)
         self.prefix = prefix
         self.dirty = f"{prefix}enrolments"
 
@@ -238,11 +243,32 @@ class RedisBuffer:
         at, duration, lesson_key = raw.decode().split("|", 2)
         return View(int(at), lesson_key, int(duration) if duration else None)
 
-    def add(self, enrolment_id: int, view: View) -> None:
-        pipe = self.client.pipeline(transaction=True)
-        pipe.rpush(self._key(enrolment_id), self._encode(view))
-        pipe.sadd(self.dirty, enrolment_id)
-        pipe.execute()
+    # As Buffer.add, in one round trip and atomically: the view is moved a microsecond past
+    # the newest of the list (and of ARGV[2], what the database holds) if it is not later,
+    # then added, its enrolment marked; the list comes back. Lua's numbers are doubles,
+    # exact for microseconds since 1970 (below 2^53) and written back with %d.
+    ADD = """
+    local at, newest = tonumber(ARGV[1]), tonumber(ARGV[2])
+    local items = redis.call('LRANGE', KEYS[1], 0, -1)
+    for _, item in ipairs(items) do
+        local t = tonumber(string.match(item, '^(%d+)|'))
+        if t > newest then newest = t end
+    end
+    if at <= newest then at = newest + 1 end
+    local entry = string.format('%d', at) .. '|' .. ARGV[3]
+    redis.call('RPUSH', KEYS[1], entry)
+    redis.call('SADD', KEYS[2], ARGV[4])
+    table.insert(items, entry)
+    return items
+    """
+
+    def add(self, enrolment_id: int, view: View, after_at: int) -> list[View]:
+        rest = self._encode(view).split("|", 1)[1]
+        raws = self.script(
+            keys=[self._key(enrolment_id), self.dirty],
+            args=[view.at, after_at, rest, enrolment_id],
+        )
+        return [self._decode(raw) for raw in raws]
 
     def pending(self, enrolment_id: int) -> list[View]:
         return [self._decode(raw) for raw in self.client.lrange(self._key(enrolment_id), 0, -1)]
@@ -345,20 +371,16 @@ def record(enrolment: Enrolment, view: View) -> None:
         settle(enrolment, view)
         return
     app = current_app._get_current_object()
-    buffer = _state(app).buffer
-    views = pending(enrolment.id)
-    newest = max(views, default=None)
-    if enrolment.last_opened_at is not None:
-        stored = View(to_us(enrolment.last_opened_at), enrolment.last_lesson_key or "")
-        newest = max(newest, stored) if newest is not None else stored
-    view = after(view, newest)
+    # Later than what is written, and (the buffer sees to it) than what is buffered.
+    stored = enrolment.last_opened_at
     try:
-        buffer.add(enrolment.id, view)
+        views = _state(app).buffer.add(enrolment.id, view, to_us(stored) if stored else -1)
     except REDIS_ERRORS:
         log.exception("lesson views: Redis unavailable, this view written in its request")
         settle(enrolment, view)
         return
-    g.lesson_views_pending = {enrolment.id: [*views, view]}  # the rest of the request reads it
+    view = views[-1]
+    g.lesson_views_pending = {enrolment.id: views}  # the rest of the request reads them
     if app.config["LESSON_VIEWS_FLUSHER"]:
         start_flusher(app)
     set_committed_value(enrolment, "last_lesson_key", view.lesson_key)

@@ -114,6 +114,23 @@ def test_views_at_the_same_moment_keep_the_order_they_came_in():
     assert page_views.after(View(START, "closing", 10), None).at == START
 
 
+def test_a_buffer_keeps_views_at_the_same_moment_in_the_order_they_came():
+    check_buffer_order(page_views.Buffer())
+
+
+def check_buffer_order(buffer) -> None:
+    assert buffer.add(7, View(START, "welcome", 10), -1) == [View(START, "welcome", 10)]
+    views = buffer.add(7, View(START, "closing", None), -1)
+    assert views == [View(START, "welcome", 10), View(START + 1, "closing", None)]
+    assert views[1].duration is None
+    # Later than what the database holds, too.
+    assert buffer.add(7, View(START, "welcome", 10), START + 50)[-1] == View(START + 51, "welcome")
+    assert buffer.add(7, View(START + 99, "closing", 45), START)[-1].at == START + 99
+    assert buffer.add(8, View(START, "closing", 45), -1) == [View(START, "closing", 45)]
+    assert buffer.pending(7)[-1] == View(START + 99, "closing", 45)
+    assert sorted(buffer.take()) == [7, 8] and buffer.take() == {}
+
+
 # Through the pages --------------------------------------------------------------------------
 
 
@@ -480,6 +497,15 @@ def test_in_redis_every_worker_sees_every_view_and_a_killed_one_loses_none(
     assert times == {"welcome": 330} and summary == 330  # welcome stayed open until then
     assert [view.lesson_key for view in history] == ["welcome", "welcome", "media-lesson"]
     assert page_views.flush(other) == 0
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="set ELEARN_TEST_REDIS_URL (CI does) to use Redis")
+def test_redis_keeps_views_at_the_same_moment_in_the_order_they_came(redis_prefix):
+    buffer = page_views.RedisBuffer(REDIS_URL, redis_prefix)
+    try:
+        check_buffer_order(buffer)
+    finally:
+        buffer.client.close()
 
 
 def test_when_redis_cannot_be_reached_a_view_is_written_in_its_request(
