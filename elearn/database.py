@@ -89,15 +89,19 @@ def insert_once(session, model, unique: tuple[str, ...], **values) -> bool:
     return session.execute(statement).first() is not None
 
 
-def add_to_column(session, model, unique: tuple[str, ...], column: str, **values) -> None:
-    """Insert a row, or add ``values[column]`` to the existing row's column, in one statement
-    that concurrent requests cannot interleave (no lost update)."""
-    add_to_columns(session, model, unique, (column,), **values)
+def add_to_column(session, model, unique: tuple[str, ...], column: str, rows: list[dict]) -> None:
+    """Insert each row, or add its ``column`` to the existing row's, all in one statement
+    that concurrent requests cannot interleave (no lost update); no two rows with the same
+    ``unique`` values."""
+    _add_to(session, insert_statement(session)(model).values(rows), model, unique, (column,))
 
 
 def add_to_columns(session, model, unique: tuple[str, ...], columns: tuple[str, ...], **values):
-    """As add_to_column, for several columns at once."""
-    insert = insert_statement(session)(model).values(**values)
+    """As add_to_column, for one row and several columns."""
+    _add_to(session, insert_statement(session)(model).values(**values), model, unique, columns)
+
+
+def _add_to(session, insert, model, unique, columns) -> None:
     table = model.__table__.c
     statement = insert.on_conflict_do_update(
         index_elements=unique,

@@ -37,7 +37,7 @@ from itertools import pairwise
 
 from flask import Flask, current_app, g
 from redis.exceptions import RedisError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.database import add_to_column
@@ -412,16 +412,25 @@ def pending(enrolment_id: int) -> list[View]:
         return []
 
 
-def history_of(stored: dict | None, last_key: str | None, last_at, version) -> History:
+def history_of(stored: dict | None, last_key: str | None, last_at, duration) -> History:
     """The enrolment's history as stored; for one that has none yet but was opened before
-    (recorded before histories were kept), its last view, with what came before unknown."""
+    (recorded before histories were kept), its last view, with what came before unknown.
+    ``duration``: a function giving the minutes of a lesson of the enrolment's version."""
     if stored:
         return History.decode(stored)
     if last_key and last_at is not None:
-        lesson = contents_of(version).lesson(last_key) if version is not None else None
-        duration = lesson.duration if lesson is not None else None
-        return History((View(to_us(last_at), last_key, duration),), whole=False)
+        return History((View(to_us(last_at), last_key, duration(last_key)),), whole=False)
     return History()
+
+
+def _minutes_in(version):
+    """Lesson key -> its minutes in ``version`` (None for a lesson it no longer has)."""
+
+    def minutes(key: str) -> int | None:
+        lesson = contents_of(version).lesson(key)
+        return lesson.duration if lesson is not None else None
+
+    return minutes
 
 
 def _locked(ids: list[int]) -> dict[int, tuple]:
@@ -453,43 +462,72 @@ def _locked(ids: list[int]) -> dict[int, tuple]:
     return {row.id: row for row in db.session.execute(statement)}
 
 
-def _version(version_id: int):
+def _durations(rows) -> dict[tuple[int, str], int | None]:
+    """(version id, lesson key) -> the lesson's minutes, for the enrolments among ``rows``
+    opened before histories were kept (two statements at most, whatever their number)."""
     from elearn.courses.models import CourseVersion
+    from elearn.learning.contents import MANIFEST_DEFERRED, contents_for
 
-    return db.session.get(CourseVersion, version_id)
+    wanted = {row.version_id for row in rows if not row.view_history and row.last_lesson_key}
+    if not wanted:
+        return {}
+    versions = db.session.scalars(
+        select(CourseVersion).where(CourseVersion.id.in_(wanted)).options(MANIFEST_DEFERRED)
+    ).all()
+    return {
+        (version_id, lesson.key): lesson.duration
+        for version_id, contents in contents_for(list(versions)).items()
+        for lesson in contents.lessons
+    }
 
 
-def _write(enrolment_id: int, before: History, folded: Folded) -> None:
-    if folded.late:
-        log.warning(
-            "%d lesson view(s) of enrolment %d came too late to place and were left out",
-            folded.late,
-            enrolment_id,
-        )
-    if folded.history == before:
-        return
-    values: dict = {"view_history": folded.history.encode()}
-    newest = folded.history.newest
-    if newest is not None:
-        values.update(last_lesson_key=newest.lesson_key, last_opened_at=newest.moment)
-    if folded.total:
-        values["seconds_on_lessons"] = Enrolment.seconds_on_lessons + folded.total
-    db.session.execute(
-        update(Enrolment)
-        .where(Enrolment.id == enrolment_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+_TABLE = Enrolment.__table__
+# One statement for every enrolment a flush changed (run once per enrolment's parameters,
+# which the driver sends together): the history, "where I stopped", and the summary's seconds
+# added to (never set, so that a concurrent writer's addition stays).
+_UPDATE = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"))
+    .values(
+        view_history=bindparam("b_history", type_=_TABLE.c.view_history.type),
+        last_lesson_key=bindparam("b_key"),
+        last_opened_at=bindparam("b_at", type_=_TABLE.c.last_opened_at.type),
+        seconds_on_lessons=_TABLE.c.seconds_on_lessons + bindparam("b_seconds"),
     )
-    for lesson_key, seconds in folded.seconds.items():
-        add_to_column(
-            db.session,
-            LessonTime,
-            ("enrolment_id", "lesson_key"),
-            "seconds",
-            enrolment_id=enrolment_id,
-            lesson_key=lesson_key,
-            seconds=seconds,
+)
+
+
+def _write(changes: list[tuple[int, History, Folded]]) -> None:
+    """Write the folds that changed something: the enrolments in one statement, the seconds
+    of every (enrolment, lesson) in one more."""
+    updates, seconds = [], []
+    for enrolment_id, before, folded in changes:
+        if folded.late:
+            log.warning(
+                "%d lesson view(s) of enrolment %d came too late to place and were left out",
+                folded.late,
+                enrolment_id,
+            )
+        if folded.history == before:
+            continue
+        newest = folded.history.newest
+        updates.append(
+            {
+                "b_id": enrolment_id,
+                "b_history": folded.history.encode(),
+                "b_key": newest.lesson_key if newest else None,
+                "b_at": newest.moment if newest else None,
+                "b_seconds": folded.total,
+            }
         )
+        seconds += [
+            {"enrolment_id": enrolment_id, "lesson_key": key, "seconds": amount}
+            for key, amount in folded.seconds.items()
+        ]
+    if updates:
+        db.session.execute(_UPDATE, updates)
+    if seconds:
+        add_to_column(db.session, LessonTime, ("enrolment_id", "lesson_key"), "seconds", seconds)
 
 
 def settle(enrolment: Enrolment, view: View | None = None, *, if_open: bool = False) -> Folded:
@@ -500,7 +538,7 @@ def settle(enrolment: Enrolment, view: View | None = None, *, if_open: bool = Fa
     if row is None:
         return Folded(History(), {})
     before = history_of(
-        row.view_history, row.last_lesson_key, row.last_opened_at, enrolment.version
+        row.view_history, row.last_lesson_key, row.last_opened_at, _minutes_in(enrolment.version)
     )
     views = pending(enrolment.id)
     if view is not None:
@@ -510,7 +548,7 @@ def settle(enrolment: Enrolment, view: View | None = None, *, if_open: bool = Fa
         else:
             views.append(after(view, newest))
     folded = fold(before, views)
-    _write(enrolment.id, before, folded)
+    _write([(enrolment.id, before, folded)])
     newest = folded.history.newest
     if newest is not None:
         set_committed_value(enrolment, "last_lesson_key", newest.lesson_key)
@@ -522,7 +560,8 @@ def fold_into_database(taken: dict[int, list[View]]) -> int:
     """Fold buffered views into the database, in the session's transaction; the number of
     views that found their enrolment (one since deleted drops its views)."""
     rows = _locked(sorted(taken))
-    folded_views = 0
+    durations = _durations(rows.values())
+    changes = []
     for enrolment_id in sorted(taken):
         row = rows.get(enrolment_id)
         if row is None:
@@ -531,11 +570,11 @@ def fold_into_database(taken: dict[int, list[View]]) -> int:
             row.view_history,
             row.last_lesson_key,
             row.last_opened_at,
-            None if row.view_history else _version(row.version_id),
+            lambda key, version_id=row.version_id: durations.get((version_id, key)),
         )
-        _write(enrolment_id, before, fold(before, taken[enrolment_id]))
-        folded_views += len(taken[enrolment_id])
-    return folded_views
+        changes.append((enrolment_id, before, fold(before, taken[enrolment_id])))
+    _write(changes)
+    return sum(len(taken[enrolment_id]) for enrolment_id, _before, _folded in changes)
 
 
 def flush(app: Flask) -> int:
@@ -596,7 +635,7 @@ def seconds_on_lesson(enrolment: Enrolment, lesson_key: str, now: datetime) -> i
             spent_recorded,
         ).where(Enrolment.id == enrolment.id)
     ).one()
-    before = history_of(row[0], row[1], row[2], enrolment.version)
+    before = history_of(row[0], row[1], row[2], _minutes_in(enrolment.version))
     folded = fold(before, pending(enrolment.id))
     spent = (row[3] or 0) + folded.seconds.get(lesson_key, 0)
     newest = folded.history.newest

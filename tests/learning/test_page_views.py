@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from elearn import create_app
+from elearn.accounts.models import User
 from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.learning import page_views
@@ -422,7 +423,6 @@ def test_a_graceful_stop_writes_every_workers_buffer(app, make, course, tmp_path
 def test_purge_forgets_histories_an_hour_old_and_the_download_shows_them(
     app, client, learner, course
 ):
-    from elearn.accounts.models import User
     from elearn.privacy.services import personal_data, purge
 
     open_all_lessons(client)
@@ -517,3 +517,30 @@ def test_when_redis_cannot_be_reached_a_view_is_written_in_its_request(
     assert [view.lesson_key for view in recorded(app)[2]] == ["welcome"]
     assert "Redis unavailable" in caplog.text
     assert page_views.flush(app) == 0
+
+
+def test_a_flush_writes_any_number_of_learners_views_in_the_same_statements(app, make, course):
+    """Locking the enrolments, writing them and their lessons' seconds, committing: the same
+    statements for two learners with two views each as for six with four."""
+    from elearn.courses.models import Course
+    from elearn.learning import services
+    from tests.conftest import count_statements
+
+    def buffered(learners: int, views: int) -> int:
+        people = [make.user().id for _ in range(learners)]
+        with app.app_context():
+            course_row = db.session.scalar(select(Course))
+            ids = [services.enrol(db.session.get(User, id_), course_row).id for id_ in people]
+            db.session.commit()
+        buffer = page_views._state(app).buffer
+        for enrolment_id in ids:
+            for number in range(views):
+                key = LESSONS[number % 3]
+                buffer.add(enrolment_id, View(START + number * 60 * US, key, 10), -1)
+        return count_statements(app, lambda: page_views.flush(app))
+
+    few = buffered(2, 2)
+    assert few == buffered(6, 4)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LessonTime)) == 2 + 6 * 3
+        assert set(db.session.scalars(select(Enrolment.seconds_on_lessons))) == {60, 180}
