@@ -620,24 +620,31 @@ def forget_histories(now: datetime) -> int:
 
 
 def seconds_on_lesson(enrolment: Enrolment, lesson_key: str, now: datetime) -> int:
-    """Seconds on ``lesson_key`` up to ``now``: those recorded, those of the worker's
-    pending views, and the view in progress when it is the lesson open; one statement."""
+    """Seconds on ``lesson_key`` up to ``now``: those recorded, those of the buffered views,
+    and the view in progress when it is the lesson open. One statement: the history is read
+    (a second) only when a buffered view is older than the newest written one; otherwise the
+    buffered views only continue from that one, which is all the fold needs."""
     spent_recorded = (
         select(LessonTime.seconds)
         .where(LessonTime.enrolment_id == enrolment.id, LessonTime.lesson_key == lesson_key)
         .scalar_subquery()
     )
-    row = db.session.execute(
-        select(
-            Enrolment.view_history,
-            Enrolment.last_lesson_key,
-            Enrolment.last_opened_at,
-            spent_recorded,
-        ).where(Enrolment.id == enrolment.id)
+    last_key, last_at, recorded = db.session.execute(
+        select(Enrolment.last_lesson_key, Enrolment.last_opened_at, spent_recorded).where(
+            Enrolment.id == enrolment.id
+        )
     ).one()
-    before = history_of(row[0], row[1], row[2], _minutes_in(enrolment.version))
-    folded = fold(before, pending(enrolment.id))
-    spent = (row[3] or 0) + folded.seconds.get(lesson_key, 0)
+    views = pending(enrolment.id)
+    minutes = _minutes_in(enrolment.version)
+    if last_at is None or all(view.at > to_us(last_at) for view in views):
+        before = history_of(None, last_key, last_at, minutes)
+    else:
+        stored = db.session.scalar(
+            select(Enrolment.view_history).where(Enrolment.id == enrolment.id)
+        )
+        before = history_of(stored, last_key, last_at, minutes)
+    folded = fold(before, views)
+    spent = (recorded or 0) + folded.seconds.get(lesson_key, 0)
     newest = folded.history.newest
     if newest is not None and newest.lesson_key == lesson_key:
         spent += seconds_between(newest, to_us(now))

@@ -544,3 +544,27 @@ def test_a_flush_writes_any_number_of_learners_views_in_the_same_statements(app,
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LessonTime)) == 2 + 6 * 3
         assert set(db.session.scalars(select(Enrolment.seconds_on_lessons))) == {60, 180}
+
+
+def test_the_time_left_counts_a_buffered_view_older_than_the_newest_written(
+    app, client, learner, course
+):
+    """Written: welcome at 10:00, closing at 10:10 (ten minutes on welcome). Still in this
+    worker's buffer: media-lesson at 10:05. Welcome had five minutes, not ten."""
+    open_all_lessons(client)
+    at = [START, START + 600 * US, START + 300 * US]
+    buffer = page_views._state(app).buffer
+    buffer.add(1, View(at[0], "welcome", 10), -1)
+    buffer.add(1, View(at[1], "closing", 10), -1)
+    page_views.flush(app)
+    buffer.add(1, View(at[2], "media-lesson", 15), -1)
+    with app.test_request_context():
+        enrolment = db.session.get(Enrolment, 1)
+        later = page_views.from_us(START + 900 * US)
+        assert page_views.seconds_on_lesson(enrolment, "welcome", later) == 300
+        assert page_views.seconds_on_lesson(enrolment, "media-lesson", later) == 300
+        assert page_views.seconds_on_lesson(enrolment, "closing", later) == 300  # open
+    page_views.flush(app)
+    with app.test_request_context():
+        enrolment = db.session.get(Enrolment, 1)
+        assert page_views.seconds_on_lesson(enrolment, "welcome", later) == 300
