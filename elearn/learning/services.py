@@ -194,8 +194,9 @@ def lesson_by_key(version: CourseVersion, key: str) -> LessonItem | None:
 
 
 def open_lesson(enrolment: Enrolment, lesson: LessonItem, states: dict[str, str]) -> None:
-    """The learner opens ``lesson``: count the time spent on the previous page, remember this
-    one for "Continue". Raises DomainError for a lesson still locked by sequencing."""
+    """The learner opens ``lesson``: the view is noted (elearn/learning/page_views.py), which
+    counts the time on the previous page and remembers this one for "Continue". Raises
+    DomainError for a lesson still locked by sequencing."""
     if states.get(lesson.key) == "locked":
         raise DomainError(
             _l("Complete the lessons before this one first: the course asks for them in order.")
