@@ -191,6 +191,7 @@ def register_hooks(app: Flask) -> None:
     from elearn.access import ignore_cookies
     from elearn.accounts.idle import enforce_idle_timeout, offer_draft
     from elearn.core.context import init_app as init_context
+    from elearn.learning import page_views
     from elearn.privacy.views import require_current_acceptance
     from elearn.security import set_security_headers
 
@@ -202,6 +203,7 @@ def register_hooks(app: Flask) -> None:
     app.before_request(offer_draft)
     app.after_request(set_security_headers)
     init_context(app)
+    page_views.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -346,6 +346,25 @@ class Flusher(threading.Thread):
             flush(app)
 
 
+def init_app(app: Flask) -> None:
+    """With the buffer in Redis, every worker writes it from its first request, whatever the
+    request (views other workers took, or took before a restart, are not left waiting for a
+    lesson page); a worker's own buffer starts its flusher with its first view."""
+
+    def start_with_redis() -> None:
+        config = app.config
+        if (
+            config["LESSON_VIEWS_FLUSHER"]
+            and config.get("LESSON_VIEWS_REDIS_URL")
+            and config["LESSON_VIEWS_FLUSH_SECONDS"] > 0
+        ):
+            state = _state(app)
+            if state.flusher is None:
+                start_flusher(app)
+
+    app.before_request(start_with_redis)
+
+
 def start_flusher(app: Flask) -> Flusher:
     """The worker's flusher, started once per process; stopped and flushed at exit."""
     state = _state(app)

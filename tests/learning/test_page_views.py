@@ -179,6 +179,9 @@ def workers(app):
 def close_buffer(worker) -> None:
     """Forget the worker's buffer (as a killed worker would), closing its Redis client."""
     state = worker.extensions.pop("elearn_page_views", None)
+    if state is not None and state.flusher is not None:
+        state.flusher.stopping.set()
+        state.flusher.join(timeout=5)
     if state is not None and isinstance(state.buffer, page_views.RedisBuffer):
         state.buffer.client.close()
 
@@ -506,6 +509,28 @@ def test_redis_keeps_views_at_the_same_moment_in_the_order_they_came(redis_prefi
         check_buffer_order(buffer)
     finally:
         buffer.client.close()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="set ELEARN_TEST_REDIS_URL (CI does) to use Redis")
+def test_in_redis_a_worker_writes_views_from_its_first_request_of_any_kind(
+    app, client, learner, course, redis_prefix, workers
+):
+    """Views another worker took (or a worker before a restart) do not wait for a lesson
+    page: any request starts this worker's flusher."""
+    open_all_lessons(client)
+    other = workers()
+    for worker in (app, other):
+        keep_in_redis(worker, REDIS_URL, redis_prefix)
+    with other.test_request_context():
+        enrolment = db.session.get(Enrolment, 1)
+        page_views.record(enrolment, View(START, "welcome", 10))
+        db.session.remove()
+    app.config.update(LESSON_VIEWS_FLUSHER=True, LESSON_VIEWS_FLUSH_SECONDS=1)
+    assert client.get("/healthz").status_code == 200
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not recorded(app)[2]:
+        time.sleep(0.1)
+    assert [view.lesson_key for view in recorded(app)[2]] == ["welcome"]
 
 
 def test_when_redis_cannot_be_reached_a_view_is_written_in_its_request(
