@@ -4,12 +4,13 @@ The time on a lesson is the time from one page view of the course to the next, a
 lesson's counting limit (``lesson_time.counting_limit``). A lesson page used to write that
 on every view (an upsert of the lesson's seconds, the enrolment's summary and its "where I
 stopped", then a commit), so every view waited on the enrolment's row lock. Now a view only
-notes what happened, ``View(when, lesson, its minutes)``, in its worker's buffer; a thread
-folds the buffered views into the database every ``LESSON_VIEWS_FLUSH_SECONDS`` (and at a
-graceful shutdown, docs/learning-time.md). ``LESSON_VIEWS_FLUSH_SECONDS = 0`` writes each
-view in its request, as before.
+notes what happened, ``View(when, lesson, its minutes)``, in a buffer (Redis when there is
+one, shared by the workers; else the worker's memory); a thread in each worker folds the
+buffered views into the database every ``LESSON_VIEWS_FLUSH_SECONDS`` (and, for a buffer
+in memory, at a graceful shutdown; docs/learning-time.md). ``LESSON_VIEWS_FLUSH_SECONDS = 0``
+writes each view in its request, as before.
 
-Each worker has its own buffer and a learner's next view may go to another worker, so the
+Workers take a learner's views in turn and write their batches when they write them, so the
 views of one enrolment reach the database in any order. The enrolment therefore keeps its
 recent views (``Enrolment.view_history``), and ``fold`` puts a view that arrives late in its
 place: the interval it splits is taken back from the earlier lesson and its two parts
@@ -17,9 +18,10 @@ counted. Whatever the order and the batches, the totals are those of all the vie
 order (``tests/learning/test_page_views.py`` proves it). A view older than the history
 kept (an hour, at most a hundred views) cannot be placed and is left out, logged.
 
-What must be exact when it is asked reads the buffer too: marking a lesson complete first
-settles the enrolment (its pending views folded in, in the request), and the lesson page's
-"you can mark this complete in about N minutes" folds the pending views in memory.
+What must be exact when it is asked reads the buffer too: marking a lesson complete (and
+issuing a certificate that states hours) first settles the enrolment (its pending views
+folded in, in the request), and the lesson page's "you can mark this complete in about N
+minutes" and "Continue" fold the pending views in memory.
 """
 
 from __future__ import annotations
