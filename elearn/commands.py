@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -70,8 +71,18 @@ def start_command(info, host: str, port: int) -> None:
             )
             click.secho(f"  http://{host}:{port}/setup/{token}\n", bold=True)
     click.echo(f"elearn is running at http://{host}:{port} (press Ctrl+C to stop).")
-    # Flask's app.run() refuses to run inside its own CLI; Werkzeug's server is what it calls.
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    # A SIGTERM (a service manager, `docker stop`) stops it as Ctrl+C does, so that what runs
+    # at exit runs: the last write of the lesson views still buffered (page_views.py).
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        # Flask's app.run() refuses to run inside its own CLI; Werkzeug's server is what it calls.
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(_signal, _frame) -> None:
+    raise SystemExit(0)
 
 
 @users_cli.command("create-admin")

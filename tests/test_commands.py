@@ -170,6 +170,10 @@ def test_start_migrates_prints_a_one_time_setup_link_and_serves(tmp_path):
         with urllib.request.urlopen(link) as response:
             assert response.status == 200
             assert 'name="full_name"' in response.read().decode()
+        # SIGTERM stops it as Ctrl+C does (exit status 0, not killed by the signal), so that
+        # what runs at exit, the last write of buffered lesson views, runs.
+        server.terminate()
+        assert server.wait(timeout=10) == 0
     finally:
         server.terminate()
         server.wait(timeout=10)
