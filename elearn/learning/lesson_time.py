@@ -3,7 +3,8 @@ duration, or, if the course says so, when the learner follows the control at its
 (docs/learning-time.md). The time is the one counted on the server between page views
 (``LessonTime``); nothing the browser says about time is believed.
 
-The rule itself (``LessonRule``, ``seconds_required``, ``counting_limit``) is pure; the
+The rule itself (``LessonRule``, ``seconds_required``) is pure (a view's counting limit is in
+elearn/learning/view_time.py); the
 functions below it read the database and the platform's setting.
 """
 
@@ -11,19 +12,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from elearn.errors import DomainError
+from elearn.learning import page_views
 from elearn.learning.contents import contents_of
 from elearn.learning.models import Enrolment
 
-# Time on one lesson counts at most this long between two page views (or the lesson's stated
-# duration, when longer): a tab left open over lunch is not study time.
-MAX_COUNTED = timedelta(minutes=30)
 # The course's share when its manifest does not say (versions imported before the setting).
 DEFAULT_SHARE = 0.5
 
@@ -58,11 +57,6 @@ def rule_for(manifest: dict, platform_share: float | None) -> LessonRule:
 def seconds_required(duration_minutes: int, share: float) -> int:
     """Seconds a lesson of ``duration_minutes`` must be open under ``share``."""
     return math.ceil(duration_minutes * 60 * share)
-
-
-def counting_limit(duration_minutes: int | None) -> timedelta:
-    """The most one page view counts: half an hour, or the lesson's duration when longer."""
-    return max(MAX_COUNTED, timedelta(minutes=duration_minutes or 0))
 
 
 def minutes_left_text(seconds: int):
@@ -119,8 +113,6 @@ def seconds_left(enrolment: Enrolment, lesson, now: datetime) -> int:
     """Seconds before ``lesson`` may be marked complete under the time rule (0: now): the
     time recorded on it and still buffered, plus the page view in progress when it is the
     lesson open."""
-    from elearn.learning import page_views  # it counts with this module's limits
-
     rule = rule_for(enrolment.version.manifest, platform_share())
     if rule.mode != "time" or rule.share == 0:
         return 0

@@ -1,7 +1,7 @@
 """Lesson page views, written in batches: the time on each lesson and "where I stopped".
 
 The time on a lesson is the time from one page view of the course to the next, at most the
-lesson's counting limit (``lesson_time.counting_limit``). A lesson page used to write that
+lesson's counting limit (``view_time.counting_limit``). A lesson page used to write that
 on every view (an upsert of the lesson's seconds, the enrolment's summary and its "where I
 stopped", then a commit), so every view waited on the enrolment's row lock. Now a view only
 notes what happened, ``View(when, lesson, its minutes)``, in a buffer (Redis when there is
@@ -31,159 +31,32 @@ import logging
 import os
 import threading
 import weakref
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from itertools import pairwise
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g
 from redis.exceptions import RedisError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from elearn.courses.models import CourseVersion
 from elearn.database import add_to_column
 from elearn.extensions import db
-from elearn.learning.contents import contents_of
-from elearn.learning.lesson_time import counting_limit
+from elearn.learning.contents import MANIFEST_DEFERRED, contents_for, contents_of
 from elearn.learning.models import Enrolment, LessonTime
+from elearn.learning.view_time import (
+    HISTORY_SECONDS,
+    Folded,
+    History,
+    View,
+    after,
+    fold,
+    seconds_between,
+    to_us,
+)
 
 log = logging.getLogger(__name__)
 # What a Redis that cannot be reached raises (redis comes with flask-limiter[redis]).
 REDIS_ERRORS = (RedisError,)
-
-US = 1_000_000
-# How long after the newest view the history keeps views, and how many at most: a view that
-# reaches the database later than that (a worker that could not write for an hour) is left
-# out. Both bound the enrolment's row (about 40 bytes a view).
-HISTORY_SECONDS = 3600
-HISTORY_KEEP = 100
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-# The pure core -----------------------------------------------------------------------------
-
-
-def to_us(moment: datetime) -> int:
-    """Microseconds since the epoch of an aware datetime: exact, unlike a float timestamp."""
-    delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
-
-
-def from_us(at: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=at)
-
-
-@dataclass(frozen=True, order=True)
-class View:
-    """A learner opened ``lesson_key`` at ``at`` (microseconds since the epoch, UTC);
-    ``duration``: that lesson's stated minutes, which set how long its view may count."""
-
-    at: int
-    lesson_key: str
-    duration: int | None = field(default=None, compare=False)
-
-    @classmethod
-    def of(cls, moment: datetime, lesson) -> View:
-        return cls(to_us(moment), lesson.key, lesson.duration)
-
-    @property
-    def moment(self) -> datetime:
-        return from_us(self.at)
-
-
-def seconds_between(earlier: View, later_at: int) -> int:
-    """Seconds of ``earlier``'s view that count, up to ``later_at``, to the nearest whole."""
-    limit = int(counting_limit(earlier.duration).total_seconds()) * US
-    return (max(0, min(later_at - earlier.at, limit)) + US // 2) // US
-
-
-def after(view: View, newest: View | None) -> View:
-    """``view``, a microsecond after ``newest`` if it is not later already: two views of one
-    enrolment at the same moment (a frozen clock, a coarse one) keep the order they came in."""
-    if newest is None or view.at > newest.at:
-        return view
-    return View(newest.at + 1, view.lesson_key, view.duration)
-
-
-def totals(views: Iterable[View]) -> Counter:
-    """Seconds per lesson of views in order: each counts until the next."""
-    ordered = sorted(views)
-    counted: Counter = Counter()
-    for earlier, later in pairwise(ordered):
-        counted[earlier.lesson_key] += seconds_between(earlier, later.at)
-    return counted
-
-
-@dataclass(frozen=True)
-class History:
-    """An enrolment's recent views, oldest first; ``whole``: from its very first view (a view
-    older than all of them then starts the course, and nothing is left out)."""
-
-    views: tuple[View, ...] = ()
-    whole: bool = True
-
-    @property
-    def newest(self) -> View | None:
-        return self.views[-1] if self.views else None
-
-    def encode(self) -> dict:
-        return {
-            "whole": self.whole,
-            "views": [[v.at, v.lesson_key, v.duration] for v in self.views],
-        }
-
-    @classmethod
-    def decode(cls, data: dict) -> History:
-        views = tuple(View(at, key, duration) for at, key, duration in data.get("views", []))
-        return cls(views, bool(data.get("whole", False)))
-
-
-@dataclass(frozen=True)
-class Folded:
-    """The history after a fold, the change of each lesson's seconds (a late view can take
-    some back from the lesson before it), and how many views came too late to place."""
-
-    history: History
-    seconds: dict[str, int]
-    late: int = 0
-
-    @property
-    def total(self) -> int:
-        return sum(self.seconds.values())
-
-
-def fold(
-    history: History,
-    incoming: Iterable[View],
-    *,
-    keep_seconds: int = HISTORY_SECONDS,
-    keep: int = HISTORY_KEEP,
-) -> Folded:
-    """``history`` with ``incoming`` views put in their places (a view seen before changes
-    nothing, so folding the same views twice is harmless)."""
-    merged = {(view.at, view.lesson_key): view for view in history.views}
-    oldest = history.views[0].at if history.views else None
-    late = 0
-    for view in incoming:
-        if (view.at, view.lesson_key) in merged:
-            continue
-        if not history.whole and oldest is not None and view.at < oldest:
-            late += 1  # what came before it was trimmed: its place cannot be known
-            continue
-        merged[(view.at, view.lesson_key)] = view
-    ordered = sorted(merged.values())
-    before, after = totals(history.views), totals(ordered)
-    seconds = {
-        key: after[key] - before[key]
-        for key in sorted(set(before) | set(after))
-        if after[key] != before[key]
-    }
-    kept = ordered
-    if ordered:
-        since = ordered[-1].at - keep_seconds * US
-        kept = [view for view in ordered if view.at >= since][-keep:]
-    return Folded(History(tuple(kept), history.whole and len(kept) == len(ordered)), seconds, late)
-
 
 # The buffer --------------------------------------------------------------------------------
 
@@ -486,9 +359,6 @@ def _locked(ids: list[int]) -> dict[int, tuple]:
 def _durations(rows) -> dict[tuple[int, str], int | None]:
     """(version id, lesson key) -> the lesson's minutes, for the enrolments among ``rows``
     opened before histories were kept (two statements at most, whatever their number)."""
-    from elearn.courses.models import CourseVersion
-    from elearn.learning.contents import MANIFEST_DEFERRED, contents_for
-
     wanted = {row.version_id for row in rows if not row.view_history and row.last_lesson_key}
     if not wanted:
         return {}

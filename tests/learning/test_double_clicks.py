@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from elearn.extensions import db
 from elearn.learning import page_views
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
+from elearn.learning.view_time import History, View
 from elearn.quizzes.models import QuizAttempt
 
 COURSE = "/courses/test-course"
@@ -52,8 +53,8 @@ def opened_two_minutes_ago(app) -> None:
         enrolment = db.session.scalar(select(Enrolment))
         at = enrolment.last_opened_at - timedelta(minutes=2)
         enrolment.last_opened_at = at
-        enrolment.view_history = page_views.History(
-            (page_views.View.of(at, SimpleNamespace(key="welcome", duration=10)),)
+        enrolment.view_history = History(
+            (View.of(at, SimpleNamespace(key="welcome", duration=10)),)
         ).encode()
         db.session.commit()
 

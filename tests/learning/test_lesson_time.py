@@ -21,7 +21,7 @@ from elearn.learning.lesson_time import (
     seconds_required,
 )
 from elearn.learning.models import LessonCompletion
-from elearn.learning.page_views import View, seconds_between, to_us
+from elearn.learning.view_time import View, seconds_between, to_us
 from tests.conftest import page_text, sign_in
 from tests.content.helpers import edit, valid_files
 from tests.learning.conftest import import_files

@@ -26,7 +26,7 @@ from elearn.database import utcnow
 from elearn.extensions import db
 from elearn.learning import page_views
 from elearn.learning.models import Enrolment, LessonTime
-from elearn.learning.page_views import US, History, View, fold, totals
+from elearn.learning.view_time import US, History, View, after, fold, from_us, totals
 from tests.conftest import Client, signed_in_client
 
 COURSE = "/courses/test-course"
@@ -110,9 +110,9 @@ def test_the_history_keeps_at_most_its_number_of_views():
 
 def test_views_at_the_same_moment_keep_the_order_they_came_in():
     newest = View(START, "welcome", 10)
-    assert page_views.after(View(START, "closing", 10), newest) == View(START + 1, "closing", 10)
-    assert page_views.after(View(START + 5, "closing", 10), newest).at == START + 5
-    assert page_views.after(View(START, "closing", 10), None).at == START
+    assert after(View(START, "closing", 10), newest) == View(START + 1, "closing", 10)
+    assert after(View(START + 5, "closing", 10), newest).at == START + 5
+    assert after(View(START, "closing", 10), None).at == START
 
 
 def test_a_buffer_keeps_views_at_the_same_moment_in_the_order_they_came():
@@ -585,7 +585,7 @@ def test_the_time_left_counts_a_buffered_view_older_than_the_newest_written(
     buffer.add(1, View(at[2], "media-lesson", 15), -1)
     with app.test_request_context():
         enrolment = db.session.get(Enrolment, 1)
-        later = page_views.from_us(START + 900 * US)
+        later = from_us(START + 900 * US)
         assert page_views.seconds_on_lesson(enrolment, "welcome", later) == 300
         assert page_views.seconds_on_lesson(enrolment, "media-lesson", later) == 300
         assert page_views.seconds_on_lesson(enrolment, "closing", later) == 300  # open
