@@ -246,6 +246,10 @@ class Config:
         # How many published lessons' texts (HTML and objectives, one language each) each
         # process keeps for the lesson page (elearn/courses/lesson_text.py; 5-20 KB each).
         self.LESSON_TEXT_CACHE_SIZE = _env_int("LESSON_TEXT_CACHE_SIZE", 300)
+        # How many signed-in people (their account's values and roles, about 1 KB each) each
+        # process keeps between requests, checked at each request against the revision the
+        # database bumps at every change (elearn/accounts/login.py). 0 loads them every time.
+        self.PERSON_CACHE_SIZE = _env_int("PERSON_CACHE_SIZE", 1000)
         # Lesson page views (the time on each lesson, "where I stopped") are kept in each
         # worker's memory and written together every this many seconds, and when the worker
         # stops (elearn/learning/page_views.py); 0 writes each view in its request.

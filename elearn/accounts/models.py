@@ -47,6 +47,10 @@ class User(UserMixin, db.Model):
     # Bumped when a password changes or an account is deactivated; a session cookie that
     # carries an older generation no longer signs anyone in.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped by database triggers at every change of this row or of the person's roles
+    # (migration e3f7a9c1d5b2), whatever writes it: a worker keeps the signed-in person
+    # between requests and checks only this number (elearn/accounts/login.py). Never set it.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -85,8 +89,14 @@ class User(UserMixin, db.Model):
         """The organisation this person is a confirmed member of, if any."""
         return self.organisation_id if self.organisation_confirmed_at is not None else None
 
+    # The roles as they were when the person was cached (elearn/accounts/login.py), used
+    # until something loads role_assignments in this request.
+    known_roles = None
+
     @property
     def roles(self) -> set[Role]:
+        if self.known_roles is not None and "role_assignments" not in self.__dict__:
+            return set(self.known_roles)
         return {assignment.role for assignment in self.role_assignments}
 
     def has_role(self, *roles: Role) -> bool:
