@@ -4,14 +4,15 @@ Every signed-in request needs the person, their roles and their session's server
 record. Loading them through the ORM (a statement joining four tables, then a ``User`` with
 its role assignments and organisation built from the rows) was the largest part of what a
 signed-in request costs beyond an anonymous one. So each worker keeps the people it has
-loaded (a bounded cache, ``PERSON_CACHE_SIZE``, by person and session record), and a request for a cached person sends one
-narrow statement instead: the session record (still open? when last seen? kept signed in?)
-and the person's ``revision``. Database triggers bump the revision at every change of the
-person's row or roles, whatever writes it (migration e3f7a9c1d5b2), so a changed role, a
-deactivated or erased account or a new session generation is seen on the next request, in
-every worker; a revision that moved means the person is loaded afresh. The session record
-is read at every request, never cached: ending it (sign-out, idle timeout, a password
-changed) closes every copy of the cookie at once.
+loaded (a bounded cache, ``PERSON_CACHE_SIZE``, by person and session record), and a
+request for a kept person sends one narrow statement instead: the session record (still
+open? when last seen? kept signed in?) and the person's ``revision``. Database triggers
+bump the revision at every change of the person's row or roles, whatever writes it
+(migration e3f7a9c1d5b2), so a changed role, a deactivated or erased account or a new
+session generation is seen on the next request, in every worker; a revision that moved
+means the person is loaded afresh. The session record is read at every request, never
+kept: ending it (sign-out, idle timeout, a password changed) closes every copy of the
+cookie at once.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from elearn.database import UTCDateTime, utcnow
@@ -89,8 +89,9 @@ class User(UserMixin, db.Model):
         """The organisation this person is a confirmed member of, if any."""
         return self.organisation_id if self.organisation_confirmed_at is not None else None
 
-    # The roles as they were when the person was cached (elearn/accounts/login.py), used
-    # until something loads role_assignments in this request.
+    # The roles as they were when the person was cached (elearn/accounts/login.py): used
+    # until something loads role_assignments, and forgotten when the ORM expires the
+    # person, like every other loaded value.
     known_roles = None
 
     @property
@@ -114,6 +115,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}>"
+
+
+@event.listens_for(User, "expire")
+def _forget_known_roles(user: User, _attributes) -> None:
+    user.known_roles = None
 
 
 class RoleAssignment(db.Model):

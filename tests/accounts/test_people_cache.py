@@ -223,3 +223,33 @@ def test_changes_made_through_the_kept_person_are_saved_and_seen(app, make):
     assert len(statements_of(app, lambda: client.get("/ping"))) == 2
     assert len(statements_of(app, lambda: client.get("/ping"))) == 1
     assert "Maria Ionescu-Pop" in client.get("/account").get_data(as_text=True)
+
+
+def test_the_kept_roles_are_forgotten_when_the_person_is_expired(app, make):
+    """Like every value the ORM loaded: a request that changes the person's roles behind the
+    ORM and expires the person sees the roles the database now holds, not the kept ones."""
+    from sqlalchemy import delete
+
+    from elearn.accounts.login import load_user
+    from elearn.accounts.sessions import open_session
+
+    trainer = make.user(roles=(Role.LEARNER, Role.TRAINER))
+    with app.app_context():
+        record = open_session(db.session.get(User, trainer.id), remember=False)
+        db.session.commit()
+        record_id = record.id
+    cookie_id = f"{trainer.id}:0:{record_id}"
+    with app.test_request_context():
+        assert Role.TRAINER in load_user(cookie_id).roles  # loaded, and kept
+    with app.test_request_context():
+        user = load_user(cookie_id)
+        assert user.known_roles == {Role.LEARNER, Role.TRAINER}  # from the worker's keeping
+        assert Role.TRAINER in user.roles
+        db.session.execute(
+            delete(RoleAssignment).where(
+                RoleAssignment.user_id == trainer.id, RoleAssignment.role == Role.TRAINER
+            )
+        )
+        db.session.commit()
+        db.session.expire(user)
+        assert user.roles == {Role.LEARNER}
