@@ -115,6 +115,22 @@ def _added(before: dict, after: dict) -> dict[str, list[dict]] | None:
     return added
 
 
+def _before_role_triggers(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The rows with each person's revision as it was before their role assignments went in:
+    inserting each assignment bumps it by one (the triggers of migration e3f7a9c1d5b2), which
+    brings it back to the revision the build left."""
+    assigned: dict[int, int] = {}
+    for row in rows.get("role_assignments", ()):
+        assigned[row["user_id"]] = assigned.get(row["user_id"], 0) + 1
+    if not assigned:
+        return rows
+    users = [
+        {**row, "revision": row["revision"] - assigned.get(row["id"], 0)}
+        for row in rows.get("users", ())
+    ]
+    return {**rows, "users": users}
+
+
 def _sequences() -> dict[str, int]:
     if db.engine.dialect.name != "postgresql":
         return {}  # SQLite gives the next rowid after the largest: inserting the rows is enough
@@ -130,6 +146,7 @@ def _sequences() -> dict[str, int]:
 
 
 def _insert(rows: dict[str, list[dict]], sequences: dict[str, int]) -> None:
+    rows = _before_role_triggers(rows)
     with db.engine.begin() as connection:
         for table in _tables():
             json_columns = [c.name for c in table.columns if isinstance(c.type, JSON)]
