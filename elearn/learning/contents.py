@@ -29,6 +29,7 @@ from elearn.caches import process_cache
 from elearn.courses.models import CourseVersion, Lesson, Quiz, VersionStatus
 from elearn.extensions import db
 from elearn.learning.completion import LessonRequirement, QuizRequirement, Requirements
+from elearn.learning.outline import outline_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,12 @@ class Contents:
 
     def quiz(self, key: str) -> QuizItem | None:
         return next((quiz for quiz in self.quizzes if quiz.key == key), None)
+
+    def outline(self, version, course, progress, language: str, current: str | None = None):
+        """The learner pages' outline of ``version`` (these are its contents), built once per
+        worker unless a draft (elearn/learning/outline.py): for the templates, which have the
+        contents at hand."""
+        return outline_html(version, self, course, progress, language, current)
 
 
 LESSON_COLUMNS = (
