@@ -109,14 +109,17 @@ def course_seconds_required(version) -> int:
     return seconds_required(minutes, course_share(version.manifest))
 
 
-def seconds_left(enrolment: Enrolment, lesson, now: datetime) -> int:
+def seconds_left(
+    enrolment: Enrolment, lesson, now: datetime, stored: page_views.Stored | None = None
+) -> int:
     """Seconds before ``lesson`` may be marked complete under the time rule (0: now): the
     time recorded on it and still buffered, plus the page view in progress when it is the
-    lesson open."""
+    lesson open. ``stored``: what the page read of the enrolment's views with it (no
+    statement more then; see page_views.seconds_on_lesson)."""
     rule = rule_for(enrolment.version.manifest, platform_share())
     if rule.mode != "time" or rule.share == 0:
         return 0
-    spent = page_views.seconds_on_lesson(enrolment, lesson.key, now)
+    spent = page_views.seconds_on_lesson(enrolment, lesson.key, now, stored)
     return max(0, seconds_required(lesson.duration, rule.share) - spent)
 
 

@@ -31,11 +31,12 @@ import logging
 import os
 import threading
 import weakref
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g
 from redis.exceptions import RedisError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.courses.models import CourseVersion
@@ -417,6 +418,10 @@ def _write(changes: list[tuple[int, History, Folded]]) -> None:
         ]
     if updates:
         db.session.execute(_UPDATE, updates)
+        # What the request read of these enrolments' views before is out of date now.
+        g.lesson_views_written = g.get("lesson_views_written", set()) | {
+            row["b_id"] for row in updates
+        }
     if seconds:
         add_to_column(db.session, LessonTime, ("enrolment_id", "lesson_key"), "seconds", seconds)
 
@@ -510,30 +515,64 @@ def forget_histories(now: datetime) -> int:
     return result.rowcount
 
 
-def seconds_on_lesson(enrolment: Enrolment, lesson_key: str, now: datetime) -> int:
-    """Seconds on ``lesson_key`` up to ``now``: those recorded, those of the buffered views,
-    and the view in progress when it is the lesson open. One statement: the history is read
-    (a second) only when a buffered view is older than the newest written one; otherwise the
-    buffered views only continue from that one, which is all the fold needs."""
-    spent_recorded = (
+@dataclass(frozen=True)
+class Stored:
+    """What the database held of an enrolment's lesson views when a page read them with the
+    enrolment, before the request noted its own view: "where I stopped" and the seconds
+    recorded on ``lesson_key`` (None: none yet). See ``stored_seconds_of``."""
+
+    lesson_key: str
+    last_lesson_key: str | None
+    last_opened_at: datetime | None
+    seconds: int | None
+
+
+def stored_seconds_of(enrolment_id: ColumnElement, lesson_key: str) -> ColumnElement:
+    """A column for a statement that reads an enrolment: the seconds recorded on
+    ``lesson_key`` (NULL for none), for a ``Stored`` that ``seconds_on_lesson`` reads
+    instead of asking the database again."""
+    return (
         select(LessonTime.seconds)
-        .where(LessonTime.enrolment_id == enrolment.id, LessonTime.lesson_key == lesson_key)
+        .where(LessonTime.enrolment_id == enrolment_id, LessonTime.lesson_key == lesson_key)
         .scalar_subquery()
     )
-    last_key, last_at, recorded = db.session.execute(
-        select(Enrolment.last_lesson_key, Enrolment.last_opened_at, spent_recorded).where(
-            Enrolment.id == enrolment.id
-        )
-    ).one()
+
+
+def _written_here(enrolment_id: int) -> bool:
+    """Whether this request (this app context) wrote the enrolment's views: what it read of
+    them before is out of date then."""
+    return enrolment_id in g.get("lesson_views_written", ())
+
+
+def seconds_on_lesson(
+    enrolment: Enrolment, lesson_key: str, now: datetime, stored: Stored | None = None
+) -> int:
+    """Seconds on ``lesson_key`` up to ``now``: those recorded, those of the buffered views,
+    and the view in progress when it is the lesson open. One statement, or none when the
+    page read the enrolment with what it needs (``stored``, unless this request has written
+    the enrolment's views since: a view written in its request, LESSON_VIEWS_FLUSH_SECONDS =
+    0 or Redis out of reach). The history is read (a statement more) only when a buffered
+    view is older than the newest written one; otherwise the buffered views only continue
+    from that one, which is all the fold needs."""
+    if stored is not None and stored.lesson_key == lesson_key and not _written_here(enrolment.id):
+        last_key, last_at, recorded = stored.last_lesson_key, stored.last_opened_at, stored.seconds
+    else:
+        last_key, last_at, recorded = db.session.execute(
+            select(
+                Enrolment.last_lesson_key,
+                Enrolment.last_opened_at,
+                stored_seconds_of(enrolment.id, lesson_key),
+            ).where(Enrolment.id == enrolment.id)
+        ).one()
     views = pending(enrolment.id)
     minutes = _minutes_in(enrolment.version)
     if last_at is None or all(view.at > to_us(last_at) for view in views):
         before = history_of(None, last_key, last_at, minutes)
     else:
-        stored = db.session.scalar(
+        stored_history = db.session.scalar(
             select(Enrolment.view_history).where(Enrolment.id == enrolment.id)
         )
-        before = history_of(stored, last_key, last_at, minutes)
+        before = history_of(stored_history, last_key, last_at, minutes)
     folded = fold(before, views)
     spent = (recorded or 0) + folded.seconds.get(lesson_key, 0)
     newest = folded.history.newest

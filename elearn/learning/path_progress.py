@@ -59,9 +59,11 @@ class PathProgress:
         return next((step for step in self.steps if step.is_next), None)
 
 
-class _Learner:
+class Learner:
     """What the states are worked out from: newest published versions, the learner's
-    enrolments and the courses prerequisites name. Four queries, whatever the data."""
+    enrolments and the courses prerequisites name. Four queries, whatever the data; a page
+    that shows paths and prerequisites together (the catalogue) makes one and passes it to
+    both."""
 
     def __init__(self, user, versions: dict | None = None) -> None:
         self.versions = latest_published() if versions is None else versions
@@ -141,13 +143,15 @@ def _mark_next(steps: list[Step]) -> list[Step]:
     return steps
 
 
-def paths_for(user, versions: dict | None = None) -> list[PathProgress]:
+def paths_for(
+    user, versions: dict | None = None, *, learner: Learner | None = None
+) -> list[PathProgress]:
     """The paths for ``user``'s profession and for everyone, each step with its state and the
     next one marked. Nobody signed in: no paths (their profession is not known).
-    ``versions``: latest_published(), when the caller has it already."""
+    ``versions``: latest_published(), or ``learner``, when the caller has it already."""
     if user is None or not user.is_authenticated:
         return []
-    learner = _Learner(user, versions)
+    learner = learner or Learner(user, versions)
     paths = [
         PathProgress(path, _mark_next([learner.step(step.course) for step in path.steps]))
         for path in paths_for_profession(user.profession)
@@ -162,7 +166,7 @@ def route_to(user, course: Course) -> list[Step]:
     """The courses to complete before ``course``, prerequisites of prerequisites first, each
     with its state and the next marked: what a locked course's page shows instead of a dead
     end. Courses already completed stay in the list (the learner sees how far they are)."""
-    learner = _Learner(user)
+    learner = Learner(user)
     route: list[Course] = []
     seen = {course.id}
 
@@ -179,10 +183,12 @@ def route_to(user, course: Course) -> list[Step]:
     return steps
 
 
-def prerequisites_needed(user, course_ids) -> dict[int, list[CourseRef]]:
+def prerequisites_needed(
+    user, course_ids, *, learner: Learner | None = None
+) -> dict[int, list[CourseRef]]:
     """For the catalogue's cards: by course id, the courses it builds on that ``user`` has not
-    completed (all of them for someone not signed in)."""
-    learner = _Learner(user)
+    completed (all of them for someone not signed in). ``learner``: when the caller has it."""
+    learner = learner or Learner(user)
     needed = {}
     for course_id in course_ids:
         if course_id in learner.enrolments:

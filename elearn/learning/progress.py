@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import JSON, ColumnElement, func, select
 
 from elearn.courses.models import CourseVersion
 from elearn.database import utcnow
@@ -62,25 +62,24 @@ def quiz_passes(enrolment_ids: Sequence[int]) -> dict[int, list[QuizPass]]:
     return passes
 
 
-def progress(enrolment: Enrolment) -> Progress:
-    return progress_of([enrolment])[enrolment.id]
+def progress(enrolment: Enrolment, completed: dict[str, str] | None = None) -> Progress:
+    """``completed``: the enrolment's lesson completions when the caller read them with the
+    enrolment (``completions_read_with``); else they are read here."""
+    known = None if completed is None else {enrolment.id: completed}
+    return progress_of([enrolment], known)[enrolment.id]
 
 
-def progress_of(enrolments: list[Enrolment]) -> dict[int, Progress]:
-    """Progress of several enrolments in two queries, whatever their number."""
+def progress_of(
+    enrolments: list[Enrolment], completed: dict[int, dict[str, str]] | None = None
+) -> dict[int, Progress]:
+    """Progress of several enrolments in two queries, whatever their number; in one (the
+    quiz passes) when ``completed`` gives each one's lesson completions (lesson key -> the
+    content hash it was completed with), read by the caller with the enrolments."""
     if not enrolments:
         return {}
-    completed: dict[int, dict[str, str]] = {enrolment.id: {} for enrolment in enrolments}
-    rows = db.session.execute(
-        select(
-            LessonCompletion.enrolment_id,
-            LessonCompletion.lesson_key,
-            LessonCompletion.content_hash,
-        ).where(LessonCompletion.enrolment_id.in_(list(completed)))
-    )
-    for enrolment_id, key, content in rows:
-        completed[enrolment_id][key] = content
-    passes = quiz_passes(list(completed))
+    if completed is None:
+        completed = _completions([enrolment.id for enrolment in enrolments])
+    passes = quiz_passes([enrolment.id for enrolment in enrolments])
     contents = contents_for([enrolment.version for enrolment in enrolments])
     return {
         enrolment.id: _progress(
@@ -91,6 +90,38 @@ def progress_of(enrolments: list[Enrolment]) -> dict[int, Progress]:
         )
         for enrolment in enrolments
     }
+
+
+def _completions(enrolment_ids: list[int]) -> dict[int, dict[str, str]]:
+    completed: dict[int, dict[str, str]] = {enrolment_id: {} for enrolment_id in enrolment_ids}
+    rows = db.session.execute(
+        select(
+            LessonCompletion.enrolment_id,
+            LessonCompletion.lesson_key,
+            LessonCompletion.content_hash,
+        ).where(LessonCompletion.enrolment_id.in_(enrolment_ids))
+    )
+    for enrolment_id, key, content in rows:
+        completed[enrolment_id][key] = content
+    return completed
+
+
+def completions_read_with(enrolment_id: ColumnElement) -> ColumnElement:
+    """A column for a statement that reads enrolments: the lesson completions of the
+    enrolment ``enrolment_id`` as JSON, [[lesson key, content hash], ...] (NULL or [] for
+    none), so that a page reads them in the statement that reads the enrolment; one value
+    per enrolment, whatever its number of completions. ``completions_from`` opens it."""
+    key, content = LessonCompletion.lesson_key, LessonCompletion.content_hash
+    if db.session.get_bind().dialect.name == "postgresql":
+        pairs = func.json_agg(func.json_build_array(key, content), type_=JSON)
+    else:  # SQLite: json_array's value is JSON, which json_group_array nests as it is
+        pairs = func.json_group_array(func.json_array(key, content), type_=JSON)
+    return select(pairs).where(LessonCompletion.enrolment_id == enrolment_id).scalar_subquery()
+
+
+def completions_from(value: list | None) -> dict[str, str]:
+    """Lesson key -> content hash, from a ``completions_read_with`` column's value."""
+    return {key: content for key, content in value or ()}
 
 
 def _progress(

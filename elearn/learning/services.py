@@ -6,7 +6,7 @@ another version is elearn/learning/versions.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -20,7 +20,13 @@ from elearn.learning import page_views, summary
 from elearn.learning.contents import MANIFEST_DEFERRED, LessonItem, contents_of, with_manifests
 from elearn.learning.lesson_time import check_may_complete
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
-from elearn.learning.progress import Progress, check_completion, progress_of
+from elearn.learning.progress import (
+    Progress,
+    check_completion,
+    completions_from,
+    completions_read_with,
+    progress_of,
+)
 
 
 def latest_published() -> dict[int, CourseVersion]:
@@ -74,17 +80,19 @@ def catalogue(
     in_language: str = "",
     duration: str = "",
     versions: dict[int, CourseVersion] | None = None,
+    enrolments: dict[int, Enrolment] | None = None,
 ) -> list[CatalogueEntry]:
     """Published courses, those in the reader's language and for their profession first.
-    ``versions``: latest_published(), when the caller has it already."""
+    ``versions``: latest_published(), and ``enrolments``: the reader's by course id, when
+    the caller has them already."""
     if versions is None:
         versions = latest_published()
-    enrolments = {}
-    if user is not None and user.is_authenticated:
+    if enrolments is None and user is not None and user.is_authenticated:
         enrolments = {
             e.course_id: e
             for e in db.session.scalars(select(Enrolment).where(Enrolment.user_id == user.id))
         }
+    enrolments = enrolments or {}
     profession = getattr(user, "profession", None)
     entries = []
     for version in versions.values():
@@ -121,20 +129,64 @@ def catalogue(
 def course_and_enrolment(user, slug: str) -> tuple[Course | None, Enrolment | None]:
     """The course called ``slug`` and ``user``'s enrolment on it, with its version, in one
     query. The version's lessons and quizzes come from elearn/learning/contents.py."""
+    found = _course_and_enrolment(user, slug)
+    return (None, None) if found is None else (found[0], found[1])
+
+
+@dataclass
+class LearnerCourse:
+    """A course, the reader's enrolment on it (None: not enrolled) and what the learner's
+    pages need of the enrolment, all read in one statement by ``learner_course``."""
+
+    course: Course | None
+    enrolment: Enrolment | None = None
+    # Lesson key -> the content hash it was completed with (progress.progress reads it).
+    completed: dict[str, str] = field(default_factory=dict)
+    # What the time rule needs of the lesson asked for (lesson_time.seconds_left reads it).
+    stored: page_views.Stored | None = None
+
+
+def learner_course(user, slug: str, lesson_key: str | None = None) -> LearnerCourse:
+    """The course called ``slug``, ``user``'s enrolment on it with its version and its lesson
+    completions, and, for a lesson page (``lesson_key``), what the enrolment's views have
+    recorded of that lesson: one statement, whatever the number of completions, where they
+    used to take three (the enrolment, its completions, the lesson's time)."""
+    extra = [completions_read_with(Enrolment.id)]
+    if lesson_key is not None:
+        extra += [
+            # Read as columns, not from the enrolment object, which this request may have
+            # loaded and changed before ("where I stopped", elearn/learning/page_views.py).
+            Enrolment.last_lesson_key,
+            Enrolment.last_opened_at,
+            page_views.stored_seconds_of(Enrolment.id, lesson_key),
+        ]
+    found = _course_and_enrolment(user, slug, *extra)
+    if found is None:
+        return LearnerCourse(None)
+    course, enrolment, completed, *time_rule = found
+    if enrolment is None:
+        return LearnerCourse(course)
+    stored = page_views.Stored(lesson_key, *time_rule) if lesson_key is not None else None
+    return LearnerCourse(course, enrolment, completions_from(completed), stored)
+
+
+def _course_and_enrolment(user, slug: str, *extra):
+    """The row (course, the user's enrolment or None, ``extra``...) of the course called
+    ``slug``, or None; the enrolment with its version and the version's manifest."""
     user_id = user.id if user.is_authenticated else None
     row = db.session.execute(
-        select(Course, Enrolment)
+        select(Course, Enrolment, *extra)
         .outerjoin(Enrolment, (Enrolment.course_id == Course.id) & (Enrolment.user_id == user_id))
         .where(Course.slug == slug)
         .options(joinedload(Enrolment.version).options(MANIFEST_DEFERRED))
     ).first()
     if row is None:
-        return None, None
-    course, enrolment = row
+        return None
+    course, enrolment = row[0], row[1]
     if enrolment is not None:
         enrolment.course = course
         with_manifests([enrolment.version])
-    return course, enrolment
+    return row
 
 
 def enrolment_for(user, course: Course) -> Enrolment | None:

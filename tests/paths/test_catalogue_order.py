@@ -142,3 +142,32 @@ def test_the_catalogue_makes_the_same_number_of_queries_with_more_courses_and_pa
         db.session.commit()
     assert count_queries(app, page) == before
     assert len(cards(client)) == 10
+
+
+def test_the_catalogue_reads_the_newest_versions_and_the_enrolments_once(
+    app, client, make, library
+):
+    """The cards, the paths and the prerequisites share what they are worked out from: one
+    read of the newest published versions, one of the reader's enrolments."""
+    from sqlalchemy import event
+
+    teacher = signed_in(client, make, "teacher")
+    with app.app_context():
+        add_enrolment(teacher.id, library["understanding-trafficking"], completed=True)
+        db.session.commit()
+        engine = db.engine
+    statements = []
+
+    def listener(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        page = client.get("/courses/", headers={"Accept-Language": "en"})
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert page.status_code == 200
+    newest = [s for s in statements if "max(course_versions.id)" in s]
+    enrolments = [s for s in statements if s.lstrip().startswith("SELECT enrolments.id")]
+    assert len(newest) == 1, newest
+    assert len(enrolments) == 1, enrolments
