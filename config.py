@@ -240,8 +240,8 @@ class Config:
         # same certificate is often printed again, in another language). 0 keeps none.
         self.CERTIFICATE_QR_CACHE_SIZE = _env_int("CERTIFICATE_QR_CACHE_SIZE", 256)
         # How many course versions' outlines (lessons and quizzes, without their text) and as
-        # many manifests each process keeps for the learner pages (elearn/learning/contents.py;
-        # a few KB and 15-20 KB each).
+        # many manifests, and as many built outline sidebars, each process keeps for the learner
+        # pages (elearn/learning/contents.py, outline.py; a few KB, 15-20 KB and ~5 KB each).
         self.VERSION_CONTENTS_CACHE_SIZE = _env_int("VERSION_CONTENTS_CACHE_SIZE", 200)
         # How many published lessons' texts (HTML and objectives, one language each) each
         # process keeps for the lesson page (elearn/courses/lesson_text.py; 5-20 KB each).

@@ -343,19 +343,17 @@ def forget_cached_contents(app) -> None:
         del app.extensions[name]
 
 
-def count_queries(app, request) -> int:
-    """How many SQL statements ``request()`` makes, counted as a worker that has just started
-    would make them: with the per-process caches empty, so that reading them in is counted
-    too, in the same number of statements whatever the data."""
+def statements_made(app, request) -> list[str]:
+    """The SQL statements ``request()`` makes (its answer must not be an error), each with its
+    whitespace collapsed; the per-process caches as they are."""
     from sqlalchemy import event
 
-    statements = []
+    statements: list[str] = []
     with app.app_context():
         engine = db.engine
-    forget_cached_contents(app)
 
     def listener(*args):
-        statements.append(args[2])
+        statements.append(" ".join(args[2].split()))
 
     event.listen(engine, "before_cursor_execute", listener)
     try:
@@ -363,7 +361,15 @@ def count_queries(app, request) -> int:
         assert response.status_code < 400, response.status_code
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
+    return statements
+
+
+def count_queries(app, request) -> int:
+    """How many SQL statements ``request()`` makes, counted as a worker that has just started
+    would make them: with the per-process caches empty, so that reading them in is counted
+    too, in the same number of statements whatever the data."""
+    forget_cached_contents(app)
+    return len(statements_made(app, request))
 
 
 def count_statements(app, work) -> int:

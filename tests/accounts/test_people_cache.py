@@ -5,12 +5,12 @@ worker, whatever wrote it."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from elearn.accounts.models import Role, RoleAssignment, User
 from elearn.database import utcnow
 from elearn.extensions import db
-from tests.conftest import Client, forget_cached_contents, signed_in_client
+from tests.conftest import Client, forget_cached_contents, signed_in_client, statements_made
 
 TRAINERS_PAGE = "/manage/courses/platform"
 
@@ -25,23 +25,6 @@ def run_sql(app, statement: str, **parameters) -> None:
     with app.app_context():
         db.session.execute(text(statement), parameters)
         db.session.commit()
-
-
-def statements_of(app, request) -> list[str]:
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = request()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert response.status_code == 200, response.status_code
-    return statements
 
 
 @pytest.fixture
@@ -115,10 +98,10 @@ def test_a_kept_person_costs_one_narrow_statement(app, make):
     person = make.user(roles=(Role.LEARNER, Role.TRAINER), full_name="Ioana Marcu")
     client = signed_in_client(app, person)
     forget_cached_contents(app)
-    first = statements_of(app, lambda: client.get("/ping"))
+    first = statements_made(app, lambda: client.get("/ping"))
     assert len(first) == 1
     assert "role_assignments" in first[0]
-    kept = statements_of(app, lambda: client.get("/ping"))
+    kept = statements_made(app, lambda: client.get("/ping"))
     assert len(kept) == 1
     assert "revision" in kept[0]
     assert "role_assignments" not in kept[0]
@@ -132,7 +115,7 @@ def test_no_cache_with_a_size_of_nought(app, make):
     forget_cached_contents(app)
     client = signed_in_client(app, make.user())
     for _ in range(2):
-        statements = statements_of(app, lambda: client.get("/ping"))
+        statements = statements_made(app, lambda: client.get("/ping"))
         assert len(statements) == 1
         assert "role_assignments" in statements[0]
 
@@ -220,8 +203,8 @@ def test_changes_made_through_the_kept_person_are_saved_and_seen(app, make):
     with app.app_context():
         assert db.session.get(User, person.id).full_name == "Maria Ionescu-Pop"
     assert revision_of(app, person.id) > before
-    assert len(statements_of(app, lambda: client.get("/ping"))) == 2
-    assert len(statements_of(app, lambda: client.get("/ping"))) == 1
+    assert len(statements_made(app, lambda: client.get("/ping"))) == 2
+    assert len(statements_made(app, lambda: client.get("/ping"))) == 1
     assert "Maria Ionescu-Pop" in client.get("/account").get_data(as_text=True)
 
 

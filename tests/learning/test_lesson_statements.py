@@ -18,7 +18,7 @@ from elearn.learning.contents import contents_of
 from elearn.learning.models import Enrolment, LessonCompletion
 from elearn.learning.progress import progress
 from elearn.learning.view_time import View, from_us, to_us
-from tests.conftest import count_queries, page_text, sign_in
+from tests.conftest import count_queries, page_text, sign_in, statements_made
 from tests.learning.conftest import import_files
 from tests.learning.test_queries import course_files
 
@@ -33,20 +33,7 @@ def statements_of(app, request) -> list[str]:
     """The SQL statements of ``request()``, asked a second time: as a worker that has the
     version's outline and the lesson's text in its caches makes them."""
     request()
-    with app.app_context():
-        engine = db.engine
-    made: list[str] = []
-
-    def listener(_connection, _cursor, statement, *_rest):
-        made.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = request()
-        assert response.status_code == 200, response.status_code
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return made
+    return statements_made(app, request)
 
 
 def reads_from(statement: str) -> str:

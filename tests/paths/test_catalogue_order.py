@@ -9,7 +9,7 @@ import re
 import pytest
 
 from elearn.extensions import db
-from tests.conftest import count_queries, page_text, sign_in
+from tests.conftest import count_queries, page_text, sign_in, statements_made
 from tests.paths.conftest import add_course, add_enrolment, add_path
 
 # Titles chosen so that alphabetical order would put the core course last.
@@ -149,24 +149,13 @@ def test_the_catalogue_reads_the_newest_versions_and_the_enrolments_once(
 ):
     """The cards, the paths and the prerequisites share what they are worked out from: one
     read of the newest published versions, one of the reader's enrolments."""
-    from sqlalchemy import event
-
     teacher = signed_in(client, make, "teacher")
     with app.app_context():
         add_enrolment(teacher.id, library["understanding-trafficking"], completed=True)
         db.session.commit()
-        engine = db.engine
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        page = client.get("/courses/", headers={"Accept-Language": "en"})
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert page.status_code == 200
+    statements = statements_made(
+        app, lambda: client.get("/courses/", headers={"Accept-Language": "en"})
+    )
     newest = [s for s in statements if "max(course_versions.id)" in s]
     enrolments = [s for s in statements if s.lstrip().startswith("SELECT enrolments.id")]
     assert len(newest) == 1, newest
