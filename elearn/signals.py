@@ -22,6 +22,13 @@ course_completed = _events.signal("course-completed")
 # so learning cannot read their attempts itself.
 quiz_passes_requested = _events.signal("quiz-passes-requested")
 
+# The same question asked inside a statement: sent by elearn/learning when a page reads an
+# enrolment in one statement, with ``enrolment_id`` (that statement's enrolment id column);
+# the receiver returns (a column holding that enrolment's passed attempts as one value, a
+# function that turns the value into a list of QuizPass), so that the page needs no statement
+# of its own for them. Quizzes answer.
+quiz_passes_column_requested = _events.signal("quiz-passes-column-requested")
+
 # Sent by elearn/quizzes when an attempt is graded as passed, after learning has checked the
 # course's completion, inside that transaction, with the attempt as sender and
 # ``attempt_id``, ``enrolment_id``, ``quiz_key``, ``round`` and ``passed_at``. Certificates

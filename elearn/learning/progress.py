@@ -31,7 +31,11 @@ from elearn.learning.completion import (
 )
 from elearn.learning.contents import Contents, contents_for
 from elearn.learning.models import Enrolment, LessonCompletion
-from elearn.signals import course_completed, quiz_passes_requested
+from elearn.signals import (
+    course_completed,
+    quiz_passes_column_requested,
+    quiz_passes_requested,
+)
 
 
 @dataclass
@@ -62,15 +66,23 @@ def quiz_passes(enrolment_ids: Sequence[int]) -> dict[int, list[QuizPass]]:
     return passes
 
 
-def progress(enrolment: Enrolment, completed: dict[str, str] | None = None) -> Progress:
-    """``completed``: the enrolment's lesson completions when the caller read them with the
-    enrolment (``completions_read_with``); else they are read here."""
+def progress(
+    enrolment: Enrolment,
+    completed: dict[str, str] | None = None,
+    passes: list[QuizPass] | None = None,
+) -> Progress:
+    """``completed``: the enrolment's lesson completions, and ``passes``: its quiz passes,
+    when the caller read them with the enrolment (``completions_read_with``,
+    ``quiz_passes_read_with``); else they are read here."""
     known = None if completed is None else {enrolment.id: completed}
-    return progress_of([enrolment], known)[enrolment.id]
+    passed = None if passes is None else {enrolment.id: passes}
+    return progress_of([enrolment], known, passed)[enrolment.id]
 
 
 def progress_of(
-    enrolments: list[Enrolment], completed: dict[int, dict[str, str]] | None = None
+    enrolments: list[Enrolment],
+    completed: dict[int, dict[str, str]] | None = None,
+    passes: dict[int, list[QuizPass]] | None = None,
 ) -> dict[int, Progress]:
     """Progress of several enrolments in two queries, whatever their number; in one (the
     quiz passes) when ``completed`` gives each one's lesson completions (lesson key -> the
@@ -79,7 +91,8 @@ def progress_of(
         return {}
     if completed is None:
         completed = _completions([enrolment.id for enrolment in enrolments])
-    passes = quiz_passes([enrolment.id for enrolment in enrolments])
+    if passes is None:
+        passes = quiz_passes([enrolment.id for enrolment in enrolments])
     contents = contents_for([enrolment.version for enrolment in enrolments])
     return {
         enrolment.id: _progress(
@@ -117,6 +130,16 @@ def completions_read_with(enrolment_id: ColumnElement) -> ColumnElement:
     else:  # SQLite: json_array's value is JSON, which json_group_array nests as it is
         pairs = func.json_group_array(func.json_array(key, content), type_=JSON)
     return select(pairs).where(LessonCompletion.enrolment_id == enrolment_id).scalar_subquery()
+
+
+def quiz_passes_read_with(enrolment_id: ColumnElement):
+    """(a column for a statement that reads enrolments: the passed quizzes of the enrolment
+    ``enrolment_id``, the function that turns its value into a list of QuizPass), as the
+    quizzes feature answers; None when nothing answers (then ``quiz_passes`` asks)."""
+    for _receiver, answer in quiz_passes_column_requested.send(enrolment_id=enrolment_id):
+        if answer is not None:
+            return answer
+    return None
 
 
 def completions_from(value: list | None) -> dict[str, str]:

@@ -17,6 +17,7 @@ from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
 from elearn.learning import page_views, summary
+from elearn.learning.completion import QuizPass
 from elearn.learning.contents import MANIFEST_DEFERRED, LessonItem, contents_of, with_manifests
 from elearn.learning.lesson_time import check_may_complete
 from elearn.learning.models import Enrolment, LessonCompletion, LessonTime
@@ -25,7 +26,9 @@ from elearn.learning.progress import (
     check_completion,
     completions_from,
     completions_read_with,
+    progress,
     progress_of,
+    quiz_passes_read_with,
 )
 
 
@@ -142,16 +145,26 @@ class LearnerCourse:
     enrolment: Enrolment | None = None
     # Lesson key -> the content hash it was completed with (progress.progress reads it).
     completed: dict[str, str] = field(default_factory=dict)
+    # The passed quizzes (progress.progress reads them); None: not read, ask for them.
+    passes: list[QuizPass] | None = None
     # What the time rule needs of the lesson asked for (lesson_time.seconds_left reads it).
     stored: page_views.Stored | None = None
 
+    def progress(self) -> Progress:
+        """The enrolment's progress, from what was read with it."""
+        return progress(self.enrolment, self.completed, self.passes)
+
 
 def learner_course(user, slug: str, lesson_key: str | None = None) -> LearnerCourse:
-    """The course called ``slug``, ``user``'s enrolment on it with its version and its lesson
-    completions, and, for a lesson page (``lesson_key``), what the enrolment's views have
-    recorded of that lesson: one statement, whatever the number of completions, where they
-    used to take three (the enrolment, its completions, the lesson's time)."""
+    """The course called ``slug``, ``user``'s enrolment on it with its version, its lesson
+    completions and its passed quizzes, and, for a lesson page (``lesson_key``), what the
+    enrolment's views have recorded of that lesson: one statement, whatever the number of
+    completions and attempts, where they used to take four (the enrolment, its completions,
+    its quiz passes, the lesson's time)."""
     extra = [completions_read_with(Enrolment.id)]
+    quiz_passes = quiz_passes_read_with(Enrolment.id)
+    if quiz_passes is not None:
+        extra.append(quiz_passes[0])
     if lesson_key is not None:
         extra += [
             # Read as columns, not from the enrolment object, which this request may have
@@ -163,11 +176,12 @@ def learner_course(user, slug: str, lesson_key: str | None = None) -> LearnerCou
     found = _course_and_enrolment(user, slug, *extra)
     if found is None:
         return LearnerCourse(None)
-    course, enrolment, completed, *time_rule = found
+    course, enrolment, completed, *rest = found
     if enrolment is None:
         return LearnerCourse(course)
-    stored = page_views.Stored(lesson_key, *time_rule) if lesson_key is not None else None
-    return LearnerCourse(course, enrolment, completions_from(completed), stored)
+    passes = quiz_passes[1](rest.pop(0)) if quiz_passes is not None else None
+    stored = page_views.Stored(lesson_key, *rest) if lesson_key is not None else None
+    return LearnerCourse(course, enrolment, completions_from(completed), passes, stored)
 
 
 def _course_and_enrolment(user, slug: str, *extra):

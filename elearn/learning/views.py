@@ -21,7 +21,6 @@ from elearn.learning.contacts import lesson_html
 from elearn.learning.contents import contents_of
 from elearn.learning.due import due_courses, due_for_course
 from elearn.learning.forms import CatalogueFilterForm
-from elearn.learning.progress import progress as learner_progress
 from elearn.learning.versions import move_to_version
 
 bp = Blueprint("learning", __name__)
@@ -101,7 +100,7 @@ def course(slug: str):
     version = enrolment.version if enrolment else newest
     if version is None:
         abort(404)
-    progress = learner_progress(enrolment, found.completed) if enrolment else None
+    progress = found.progress() if enrolment else None
     prerequisites = (
         services.unmet_prerequisites(current_user, version)
         if (current_user.is_authenticated and not enrolment)
@@ -151,7 +150,7 @@ def continue_course(slug: str):
     enrolment = found.enrolment
     if enrolment is None:
         return redirect(url_for("learning.course", slug=slug))
-    progress = learner_progress(enrolment, found.completed)
+    progress = found.progress()
     page_views.read_back(enrolment)
     if enrolment.last_lesson_key and progress.states.get(enrolment.last_lesson_key) == "open":
         return redirect(url_for("learning.lesson", slug=slug, key=enrolment.last_lesson_key))
@@ -175,7 +174,7 @@ def lesson(slug: str, key: str):
     version = enrolment.version
     contents = contents_of(version)
     lesson = contents.lesson(key) or abort(404)
-    progress = learner_progress(enrolment, found.completed)
+    progress = found.progress()
     try:
         services.open_lesson(enrolment, lesson, progress.states)
     except DomainError as error:
@@ -222,7 +221,7 @@ def complete_lesson(slug: str, key: str):
         return redirect(url_for("learning.course", slug=slug))
     contents = contents_of(enrolment.version)
     lesson = contents.lesson(key) or abort(404)
-    states = learner_progress(enrolment, found.completed).states
+    states = found.progress().states
     reached_end = request.form.get("reached") == "end"
     try:
         completed = services.complete_lesson(enrolment, lesson, states, reached_end=reached_end)

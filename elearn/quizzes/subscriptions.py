@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import JSON, ColumnElement, func, select, update
 
 from elearn.extensions import db
 from elearn.learning.completion import QuizPass
 from elearn.learning.models import Enrolment
 from elearn.quizzes.models import QuizAttempt
-from elearn.signals import quiz_passes_requested, summaries_recounted
+from elearn.signals import (
+    quiz_passes_column_requested,
+    quiz_passes_requested,
+    summaries_recounted,
+)
 
 
 def passes_of(_sender, *, enrolment_ids: list[int], **_details) -> dict[int, list[QuizPass]]:
@@ -28,6 +32,35 @@ def passes_of(_sender, *, enrolment_ids: list[int], **_details) -> dict[int, lis
     return passes
 
 
+def passes_column(_sender, *, enrolment_id: ColumnElement, **_details):
+    """The passed attempts of the enrolment ``enrolment_id`` (a column of the asking
+    statement) as one JSON value, [[quiz key, fingerprint, question hashes], ...] (NULL or []
+    for none), and the function that turns it into QuizPass: what ``passes_of`` reads, for a
+    page that reads the enrolment in one statement."""
+    key, fingerprint, hashes = (
+        QuizAttempt.quiz_key,
+        QuizAttempt.quiz_fingerprint,
+        QuizAttempt.question_hashes,
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        triples = func.json_agg(func.json_build_array(key, fingerprint, hashes), type_=JSON)
+    else:  # SQLite keeps JSON as text: json() makes it a value, not a string, in the array
+        triples = func.json_group_array(
+            func.json_array(key, fingerprint, func.json(hashes)), type_=JSON
+        )
+    column = (
+        select(triples)
+        .where(QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.passed.is_(True))
+        .scalar_subquery()
+    )
+    return column, passes_from
+
+
+def passes_from(value) -> list[QuizPass]:
+    """QuizPass from a ``passes_column`` value."""
+    return [QuizPass(key, fingerprint, hashes) for key, fingerprint, hashes in value or ()]
+
+
 def recount(_sender, *, enrolment_ids: list[int] | None, **_details) -> None:
     """Count again the quiz figures of the enrolments' summaries (elearn/learning/summary.py)."""
     mine = QuizAttempt.enrolment_id == Enrolment.id
@@ -44,4 +77,5 @@ def init_app(app) -> None:
     """Answer learning's questions about quiz passes and keep the quiz figures of its
     summaries (process-wide; see elearn/signals.py)."""
     quiz_passes_requested.connect(passes_of)
+    quiz_passes_column_requested.connect(passes_column)
     summaries_recounted.connect(recount)

@@ -85,7 +85,7 @@ def progress_text(app, user_id: int) -> str:
         return f"{found.done} of {found.total} done"
 
 
-def test_the_lesson_page_makes_three_statements_whatever_the_completions_and_enrolments(
+def test_the_lesson_page_makes_two_statements_whatever_the_completions_and_enrolments(
     app, client, make
 ):
     import_files(app, course_files("large", extra_lessons=25))
@@ -106,15 +106,14 @@ def test_the_lesson_page_makes_three_statements_whatever_the_completions_and_enr
         assert "Extra 3" in page_text(client.get(LESSON))
         assert progress_text(app, person.id) in page_text(client.get("/courses/large"))
     for made in (few, many):
-        assert len(made) == 3, made
+        assert len(made) == 2, made
         # The person signed in (elearn/accounts/login.py, however it reads them), ...
         assert "users" in made[0] and "enrolments" not in made[0], made
-        assert [reads_from(statement) for statement in made[1:]] == [
-            "courses",  # ... the course with the enrolment, its completions, the lesson's time
-            "quiz_attempts",  # ... the quiz passes, from the quizzes feature
-        ], made
-        assert "lesson_completions" in made[1]
-        assert "lesson_times" in made[1]
+        # ... the course with the enrolment, its completions, its quiz passes (a column the
+        # quizzes feature gives) and the lesson's time.
+        assert reads_from(made[1]) == "courses", made
+        for table in ("lesson_completions", "quiz_attempts", "lesson_times"):
+            assert table in made[1], (table, made)
 
 
 def test_the_course_page_reads_the_completions_with_the_course_and_the_enrolment(app, client, make):
@@ -164,6 +163,68 @@ def test_the_course_and_enrolment_come_with_the_learners_own_completions(app, ma
         assert (alone.enrolment, alone.completed, alone.stored) == (None, {}, None)
         missing = services.learner_course(user(stranger), "no-such-course")
         assert (missing.course, missing.enrolment) == (None, None)
+
+
+def test_the_quiz_passes_read_with_the_enrolment_are_those_read_alone(app, make):
+    """Passed attempts (with and without question hashes), failed and open ones, of two
+    learners: each learner's passes come with the course and enrolment, as the quizzes
+    feature reports them on their own, and give the same progress."""
+    from datetime import timedelta
+
+    from elearn.database import utcnow
+    from elearn.learning.progress import quiz_passes
+    from elearn.quizzes.models import QuizAttempt
+
+    import_files(app, course_files("large", extra_lessons=2))
+    people = []
+    for _ in range(3):
+        other = app.test_client()
+        person = make.user()
+        sign_in(other, person)
+        other.post("/courses/large/enrol")
+        people.append(person)
+    with app.app_context():
+        enrolments = db.session.scalars(select(Enrolment).order_by(Enrolment.id)).all()
+        started = utcnow() - timedelta(hours=1)
+        attempts = [  # (learner, quiz, number, passed, question hashes)
+            (0, "final", 1, False, {"q1": "a" * 64}),
+            (0, "final", 2, True, {"q1": "a" * 64, "q2": "b" * 64}),
+            (0, "check", 1, True, None),
+            (1, "final", 1, None, None),  # open
+            (1, "check", 1, True, {"q3": "c" * 64}),
+        ]
+        for learner, quiz, number, passed, hashes in attempts:
+            db.session.add(
+                QuizAttempt(
+                    enrolment_id=enrolments[learner].id,
+                    version_id=enrolments[learner].version_id,
+                    quiz_key=quiz,
+                    quiz_fingerprint=f"{quiz}-{number}".ljust(64, "0"),
+                    number=number,
+                    language="en",
+                    started_at=started,
+                    submitted_at=None if passed is None else started,
+                    draw=[],
+                    question_hashes=hashes,
+                    score=None if passed is None else (100.0 if passed else 0.0),
+                    passed=passed,
+                )
+            )
+        db.session.commit()
+        ids = [enrolment.id for enrolment in enrolments]
+    with app.test_request_context():
+        alone = quiz_passes(ids)
+        for person, enrolment_id in zip(people, ids, strict=True):
+            found = services.learner_course(user(person), "large")
+            key = lambda p: (p.quiz_key, p.fingerprint)  # noqa: E731
+            assert sorted(found.passes, key=key) == sorted(alone[enrolment_id], key=key)
+            assert found.progress() == progress(found.enrolment)
+        first = services.learner_course(user(people[0]), "large").passes
+        assert {p.quiz_key: p.question_hashes for p in first} == {
+            "final": {"q1": "a" * 64, "q2": "b" * 64},
+            "check": None,
+        }
+        assert services.learner_course(user(people[2]), "large").passes == []
 
 
 def user(person):
