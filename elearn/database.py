@@ -72,6 +72,19 @@ def insert_statement(session):
     return postgresql.insert if name == "postgresql" else sqlite.insert
 
 
+def json_rows(session, *values):
+    """An aggregate: one JSON value, [[value, value, ...], ...], a row for each row aggregated
+    (NULL or [] for none), read back as a list; ``json_agg`` on PostgreSQL, ``json_group_array``
+    on SQLite, where a JSON column (kept as text) is wrapped in ``json()`` so that it nests as
+    a value rather than a string."""
+    from sqlalchemy import JSON, func
+
+    if session.get_bind().dialect.name == "postgresql":
+        return func.json_agg(func.json_build_array(*values), type_=JSON)
+    values = [func.json(value) if isinstance(value.type, JSON) else value for value in values]
+    return func.json_group_array(func.json_array(*values), type_=JSON)
+
+
 def insert_once(session, model, unique: tuple[str, ...], **values) -> bool:
     """Insert a row unless one with the same ``unique`` columns exists; True if this call did.
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import JSON, ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 
 from elearn.courses.models import CourseVersion
-from elearn.database import utcnow
+from elearn.database import json_rows, utcnow
 from elearn.extensions import db
 from elearn.learning.completion import (
     Complete,
@@ -124,11 +124,7 @@ def completions_read_with(enrolment_id: ColumnElement) -> ColumnElement:
     enrolment ``enrolment_id`` as JSON, [[lesson key, content hash], ...] (NULL or [] for
     none), so that a page reads them in the statement that reads the enrolment; one value
     per enrolment, whatever its number of completions. ``completions_from`` opens it."""
-    key, content = LessonCompletion.lesson_key, LessonCompletion.content_hash
-    if db.session.get_bind().dialect.name == "postgresql":
-        pairs = func.json_agg(func.json_build_array(key, content), type_=JSON)
-    else:  # SQLite: json_array's value is JSON, which json_group_array nests as it is
-        pairs = func.json_group_array(func.json_array(key, content), type_=JSON)
+    pairs = json_rows(db.session, LessonCompletion.lesson_key, LessonCompletion.content_hash)
     return select(pairs).where(LessonCompletion.enrolment_id == enrolment_id).scalar_subquery()
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 
+from elearn.database import json_rows
 from elearn.extensions import db
 from elearn.learning.completion import QuizPass
 from elearn.learning.models import Enrolment
@@ -37,17 +38,12 @@ def passes_column(_sender, *, enrolment_id: ColumnElement, **_details):
     statement) as one JSON value, [[quiz key, fingerprint, question hashes], ...] (NULL or []
     for none), and the function that turns it into QuizPass: what ``passes_of`` reads, for a
     page that reads the enrolment in one statement."""
-    key, fingerprint, hashes = (
+    triples = json_rows(
+        db.session,
         QuizAttempt.quiz_key,
         QuizAttempt.quiz_fingerprint,
         QuizAttempt.question_hashes,
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        triples = func.json_agg(func.json_build_array(key, fingerprint, hashes), type_=JSON)
-    else:  # SQLite keeps JSON as text: json() makes it a value, not a string, in the array
-        triples = func.json_group_array(
-            func.json_array(key, fingerprint, func.json(hashes)), type_=JSON
-        )
     column = (
         select(triples)
         .where(QuizAttempt.enrolment_id == enrolment_id, QuizAttempt.passed.is_(True))
