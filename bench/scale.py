@@ -75,6 +75,7 @@ def measure(args, learners: int) -> list[dict]:
     generated, cookies = prepare(size, env)
     print(f"{learners} learners:", json.dumps(generated.counts), flush=True)
     log = args.output.with_suffix(f".{learners}.gunicorn.log")
+    log.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/results yet
     server = start_server(size, env, log)
     base_url = f"http://127.0.0.1:{args.port}"
     load = {"duration": args.duration, "connections": args.connections, "threads": args.threads}
