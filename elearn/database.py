@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import DateTime, event, select, update
+from sqlalchemy import JSON, DateTime, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -77,8 +77,6 @@ def json_rows(session, *values):
     (NULL or [] for none), read back as a list; ``json_agg`` on PostgreSQL, ``json_group_array``
     on SQLite, where a JSON column (kept as text) is wrapped in ``json()`` so that it nests as
     a value rather than a string."""
-    from sqlalchemy import JSON, func
-
     if session.get_bind().dialect.name == "postgresql":
         return func.json_agg(func.json_build_array(*values), type_=JSON)
     values = [func.json(value) if isinstance(value.type, JSON) else value for value in values]

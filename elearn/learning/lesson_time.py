@@ -17,11 +17,14 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
+from sqlalchemy import ColumnElement, select
 
 from elearn.errors import DomainError
+from elearn.extensions import db
 from elearn.learning import page_views
 from elearn.learning.contents import contents_of
-from elearn.learning.models import Enrolment
+from elearn.learning.models import Enrolment, LessonTime
+from elearn.learning.view_time import fold, seconds_between, to_us
 
 # The course's share when its manifest does not say (versions imported before the setting).
 DEFAULT_SHARE = 0.5
@@ -109,17 +112,15 @@ def course_seconds_required(version) -> int:
     return seconds_required(minutes, course_share(version.manifest))
 
 
-def seconds_left(
-    enrolment: Enrolment, lesson, now: datetime, stored: page_views.Stored | None = None
-) -> int:
+def seconds_left(enrolment: Enrolment, lesson, now: datetime, stored: Stored | None = None) -> int:
     """Seconds before ``lesson`` may be marked complete under the time rule (0: now): the
     time recorded on it and still buffered, plus the page view in progress when it is the
     lesson open. ``stored``: what the page read of the enrolment's views with it (no
-    statement more then; see page_views.seconds_on_lesson)."""
+    statement more then; see seconds_on_lesson)."""
     rule = rule_for(enrolment.version.manifest, platform_share())
     if rule.mode != "time" or rule.share == 0:
         return 0
-    spent = page_views.seconds_on_lesson(enrolment, lesson.key, now, stored)
+    spent = seconds_on_lesson(enrolment, lesson.key, now, stored)
     return max(0, seconds_required(lesson.duration, rule.share) - spent)
 
 
@@ -137,3 +138,67 @@ def check_may_complete(enrolment: Enrolment, lesson, now: datetime, *, reached_e
     left = seconds_left(enrolment, lesson, now)
     if left > 0:
         raise LessonNotReady(refusal_text(left))
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the database held of an enrolment's lesson views when a page read them with the
+    enrolment, before the request noted its own view: "where I stopped" and the seconds
+    recorded on ``lesson_key`` (None: none yet). See ``stored_seconds_of``."""
+
+    lesson_key: str
+    last_lesson_key: str | None
+    last_opened_at: datetime | None
+    seconds: int | None
+
+
+def stored_seconds_of(enrolment_id: ColumnElement, lesson_key: str) -> ColumnElement:
+    """A column for a statement that reads an enrolment: the seconds recorded on
+    ``lesson_key`` (NULL for none), for a ``Stored`` that ``seconds_on_lesson`` reads
+    instead of asking the database again."""
+    return (
+        select(LessonTime.seconds)
+        .where(LessonTime.enrolment_id == enrolment_id, LessonTime.lesson_key == lesson_key)
+        .scalar_subquery()
+    )
+
+
+def seconds_on_lesson(
+    enrolment: Enrolment, lesson_key: str, now: datetime, stored: Stored | None = None
+) -> int:
+    """Seconds on ``lesson_key`` up to ``now``: those recorded, those of the buffered views,
+    and the view in progress when it is the lesson open. One statement, or none when the
+    page read the enrolment with what it needs (``stored``, unless this request has written
+    the enrolment's views since: a view written in its request, LESSON_VIEWS_FLUSH_SECONDS =
+    0 or Redis out of reach). The history is read (a statement more) only when a buffered
+    view is older than the newest written one; otherwise the buffered views only continue
+    from that one, which is all the fold needs."""
+    if (
+        stored is not None
+        and stored.lesson_key == lesson_key
+        and not page_views.written_here(enrolment.id)
+    ):
+        last_key, last_at, recorded = stored.last_lesson_key, stored.last_opened_at, stored.seconds
+    else:
+        last_key, last_at, recorded = db.session.execute(
+            select(
+                Enrolment.last_lesson_key,
+                Enrolment.last_opened_at,
+                stored_seconds_of(enrolment.id, lesson_key),
+            ).where(Enrolment.id == enrolment.id)
+        ).one()
+    views = page_views.pending(enrolment.id)
+    minutes = page_views.minutes_in(enrolment.version)
+    if last_at is None or all(view.at > to_us(last_at) for view in views):
+        before = page_views.history_of(None, last_key, last_at, minutes)
+    else:
+        stored_history = db.session.scalar(
+            select(Enrolment.view_history).where(Enrolment.id == enrolment.id)
+        )
+        before = page_views.history_of(stored_history, last_key, last_at, minutes)
+    folded = fold(before, views)
+    spent = (recorded or 0) + folded.seconds.get(lesson_key, 0)
+    newest = folded.history.newest
+    if newest is not None and newest.lesson_key == lesson_key:
+        spent += seconds_between(newest, to_us(now))
+    return spent

@@ -21,7 +21,8 @@ kept (an hour, at most a hundred views) cannot be placed and is left out, logged
 What must be exact when it is asked reads the buffer too: marking a lesson complete (and
 issuing a certificate that states hours) first settles the enrolment (its pending views
 folded in, in the request), and the lesson page's "you can mark this complete in about N
-minutes" and "Continue" fold the pending views in memory.
+minutes" (``lesson_time.seconds_on_lesson``, with ``pending``, ``history_of`` and
+``written_here`` from here) and "Continue" fold the pending views in memory.
 """
 
 from __future__ import annotations
@@ -31,12 +32,11 @@ import logging
 import os
 import threading
 import weakref
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g
 from redis.exceptions import RedisError
-from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from elearn.courses.models import CourseVersion
@@ -51,7 +51,6 @@ from elearn.learning.view_time import (
     View,
     after,
     fold,
-    seconds_between,
     to_us,
 )
 
@@ -318,7 +317,7 @@ def history_of(stored: dict | None, last_key: str | None, last_at, duration) -> 
     return History()
 
 
-def _minutes_in(version):
+def minutes_in(version):
     """Lesson key -> its minutes in ``version`` (None for a lesson it no longer has)."""
 
     def minutes(key: str) -> int | None:
@@ -434,7 +433,7 @@ def settle(enrolment: Enrolment, view: View | None = None, *, if_open: bool = Fa
     if row is None:
         return Folded(History(), {})
     before = history_of(
-        row.view_history, row.last_lesson_key, row.last_opened_at, _minutes_in(enrolment.version)
+        row.view_history, row.last_lesson_key, row.last_opened_at, minutes_in(enrolment.version)
     )
     views = pending(enrolment.id)
     if view is not None:
@@ -515,67 +514,7 @@ def forget_histories(now: datetime) -> int:
     return result.rowcount
 
 
-@dataclass(frozen=True)
-class Stored:
-    """What the database held of an enrolment's lesson views when a page read them with the
-    enrolment, before the request noted its own view: "where I stopped" and the seconds
-    recorded on ``lesson_key`` (None: none yet). See ``stored_seconds_of``."""
-
-    lesson_key: str
-    last_lesson_key: str | None
-    last_opened_at: datetime | None
-    seconds: int | None
-
-
-def stored_seconds_of(enrolment_id: ColumnElement, lesson_key: str) -> ColumnElement:
-    """A column for a statement that reads an enrolment: the seconds recorded on
-    ``lesson_key`` (NULL for none), for a ``Stored`` that ``seconds_on_lesson`` reads
-    instead of asking the database again."""
-    return (
-        select(LessonTime.seconds)
-        .where(LessonTime.enrolment_id == enrolment_id, LessonTime.lesson_key == lesson_key)
-        .scalar_subquery()
-    )
-
-
-def _written_here(enrolment_id: int) -> bool:
+def written_here(enrolment_id: int) -> bool:
     """Whether this request (this app context) wrote the enrolment's views: what it read of
     them before is out of date then."""
     return enrolment_id in g.get("lesson_views_written", ())
-
-
-def seconds_on_lesson(
-    enrolment: Enrolment, lesson_key: str, now: datetime, stored: Stored | None = None
-) -> int:
-    """Seconds on ``lesson_key`` up to ``now``: those recorded, those of the buffered views,
-    and the view in progress when it is the lesson open. One statement, or none when the
-    page read the enrolment with what it needs (``stored``, unless this request has written
-    the enrolment's views since: a view written in its request, LESSON_VIEWS_FLUSH_SECONDS =
-    0 or Redis out of reach). The history is read (a statement more) only when a buffered
-    view is older than the newest written one; otherwise the buffered views only continue
-    from that one, which is all the fold needs."""
-    if stored is not None and stored.lesson_key == lesson_key and not _written_here(enrolment.id):
-        last_key, last_at, recorded = stored.last_lesson_key, stored.last_opened_at, stored.seconds
-    else:
-        last_key, last_at, recorded = db.session.execute(
-            select(
-                Enrolment.last_lesson_key,
-                Enrolment.last_opened_at,
-                stored_seconds_of(enrolment.id, lesson_key),
-            ).where(Enrolment.id == enrolment.id)
-        ).one()
-    views = pending(enrolment.id)
-    minutes = _minutes_in(enrolment.version)
-    if last_at is None or all(view.at > to_us(last_at) for view in views):
-        before = history_of(None, last_key, last_at, minutes)
-    else:
-        stored_history = db.session.scalar(
-            select(Enrolment.view_history).where(Enrolment.id == enrolment.id)
-        )
-        before = history_of(stored_history, last_key, last_at, minutes)
-    folded = fold(before, views)
-    spent = (recorded or 0) + folded.seconds.get(lesson_key, 0)
-    newest = folded.history.newest
-    if newest is not None and newest.lesson_key == lesson_key:
-        spent += seconds_between(newest, to_us(now))
-    return spent

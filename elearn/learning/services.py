@@ -16,7 +16,7 @@ from elearn.courses.models import Course, CourseVersion, VersionStatus
 from elearn.database import insert_once, utcnow
 from elearn.errors import DomainError
 from elearn.extensions import db
-from elearn.learning import page_views, summary
+from elearn.learning import lesson_time, page_views, summary
 from elearn.learning.completion import QuizPass
 from elearn.learning.contents import MANIFEST_DEFERRED, LessonItem, contents_of, with_manifests
 from elearn.learning.lesson_time import check_may_complete
@@ -148,7 +148,7 @@ class LearnerCourse:
     # The passed quizzes (progress.progress reads them); None: not read, ask for them.
     passes: list[QuizPass] | None = None
     # What the time rule needs of the lesson asked for (lesson_time.seconds_left reads it).
-    stored: page_views.Stored | None = None
+    stored: lesson_time.Stored | None = None
 
     def progress(self) -> Progress:
         """The enrolment's progress, from what was read with it."""
@@ -171,7 +171,7 @@ def learner_course(user, slug: str, lesson_key: str | None = None) -> LearnerCou
             # loaded and changed before ("where I stopped", elearn/learning/page_views.py).
             Enrolment.last_lesson_key,
             Enrolment.last_opened_at,
-            page_views.stored_seconds_of(Enrolment.id, lesson_key),
+            lesson_time.stored_seconds_of(Enrolment.id, lesson_key),
         ]
     found = _course_and_enrolment(user, slug, *extra)
     if found is None:
@@ -180,7 +180,7 @@ def learner_course(user, slug: str, lesson_key: str | None = None) -> LearnerCou
     if enrolment is None:
         return LearnerCourse(course)
     passes = quiz_passes[1](rest.pop(0)) if quiz_passes is not None else None
-    stored = page_views.Stored(lesson_key, *rest) if lesson_key is not None else None
+    stored = lesson_time.Stored(lesson_key, *rest) if lesson_key is not None else None
     return LearnerCourse(course, enrolment, completions_from(completed), passes, stored)
 
 

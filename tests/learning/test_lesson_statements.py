@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from sqlalchemy import event, select
 
 from elearn.extensions import db
-from elearn.learning import page_views, services
+from elearn.learning import lesson_time, page_views, services
 from elearn.learning.contents import contents_of
 from elearn.learning.models import Enrolment, LessonCompletion
 from elearn.learning.progress import progress
@@ -264,9 +264,9 @@ def test_what_the_time_rule_reads_with_the_enrolment_is_what_it_would_read_alone
             found = services.learner_course(user(person), "large", key)
             assert found.stored.last_lesson_key == "closing"
             assert found.stored.seconds == (600 if key == "welcome" else None)
-            alone = page_views.seconds_on_lesson(found.enrolment, key, later)
+            alone = lesson_time.seconds_on_lesson(found.enrolment, key, later)
             read, made = made_by(
-                lambda key=key, found=found: page_views.seconds_on_lesson(
+                lambda key=key, found=found: lesson_time.seconds_on_lesson(
                     found.enrolment, key, later, found.stored
                 )
             )
@@ -288,10 +288,10 @@ def test_with_nothing_buffered_before_the_newest_written_view_the_time_rule_read
         found = services.learner_course(user(person), "large", "welcome")
         contents_of(found.enrolment.version)  # the worker has the outline
         read, made = made_by(
-            lambda: page_views.seconds_on_lesson(found.enrolment, "welcome", later, found.stored)
+            lambda: lesson_time.seconds_on_lesson(found.enrolment, "welcome", later, found.stored)
         )
         assert made == []
-        assert read == 120 + 60 == page_views.seconds_on_lesson(found.enrolment, "welcome", later)
+        assert read == 120 + 60 == lesson_time.seconds_on_lesson(found.enrolment, "welcome", later)
 
 
 def test_a_reading_made_before_the_request_wrote_the_views_is_not_used(app, client, make):
@@ -305,8 +305,8 @@ def test_a_reading_made_before_the_request_wrote_the_views_is_not_used(app, clie
         page_views.settle(found.enrolment, View.of(from_us(NINE + 200 * SECOND), welcome))
         later = from_us(NINE + 250 * SECOND)
         assert found.stored.seconds is None  # read before the two views were written
-        assert page_views.seconds_on_lesson(found.enrolment, "welcome", later, found.stored) == 250
-        assert page_views.seconds_on_lesson(found.enrolment, "welcome", later) == 250
+        assert lesson_time.seconds_on_lesson(found.enrolment, "welcome", later, found.stored) == 250
+        assert lesson_time.seconds_on_lesson(found.enrolment, "welcome", later) == 250
 
 
 @pytest.mark.parametrize(
